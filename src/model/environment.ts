@@ -1,0 +1,75 @@
+import type {ConfigMap} from './state.js'
+import type {Secret} from './secret.js'
+
+export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number]
+
+export interface TlsSpec {
+  /** PEM files; paths are resolved relative to the manifest that declares them. */
+  readonly caFile?: string
+  readonly certFile?: string
+  readonly keyFile?: string
+  /** Hostname verification stays on unless this is set (never in production-like envs; lint warns). */
+  readonly insecureSkipVerify?: boolean
+}
+
+export interface SaslSpec {
+  readonly mechanism: SaslMechanism
+  readonly username: string
+  readonly password: Secret
+}
+
+export interface KafkaConnectionSpec {
+  readonly bootstrap: readonly string[]
+  readonly tls?: TlsSpec
+  readonly sasl?: SaslSpec
+  readonly clientId?: string
+  readonly connectionTimeoutMs?: number
+  readonly requestTimeoutMs?: number
+}
+
+export interface RegistrySpec {
+  readonly url: string
+  readonly username?: string
+  readonly password?: Secret
+  readonly token?: Secret
+}
+
+/** For `cluster: dev`: how the local Apache Kafka started by `streamctl dev up` is shaped. */
+export interface DevClusterSpec {
+  readonly brokers: 1 | 3
+  readonly secure: boolean
+  readonly dataDir?: string
+  readonly kafkaVersion?: string
+}
+
+export interface PruneScope {
+  /** Topic name prefixes this manifest set owns: the only topics it may delete. */
+  readonly prefixes: readonly string[]
+  /** Labels (on declared topics) marking ownership; used when exporting/adopting. */
+  readonly labels: Readonly<Record<string, string>>
+}
+
+export interface EnvironmentDefaults {
+  readonly partitions?: number
+  readonly replicationFactor?: number
+  readonly config: ConfigMap
+}
+
+export interface EnvironmentSpec {
+  readonly name: string
+  /** `dev`: the local cluster of `streamctl dev up`; connection is resolved from its state file. */
+  readonly cluster?: 'dev'
+  readonly dev?: DevClusterSpec
+  readonly kafka?: KafkaConnectionSpec
+  readonly registry?: RegistrySpec
+  /** Plan and apply refuse a cluster whose id differs. */
+  readonly clusterId?: string
+  /** Enables the stricter lint rules (e.g. min.insync.replicas below replication factor). */
+  readonly productionLike: boolean
+  readonly defaults: EnvironmentDefaults
+  /** Glob patterns of topic names that may never be deleted. */
+  readonly protect: readonly string[]
+  readonly prune?: PruneScope
+  readonly variables: Readonly<Record<string, string>>
+}

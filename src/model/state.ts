@@ -1,0 +1,112 @@
+/**
+ * The one state type used for desired *and* observed cluster state (as in Atlas): the planner
+ * compares two values of `ClusterState`. Arrays are kept sorted by name so that states serialise
+ * deterministically (golden files, plan digests).
+ */
+export type ConfigMap = Readonly<Record<string, string>>
+
+/** Where a config value comes from, as DescribeConfigs v1+ reports it (KIP-226 names, shortened). */
+export const CONFIG_SOURCES = [
+  'TOPIC', // DYNAMIC_TOPIC_CONFIG: set on the topic itself
+  'DYNAMIC_BROKER', // DYNAMIC_BROKER_CONFIG
+  'DYNAMIC_DEFAULT_BROKER', // DYNAMIC_DEFAULT_BROKER_CONFIG
+  'STATIC_BROKER', // server.properties
+  'DEFAULT', // Kafka's built-in default
+  'UNKNOWN',
+] as const
+export type ConfigSource = (typeof CONFIG_SOURCES)[number]
+
+export interface ObservedConfigEntry {
+  readonly value: string | null
+  readonly source: ConfigSource
+  readonly readOnly?: boolean
+  readonly sensitive?: boolean
+  /** The value Kafka would use if the topic-level setting were removed (next synonym down), when known. */
+  readonly inheritedValue?: string | null
+  readonly inheritedSource?: ConfigSource
+}
+
+export interface TopicState {
+  readonly name: string
+  readonly partitions: number
+  readonly replicationFactor: number
+  /**
+   * Topic-level settings. Desired: what the manifests set (policy expanded, environment defaults
+   * and overrides applied). Observed: only the keys whose source is `TOPIC`.
+   */
+  readonly config: ConfigMap
+  /** Observed only: every config of the topic with its source (for default-aware comparison and drift). */
+  readonly effectiveConfig?: Readonly<Record<string, ObservedConfigEntry>>
+  /** Observed only: replica broker ids per partition, index = partition id. */
+  readonly replicas?: readonly (readonly number[])[]
+  readonly internal?: boolean
+}
+
+export const ACL_RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'] as const
+export type AclResourceType = (typeof ACL_RESOURCE_TYPES)[number]
+export const ACL_PATTERN_TYPES = ['LITERAL', 'PREFIXED'] as const
+export type AclPatternType = (typeof ACL_PATTERN_TYPES)[number]
+export const ACL_OPERATIONS = [
+  'ALL', 'READ', 'WRITE', 'CREATE', 'DELETE', 'ALTER', 'DESCRIBE', 'CLUSTER_ACTION',
+  'DESCRIBE_CONFIGS', 'ALTER_CONFIGS', 'IDEMPOTENT_WRITE',
+] as const
+export type AclOperation = (typeof ACL_OPERATIONS)[number]
+export const ACL_PERMISSIONS = ['ALLOW', 'DENY'] as const
+export type AclPermission = (typeof ACL_PERMISSIONS)[number]
+
+export interface AclEntry {
+  readonly resourceType: AclResourceType
+  readonly resourceName: string
+  readonly patternType: AclPatternType
+  readonly principal: string
+  readonly host: string
+  readonly operation: AclOperation
+  readonly permission: AclPermission
+}
+
+export const SCHEMA_TYPES = ['AVRO', 'JSON', 'PROTOBUF'] as const
+export type SchemaType = (typeof SCHEMA_TYPES)[number]
+export const COMPATIBILITY_LEVELS = [
+  'NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE',
+] as const
+export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number]
+
+export interface SchemaReference {
+  readonly name: string
+  readonly subject: string
+  readonly version: number
+}
+
+export interface SubjectState {
+  readonly subject: string
+  readonly schemaType: SchemaType
+  /** Desired: the schema text to register. Observed: the latest registered version's text. */
+  readonly schema: string
+  readonly references: readonly SchemaReference[]
+  /** Per-subject compatibility level, when one is set (not the global default). */
+  readonly compatibility?: CompatibilityLevel
+  /** Observed only. */
+  readonly version?: number
+  readonly id?: number
+}
+
+export interface ClusterState {
+  /** Observed: from DescribeCluster. Desired: the environment's expected cluster id, if declared. */
+  readonly clusterId?: string
+  /** Observed only: number of live brokers (replication factor bound). */
+  readonly brokerCount?: number
+  readonly topics: readonly TopicState[]
+  readonly acls: readonly AclEntry[]
+  readonly subjects: readonly SubjectState[]
+  /** Observed only: topics with a partition reassignment in flight. */
+  readonly reassigningTopics?: readonly string[]
+}
+
+export function emptyClusterState(): ClusterState {
+  return {topics: [], acls: [], subjects: []}
+}
+
+/** A stable key for comparing ACL entries as a set. */
+export function aclKey(a: AclEntry): string {
+  return [a.resourceType, a.patternType, a.resourceName, a.principal, a.host, a.operation, a.permission].join('|')
+}
