@@ -1,0 +1,140 @@
+import type {AclEntry, AclOperation, AclPatternType, AclPermission, AclResourceType, ObservedConfigEntry} from '../model/state.js'
+
+/**
+ * The admin gateway: the one typed interface to a Kafka cluster that every command and job uses.
+ * Implementations translate Kafka error codes into `KafkaApiError`s (src/cluster/errors.ts) and
+ * connection/auth failures into one clear `StreamctlError` naming the environment and bootstrap.
+ * Every method that takes many resources batches them into as few requests as Kafka allows.
+ */
+export interface BrokerInfo {
+  readonly nodeId: number
+  readonly host: string
+  readonly port: number
+  readonly rack?: string | null
+}
+
+export interface ClusterDescription {
+  readonly clusterId: string
+  readonly controllerId: number
+  readonly brokers: readonly BrokerInfo[]
+}
+
+export interface PartitionDescription {
+  readonly partition: number
+  readonly leader: number
+  readonly replicas: readonly number[]
+  readonly isr: readonly number[]
+}
+
+export interface TopicDescription {
+  readonly name: string
+  readonly internal: boolean
+  readonly partitions: readonly PartitionDescription[]
+}
+
+export interface NewTopic {
+  readonly name: string
+  readonly partitions: number
+  readonly replicationFactor: number
+  readonly config: Readonly<Record<string, string>>
+}
+
+export const CONFIG_OPS = ['SET', 'DELETE', 'APPEND', 'SUBTRACT'] as const
+export type ConfigOp = (typeof CONFIG_OPS)[number]
+
+export interface ConfigAlteration {
+  readonly resourceType: 'TOPIC' | 'BROKER'
+  /** Topic name, or broker id as a string ('' for the cluster-wide broker default). */
+  readonly resourceName: string
+  readonly ops: readonly {readonly key: string; readonly op: ConfigOp; readonly value?: string}[]
+}
+
+export interface AclFilter {
+  readonly resourceType?: AclResourceType | 'ANY'
+  readonly resourceName?: string | null
+  readonly patternType?: AclPatternType | 'ANY' | 'MATCH'
+  readonly principal?: string | null
+  readonly host?: string | null
+  readonly operation?: AclOperation | 'ANY'
+  readonly permission?: AclPermission | 'ANY'
+}
+
+export interface PartitionReassignment {
+  readonly topic: string
+  readonly partition: number
+  /** Target replicas; `null` cancels an in-flight reassignment. */
+  readonly replicas: readonly number[] | null
+}
+
+export interface OngoingReassignment {
+  readonly topic: string
+  readonly partition: number
+  readonly replicas: readonly number[]
+  readonly addingReplicas: readonly number[]
+  readonly removingReplicas: readonly number[]
+}
+
+export interface ScramCredentialInfo {
+  readonly user: string
+  readonly mechanisms: readonly {readonly mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; readonly iterations: number}[]
+}
+
+export type ScramAlteration =
+  | {readonly kind: 'upsert'; readonly user: string; readonly mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; readonly iterations: number; readonly password: string}
+  | {readonly kind: 'delete'; readonly user: string; readonly mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512'}
+
+export interface QuotaEntity {
+  /** e.g. {user: 'alice'} or {'client-id': 'app'}; a null value is the default entity. */
+  readonly [entityType: string]: string | null
+}
+
+export interface QuotaEntry {
+  readonly entity: QuotaEntity
+  readonly values: Readonly<Record<string, number>>
+}
+
+export interface QuotaAlteration {
+  readonly entity: QuotaEntity
+  readonly ops: readonly {readonly key: string; readonly value: number | null}[]
+}
+
+export interface LogDirTopicSize {
+  readonly topic: string
+  readonly partition: number
+  readonly brokerId: number
+  readonly logDir: string
+  readonly sizeBytes: number
+}
+
+export interface GatewayStats {
+  /** Requests sent to brokers since the gateway was created (the bench:plan budget is counted here). */
+  readonly requests: number
+}
+
+export interface AdminGateway {
+  describeCluster(): Promise<ClusterDescription>
+  listTopics(options?: {includeInternal?: boolean}): Promise<string[]>
+  describeTopics(names: readonly string[]): Promise<TopicDescription[]>
+  /** All configs of each topic, with sources and (when asked) synonyms: batched, one request per broker round. */
+  describeTopicConfigs(names: readonly string[], options?: {includeSynonyms?: boolean}): Promise<Map<string, Record<string, ObservedConfigEntry>>>
+  describeBrokerConfigs(brokerIds: readonly number[]): Promise<Map<number, Record<string, ObservedConfigEntry>>>
+  createTopics(topics: readonly NewTopic[], options?: {validateOnly?: boolean}): Promise<void>
+  createPartitions(increases: readonly {topic: string; totalCount: number}[], options?: {validateOnly?: boolean}): Promise<void>
+  deleteTopics(names: readonly string[]): Promise<void>
+  /** IncrementalAlterConfigs (API 44): keys not named are left untouched. Never the legacy AlterConfigs. */
+  incrementalAlterConfigs(alterations: readonly ConfigAlteration[], options?: {validateOnly?: boolean}): Promise<void>
+  alterPartitionReassignments(reassignments: readonly PartitionReassignment[]): Promise<void>
+  listPartitionReassignments(topics?: readonly string[]): Promise<OngoingReassignment[]>
+  electLeaders(partitions: readonly {topic: string; partition: number}[], type?: 'PREFERRED' | 'UNCLEAN'): Promise<void>
+  describeAcls(filter?: AclFilter): Promise<AclEntry[]>
+  createAcls(entries: readonly AclEntry[]): Promise<void>
+  deleteAcls(filters: readonly AclFilter[]): Promise<AclEntry[]>
+  describeUserScramCredentials(users?: readonly string[]): Promise<ScramCredentialInfo[]>
+  alterUserScramCredentials(alterations: readonly ScramAlteration[]): Promise<void>
+  describeClientQuotas(filter?: {entityType?: string; match?: string | null}): Promise<QuotaEntry[]>
+  alterClientQuotas(alterations: readonly QuotaAlteration[], options?: {validateOnly?: boolean}): Promise<void>
+  /** Asks every broker (in KRaft a broker answers only for itself). */
+  describeLogDirs(topics?: readonly string[]): Promise<LogDirTopicSize[]>
+  stats(): GatewayStats
+  close(): Promise<void>
+}
