@@ -1,0 +1,114 @@
+import {randomUUID} from 'node:crypto'
+import type {Admin, Kafka} from 'kafkajs'
+
+const READ_TIMEOUT_MS = 30_000
+
+export interface LogRecord<T> {
+  readonly offset: string
+  /** Broker time (the internal topics use LogAppendTime), so every client agrees on it. */
+  readonly timestamp: number
+  readonly key: string
+  readonly value: T
+}
+
+export interface InternalTopicSpec {
+  readonly name: string
+  readonly config: Readonly<Record<string, string>>
+}
+
+/**
+ * A single-partition internal topic used as an ordered log (the apply lock, the audit trail).
+ * One partition gives one total order that every client replays identically.
+ */
+export class InternalLog<T> {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly spec: InternalTopicSpec,
+  ) {}
+
+  get topic(): string {
+    return this.spec.name
+  }
+
+  async ensure(admin: Admin): Promise<void> {
+    const existing = await admin.listTopics()
+    if (existing.includes(this.spec.name)) return
+    const brokers = (await admin.describeCluster()).brokers.length
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: [{
+          topic: this.spec.name,
+          numPartitions: 1,
+          replicationFactor: Math.min(3, brokers),
+          configEntries: Object.entries(this.spec.config).map(([name, value]) => ({name, value})),
+        }],
+      })
+      .catch((error: {type?: string}) => {
+        // Another client created it between our list and create: that is the state we wanted.
+        if (error.type !== 'TOPIC_ALREADY_EXISTS') throw error
+      })
+  }
+
+  /** Appends with acks=all and returns the record's offset and broker timestamp. */
+  async append(key: string, value: T): Promise<{offset: string; timestamp: number}> {
+    const producer = this.kafka.producer({allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1})
+    await producer.connect()
+    try {
+      const [meta] = await producer.send({topic: this.spec.name, acks: -1, messages: [{key, value: JSON.stringify(value)}]})
+      if (!meta || meta.baseOffset === undefined) throw new Error(`no offset returned appending to ${this.spec.name}`)
+      return {offset: meta.baseOffset, timestamp: Number(meta.logAppendTime ?? '-1')}
+    } finally {
+      await producer.disconnect()
+    }
+  }
+
+  /** Reads every record up to (and including) `untilOffset`, or up to the current end when omitted. */
+  async readAll(admin: Admin, untilOffset?: string): Promise<LogRecord<T>[]> {
+    const [partition] = await admin.fetchTopicOffsets(this.spec.name)
+    const end = untilOffset === undefined ? BigInt(partition?.high ?? '0') : BigInt(untilOffset) + 1n
+    const low = BigInt(partition?.low ?? '0')
+    if (end <= low) return []
+    // kafkajs has no manual assignment: a throwaway group that never commits reads the topic once.
+    const consumer = this.kafka.consumer({groupId: `_streamctl-reader-${randomUUID()}`, maxWaitTimeInMs: 200})
+    const records: LogRecord<T>[] = []
+    await consumer.connect()
+    try {
+      await consumer.subscribe({topic: this.spec.name, fromBeginning: true})
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`timed out reading ${this.spec.name} up to offset ${end - 1n}`)),
+          READ_TIMEOUT_MS,
+        )
+        const done = (): void => {
+          clearTimeout(timer)
+          resolve()
+        }
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({batch}) => {
+              for (const m of batch.messages) {
+                if (BigInt(m.offset) >= end) continue
+                records.push({
+                  offset: m.offset,
+                  timestamp: Number(m.timestamp),
+                  key: m.key?.toString() ?? '',
+                  value: JSON.parse(m.value?.toString() ?? 'null') as T,
+                })
+              }
+              const last = batch.messages.at(-1)
+              if (last && BigInt(last.offset) + 1n >= end) done()
+            },
+          })
+          .catch((error: unknown) => {
+            clearTimeout(timer)
+            reject(error)
+          })
+      })
+    } finally {
+      await consumer.disconnect()
+    }
+    return records
+  }
+}

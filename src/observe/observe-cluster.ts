@@ -1,0 +1,67 @@
+import type {AdminGateway} from '../cluster/gateway.js'
+import type {AclEntry, ClusterState, ObservedConfigEntry, TopicState} from '../model/state.js'
+
+export interface ObserveOptions {
+  /** Read ACLs too (needs DESCRIBE on the cluster; skipped when the environment declares no services). */
+  readonly acls?: boolean
+  /** Only these topics are described in detail (others are still listed, so unmanaged topics show). */
+  readonly topicFilter?: (name: string) => boolean
+}
+
+/**
+ * Reads the observed state through the gateway in a fixed number of batched calls: the number of
+ * requests does not grow with the number of topics beyond the gateway's batching.
+ */
+export async function observeCluster(gateway: AdminGateway, options: ObserveOptions = {}): Promise<ClusterState> {
+  const [cluster, names] = await Promise.all([gateway.describeCluster(), gateway.listTopics({includeInternal: true})])
+  const described = names.filter((n) => !options.topicFilter || options.topicFilter(n))
+  const [descriptions, configs, reassignments, acls] = await Promise.all([
+    gateway.describeTopics(described),
+    gateway.describeTopicConfigs(described, {includeSynonyms: true}),
+    gateway.listPartitionReassignments(),
+    options.acls ? gateway.describeAcls() : Promise.resolve([] as AclEntry[]),
+  ])
+  const topics: TopicState[] = descriptions
+    .map((d) => toTopicState(d.name, d.internal, d.partitions, configs.get(d.name) ?? {}))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  return {
+    clusterId: cluster.clusterId,
+    brokerCount: cluster.brokers.length,
+    topics,
+    acls: [...acls].sort(compareAcl),
+    subjects: [],
+    reassigningTopics: [...new Set(reassignments.map((r) => r.topic))].sort(),
+  }
+}
+
+function toTopicState(
+  name: string,
+  internal: boolean,
+  partitions: readonly {partition: number; replicas: readonly number[]}[],
+  effective: Record<string, ObservedConfigEntry>,
+): TopicState {
+  const ordered = [...partitions].sort((a, b) => a.partition - b.partition)
+  const config: Record<string, string> = {}
+  for (const [key, entry] of Object.entries(effective)) {
+    if (entry.source === 'TOPIC' && entry.value !== null) config[key] = entry.value
+  }
+  return {
+    name,
+    partitions: ordered.length,
+    replicationFactor: ordered[0]?.replicas.length ?? 0,
+    config,
+    effectiveConfig: effective,
+    replicas: ordered.map((p) => [...p.replicas]),
+    internal: internal || name.startsWith('__'),
+  }
+}
+
+function compareAcl(a: AclEntry, b: AclEntry): number {
+  return (
+    a.resourceType.localeCompare(b.resourceType) ||
+    a.resourceName.localeCompare(b.resourceName) ||
+    a.principal.localeCompare(b.principal) ||
+    a.operation.localeCompare(b.operation) ||
+    a.permission.localeCompare(b.permission)
+  )
+}
