@@ -95,6 +95,8 @@ export interface ClusterState {
   readonly clusterId?: string
   /** Observed only: number of live brokers (replication factor bound). */
   readonly brokerCount?: number
+  /** Observed only: ids of the live brokers, ascending (replica placement for RF changes). */
+  readonly brokerIds?: readonly number[]
   readonly topics: readonly TopicState[]
   readonly acls: readonly AclEntry[]
   readonly subjects: readonly SubjectState[]

@@ -1,0 +1,115 @@
+import type {AclEntry} from '../model/state.js'
+
+/**
+ * The planner's output vocabulary. Every action carries what the executor needs and a
+ * display-only `reason`: the executor must never branch on `reason`, only on `kind` and data.
+ */
+export const RISKS = ['safe', 'disruptive', 'destructive'] as const
+export type Risk = (typeof RISKS)[number]
+
+export const ACTION_KINDS = [
+  'topic.create',
+  'topic.partitions.increase',
+  'topic.config.alter',
+  'topic.replication.change',
+  'acl.create',
+  'acl.delete',
+  'topic.delete',
+] as const
+export type ActionKind = (typeof ACTION_KINDS)[number]
+
+interface ActionBase {
+  /** Stable id, unique within a plan: `<kind>:<resource>`; `dependsOn` refers to these. */
+  readonly id: string
+  readonly risk: Risk
+  readonly reason: string
+  /** Ids of actions that must succeed first; when one fails the executor skips this one. */
+  readonly dependsOn: readonly string[]
+}
+
+export interface TopicCreateAction extends ActionBase {
+  readonly kind: 'topic.create'
+  readonly topic: string
+  readonly partitions: number
+  readonly replicationFactor: number
+  readonly config: Readonly<Record<string, string>>
+}
+
+export interface PartitionIncreaseAction extends ActionBase {
+  readonly kind: 'topic.partitions.increase'
+  readonly topic: string
+  readonly before: number
+  readonly after: number
+}
+
+export interface ConfigChange {
+  readonly key: string
+  /** IncrementalAlterConfigs operation: SET the value, or DELETE the topic override. */
+  readonly op: 'set' | 'delete'
+  /** Effective value before (topic override, inherited or default), `null` when unknown. */
+  readonly before: string | null
+  /** Effective value after; for `delete` the inherited/default value Kafka will fall back to. */
+  readonly after: string | null
+  /** True when `after` is a value the topic inherits (broker setting or Kafka default). */
+  readonly afterIsDefault: boolean
+  readonly risk: Risk
+  /** Set when a retention cut was limited by `retentionStep`: `after` is an intermediate value. */
+  readonly stepped?: {readonly final: string; readonly remainingSteps: number}
+}
+
+export interface ConfigAlterAction extends ActionBase {
+  readonly kind: 'topic.config.alter'
+  readonly topic: string
+  readonly changes: readonly ConfigChange[]
+}
+
+export interface ReplicationChangeAction extends ActionBase {
+  readonly kind: 'topic.replication.change'
+  readonly topic: string
+  readonly before: number
+  readonly after: number
+  /** Target replica list per partition (index = partition id) for AlterPartitionReassignments. */
+  readonly assignments: readonly (readonly number[])[]
+  /** Bytes/second for leader/follower replication throttles while data moves; absent = none. */
+  readonly throttle?: number
+}
+
+export interface AclCreateAction extends ActionBase {
+  readonly kind: 'acl.create'
+  readonly acl: AclEntry
+}
+
+export interface AclDeleteAction extends ActionBase {
+  readonly kind: 'acl.delete'
+  readonly acl: AclEntry
+}
+
+export interface TopicDeleteAction extends ActionBase {
+  readonly kind: 'topic.delete'
+  readonly topic: string
+  /** Which permission allowed it: the environment's prune scope or `--allow-delete`. */
+  readonly allowedBy: 'prune-scope' | 'allow-delete'
+}
+
+export type Action =
+  | TopicCreateAction
+  | PartitionIncreaseAction
+  | ConfigAlterAction
+  | ReplicationChangeAction
+  | AclCreateAction
+  | AclDeleteAction
+  | TopicDeleteAction
+
+/** The topic an action is about (ACLs: the topic resource, else undefined). */
+export function actionTopic(a: Action): string | undefined {
+  if (a.kind === 'acl.create' || a.kind === 'acl.delete') return a.acl.resourceType === 'TOPIC' ? a.acl.resourceName : undefined
+  return a.topic
+}
+
+const RISK_RANK: Record<Risk, number> = {safe: 0, disruptive: 1, destructive: 2}
+
+export function maxRisk(risks: readonly Risk[]): Risk {
+  let out: Risk = 'safe'
+  for (const r of risks) if (RISK_RANK[r] > RISK_RANK[out]) out = r
+  return out
+}

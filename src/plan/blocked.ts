@@ -1,0 +1,41 @@
+/**
+ * Changes the planner will not turn into actions. Each names the resource, why, and a way out;
+ * a `cluster.id-mismatch` item means the whole plan is refused.
+ */
+export const BLOCKED_KINDS = [
+  'cluster.id-mismatch',
+  'topic.internal',
+  'topic.partitions.decrease',
+  'topic.cleanup-policy.compact-to-delete',
+  'topic.replication.above-brokers',
+  'topic.replication.reassignment-in-flight',
+  'topic.replication.brokers-unknown',
+  'topic.config.read-only',
+  'acl.single-writer',
+] as const
+export type BlockedKind = (typeof BLOCKED_KINDS)[number]
+
+/** A `Job` manifest, YAML-ready: the renderer prints it, the user reviews and runs it. */
+export interface JobManifest {
+  readonly apiVersion: 'streamctl/v1'
+  readonly kind: 'Job'
+  readonly metadata: {readonly name: string}
+  readonly spec: {
+    readonly type: 'repartition'
+    readonly source: {readonly topic: string}
+    readonly target: {readonly topic: string}
+    readonly partitions: number
+  }
+}
+
+export interface BlockedItem {
+  readonly kind: BlockedKind
+  /** The resource, e.g. `Topic/shop.orders.v1`, `Service/orders`, `Cluster`. */
+  readonly resource: string
+  readonly topic?: string
+  readonly key?: string
+  readonly reason: string
+  /** What the user can do instead. */
+  readonly wayOut: string
+  readonly job?: JobManifest
+}

@@ -1,0 +1,28 @@
+import type {Action} from './actions.js'
+import {ACTION_KINDS, actionTopic} from './actions.js'
+
+/**
+ * Execution order (docs/plan-format.md): actions run phase by phase in ACTION_KINDS order —
+ * topic creates, partition increases, config alters, replication changes, ACL creates, ACL
+ * deletes, topic deletes last — and by id within a phase. Explicit dependencies:
+ * an ACL create on a topic waits for that topic's create; a topic delete waits for the deletes
+ * of ACLs on it (ACLs outlive their topic in Kafka, so they are removed while still meaningful).
+ */
+export function orderActions(actions: readonly Action[]): Action[] {
+  const ids = new Set(actions.map((a) => a.id))
+  const aclDeletesByTopic = new Map<string, string[]>()
+  for (const a of actions) {
+    if (a.kind !== 'acl.delete') continue
+    const t = actionTopic(a)
+    if (t !== undefined) aclDeletesByTopic.set(t, [...(aclDeletesByTopic.get(t) ?? []), a.id])
+  }
+  const withDeps = actions.map((a): Action => {
+    const topic = actionTopic(a)
+    let deps: string[] = []
+    if (a.kind === 'acl.create' && topic !== undefined && ids.has(`topic.create:${topic}`)) deps = [`topic.create:${topic}`]
+    if (a.kind === 'topic.delete') deps = [...(aclDeletesByTopic.get(a.topic) ?? [])].sort()
+    return {...a, dependsOn: deps}
+  })
+  const phase = (a: Action): number => ACTION_KINDS.indexOf(a.kind)
+  return withDeps.sort((a, b) => phase(a) - phase(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+}

@@ -1,0 +1,116 @@
+import {compareStrings} from './compare.js'
+import type {DesiredState} from '../model/desired.js'
+import type {ClusterState} from '../model/state.js'
+import {aclKey} from '../model/state.js'
+import type {Action} from './actions.js'
+import {deriveAcls} from './acl-derive.js'
+import {planAcls} from './acl-plan.js'
+import type {BlockedItem} from './blocked.js'
+import {digestOf} from './digest.js'
+import type {PlanOptions} from './options.js'
+import {orderActions} from './order.js'
+import type {DriftItem, Plan, Unmanaged} from './plan.js'
+import {PLAN_FORMAT_VERSION, summarize} from './plan.js'
+import {planUndeclaredTopics} from './prune.js'
+import {planTopic} from './topic-plan.js'
+import {isInternalTopic} from './topic-scope.js'
+
+/** Observed state in canonical order, so the digest does not depend on the order brokers answered in. */
+export function observedDigest(observed: ClusterState): string {
+  return digestOf({
+    ...observed,
+    topics: [...observed.topics].sort((a, b) => compareStrings(a.name, b.name)),
+    acls: [...observed.acls].map((a) => ({a, k: aclKey(a)})).sort((x, y) => (x.k < y.k ? -1 : 1)).map((x) => x.a),
+    reassigningTopics: observed.reassigningTopics === undefined ? undefined : [...observed.reassigningTopics].sort(),
+  })
+}
+
+/**
+ * Desired state + observed state → plan. Pure: no I/O, same inputs give the same plan (and digest).
+ */
+export function planChanges(desired: DesiredState, observed: ClusterState, options: PlanOptions): Plan {
+  const env = desired.environment
+  const expectedId = desired.cluster.clusterId ?? env.clusterId
+  if (expectedId !== undefined && observed.clusterId !== expectedId) {
+    // The wrong cluster: any diff against it would be meaningless, so nothing else is planned.
+    return finish(desired, observed, options, [], [{
+      kind: 'cluster.id-mismatch', resource: 'Cluster',
+      reason: `environment ${env.name} expects cluster id ${expectedId}, the cluster reports ${observed.clusterId ?? 'no id'}`,
+      wayOut: `check the bootstrap servers of ${env.name}; if the cluster was rebuilt on purpose, update clusterId in the Environment`,
+    }], [], {topics: [], acls: []})
+  }
+
+  const observedByName = new Map(observed.topics.map((t) => [t.name, t]))
+  const metaByName = new Map(desired.topicMeta.map((m) => [m.name, m]))
+  const declared = new Set(desired.cluster.topics.map((t) => t.name))
+  const ctx = {
+    defaults: options.topicDefaults,
+    readOnlyKeys: new Set(options.readOnlyKeys ?? []),
+    retentionStep: options.retentionStep,
+    throttle: options.throttle,
+    brokerCount: observed.brokerCount,
+    brokerIds: observed.brokerIds,
+    reassigning: new Set(observed.reassigningTopics ?? []),
+    takenNames: new Set([...declared, ...observedByName.keys()]),
+  }
+
+  const actions: Action[] = []
+  const blocked: BlockedItem[] = []
+  const driftMap = new Map<string, {item: Omit<DriftItem, 'topics'>; topics: string[]}>()
+  for (const t of [...desired.cluster.topics].sort((a, b) => compareStrings(a.name, b.name))) {
+    const seen = observedByName.get(t.name)
+    if (isInternalTopic(t.name, seen?.internal)) {
+      blocked.push({kind: 'topic.internal', resource: `Topic/${t.name}`, topic: t.name,
+        reason: `${t.name} is an internal topic (Kafka's, the schema registry's or streamctl's own); streamctl never changes it`,
+        wayOut: `remove ${t.name} from the manifests`})
+      continue
+    }
+    const tp = planTopic(t, seen, metaByName.get(t.name), ctx)
+    actions.push(...tp.actions)
+    blocked.push(...tp.blocked)
+    for (const d of tp.drift) {
+      const k = `${d.key}\u0000${d.source}\u0000${d.value}`
+      const entry = driftMap.get(k) ?? {item: d, topics: []}
+      entry.topics.push(t.name)
+      driftMap.set(k, entry)
+    }
+  }
+
+  const derived = deriveAcls(desired.services, desired.topicMeta)
+  blocked.push(...derived.blocked)
+  const aclPlan = planAcls(derived, observed.acls)
+  actions.push(...aclPlan.actions)
+
+  const undeclared = planUndeclaredTopics(observed.topics, declared, env, options.allowDelete)
+  actions.push(...undeclared.actions)
+
+  const drift: DriftItem[] = [...driftMap.values()]
+    .map(({item, topics}) => ({...item, topics: topics.sort()}))
+    .sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.source, b.source))
+  return finish(desired, observed, options, orderActions(actions), blocked, drift, {topics: undeclared.unmanaged, acls: aclPlan.unmanaged})
+}
+
+function finish(
+  desired: DesiredState, observed: ClusterState, options: PlanOptions,
+  actions: Action[], blocked: BlockedItem[], drift: DriftItem[], unmanaged: Unmanaged,
+): Plan {
+  const sortedBlocked = [...blocked].sort((a, b) =>
+    compareStrings(a.resource, b.resource) || compareStrings(a.kind, b.kind) || compareStrings(a.key ?? '', b.key ?? '') || compareStrings(a.topic ?? '', b.topic ?? ''))
+  const body = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    environment: desired.environment.name,
+    clusterId: observed.clusterId ?? null,
+    observedDigest: observedDigest(observed),
+    options: {allowDelete: options.allowDelete, retentionStep: options.retentionStep ?? null, throttle: options.throttle ?? null},
+    actions,
+    blocked: sortedBlocked,
+    drift,
+    unmanaged,
+    summary: summarize(actions, sortedBlocked),
+  } as const
+  const digest = digestOf(body)
+  const {formatVersion, environment, clusterId, ...rest} = body
+  // createdAt stays out of the digest: the same changes planned twice have the same digest.
+  return {formatVersion, environment, clusterId, ...(options.now === undefined ? {} : {createdAt: options.now}), ...rest, digest}
+}
+
