@@ -1,0 +1,22 @@
+import type {EnvironmentSpec} from '../model/environment.js'
+import type {ConfigMap} from '../model/state.js'
+import {configValueToString} from './kafka-topic-configs.js'
+import type {Resource} from './resource.js'
+
+/** The typed EnvironmentSpec of an (interpolated) Environment resource; the schema vouches for the shape. */
+export function buildEnvironmentSpec(r: Resource): EnvironmentSpec {
+  const s = r.spec as any
+  const config: ConfigMap = Object.fromEntries(Object.entries((s.defaults?.config ?? {}) as Record<string, unknown>).map(([k, v]) => [k, configValueToString(v)]))
+  return {
+    name: r.name,
+    ...(s.cluster === 'dev' ? {cluster: 'dev' as const, dev: {brokers: s.dev?.brokers ?? 1, secure: s.dev?.secure ?? false, dataDir: s.dev?.dataDir, kafkaVersion: s.dev?.kafkaVersion}} : {}),
+    ...(s.kafka ? {kafka: {...s.kafka, bootstrap: [...s.kafka.bootstrap]}} : {}),
+    ...(s.registry ? {registry: {...s.registry}} : {}),
+    ...(s.clusterId !== undefined ? {clusterId: s.clusterId} : {}),
+    productionLike: s.productionLike ?? false,
+    defaults: {partitions: s.defaults?.partitions, replicationFactor: s.defaults?.replicationFactor, config},
+    protect: [...(s.protect ?? [])],
+    ...(s.prune ? {prune: {prefixes: [...(s.prune.prefixes ?? [])], labels: {...(s.prune.labels ?? {})}}} : {}),
+    variables: {...(s.variables ?? {})},
+  }
+}

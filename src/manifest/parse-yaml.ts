@@ -1,0 +1,58 @@
+import {Document, LineCounter, parseAllDocuments} from 'yaml'
+import type {Diagnostic} from '../errors.js'
+
+/** One YAML document of a manifest file, with what is needed to point back into the text. */
+export interface ParsedDoc {
+  readonly file: string
+  /** 0-based index of the document in its file. */
+  readonly index: number
+  readonly doc: Document.Parsed
+  readonly lineCounter: LineCounter
+  /** The document as plain JS (what the JSON Schema validates). */
+  readonly value: unknown
+}
+
+export interface ParsedFile {
+  readonly docs: readonly ParsedDoc[]
+  readonly diagnostics: readonly Diagnostic[]
+}
+
+const HINTS: Readonly<Record<string, string>> = {
+  DUPLICATE_KEY: 'remove or rename one of the two keys',
+  BAD_INDENT: 'check the indentation; YAML nests by indentation and flow collections must be closed',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  MISSING_CHAR: 'a quote, bracket or brace is not closed',
+  UNEXPECTED_TOKEN: 'check the line for a stray character',
+  BLOCK_AS_IMPLICIT_KEY: 'a key must fit on one line; check for a missing colon or quote',
+  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; check for a missing colon or quote',
+}
+
+/**
+ * Parses a multi-document manifest file. Pure (text in, documents out). Syntax errors become
+ * diagnostics at the position yaml reports; their messages are yaml's own short form (no
+ * source excerpt, so a password on the offending line can never leak into output).
+ */
+export function parseManifestText(file: string, text: string): ParsedFile {
+  const lineCounter = new LineCounter()
+  const all = parseAllDocuments(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
+  const list = Array.isArray(all) ? all : [all]
+  const diagnostics: Diagnostic[] = []
+  const docs: ParsedDoc[] = []
+  list.forEach((doc, index) => {
+    for (const e of doc.errors) {
+      const {line, col} = lineCounter.linePos(e.pos[0])
+      diagnostics.push({
+        severity: 'error',
+        rule: 'yaml-syntax',
+        message: `YAML syntax error: ${e.message.replace(/\.$/, '')}`,
+        hint: HINTS[e.code] ?? 'fix the YAML syntax at this position',
+        location: {file, line, column: col},
+      })
+    }
+    // An empty document (e.g. a trailing `---`) carries nothing; skip it instead of failing.
+    if (doc.errors.length === 0 && doc.contents !== null) {
+      docs.push({file, index, doc, lineCounter, value: doc.toJS({maxAliasCount: 100})})
+    }
+  })
+  return {docs: diagnostics.length > 0 ? [] : docs, diagnostics}
+}

@@ -1,0 +1,107 @@
+import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
+import type {Diagnostic} from '../errors.js'
+import {keysAt, locate, pointerToPath, type DocPath} from './parse-positions.js'
+import type {ParsedDoc} from './parse-yaml.js'
+import {didYouMean} from './suggest.js'
+
+export type DocValidator = (pd: ParsedDoc) => Diagnostic[]
+
+/**
+ * Compiles the published JSON Schema (passed in: this module does no I/O) into a validator that
+ * reports every error of a document at once, each at the file:line:col of the offending node.
+ */
+export function createDocValidator(schema: object): DocValidator {
+  const ajv = new Ajv({allErrors: true, verbose: true, strict: false})
+  const validate: ValidateFunction = ajv.compile(schema)
+  return (pd) => {
+    if (validate(pd.value)) return []
+    const seen = new Set<string>()
+    const out: Diagnostic[] = []
+    for (const e of validate.errors ?? []) {
+      const d = toDiagnostic(pd, e)
+      if (!d) continue
+      const key = `${d.location?.line}:${d.location?.column}:${d.message}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      out.push(d)
+    }
+    return out
+  }
+}
+
+/** `spec.kafka.sasl`, `spec.produces[1]`: how a path is shown in messages. */
+export function showPath(path: DocPath): string {
+  let s = ''
+  for (const seg of path) s += typeof seg === 'number' || /^\d+$/.test(String(seg)) ? `[${seg}]` : s === '' ? String(seg) : `.${seg}`
+  return s === '' ? 'the document' : s
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'null',
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'a list'
+  if (typeof v === 'object') return 'a mapping'
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number'
+  if (typeof v === 'boolean') return 'a boolean'
+  return `a ${typeof v}`
+}
+
+function toDiagnostic(pd: ParsedDoc, e: ErrorObject): Diagnostic | undefined {
+  const path = pointerToPath(e.instancePath)
+  const where = showPath(path)
+  const base = {severity: 'error' as const, rule: 'schema', resource: resourceOf(pd)}
+  const p = e.params as Record<string, any>
+  switch (e.keyword) {
+    case 'if': case 'anyOf': case 'oneOf': case 'allOf':
+      return undefined // the branch's own errors say what is wrong
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty)
+      const allowed = Object.keys((e.parentSchema as any)?.properties ?? {})
+      const mean = didYouMean(key, allowed)
+      return {...base, location: locate(pd, [...path, key], {key: true}), message: `unknown key "${key}" in ${where}`,
+        hint: mean ?? (allowed.length > 0 ? `allowed keys here: ${allowed.join(', ')}` : 'remove this key')}
+    }
+    case 'required': {
+      const key = String(p.missingProperty)
+      return {...base, location: locate(pd, path, {key: true}), message: `${where} is missing required key "${key}"`,
+        hint: `add "${key}:"${path.length > 0 ? ` under ${where}` : ''}`}
+    }
+    case 'type': {
+      const types = String(p.type).split(',').map((t) => TYPE_NAMES[t] ?? t)
+      return {...base, location: locate(pd, path), message: `${where} must be ${types.join(' or ')}, got ${typeOf(e.data)}`,
+        hint: types.includes('an integer') ? 'write a whole number without quotes' : `write ${types.join(' or ')} here`}
+    }
+    case 'enum': case 'const': {
+      const allowed: unknown[] = e.keyword === 'enum' ? p.allowedValues : [p.allowedValue]
+      const got = typeof e.data === 'string' ? `"${e.data}"` : JSON.stringify(e.data)
+      const mean = typeof e.data === 'string' ? didYouMean(e.data, allowed.map(String)) : undefined
+      return {...base, location: locate(pd, path), message: `${where} must be one of ${allowed.join(', ')}, got ${got}`,
+        hint: mean ?? `use one of: ${allowed.join(', ')}`}
+    }
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum': {
+      return {...base, location: locate(pd, path), message: `${where} must be ${p.comparison} ${p.limit}, got ${JSON.stringify(e.data)}`,
+        hint: `use a value ${p.comparison} ${p.limit}`}
+    }
+    case 'minLength': case 'minItems':
+      return {...base, location: locate(pd, path), message: `${where} must not be empty`, hint: 'give it a value or remove the key'}
+    case 'pattern': {
+      const desc = (e.parentSchema as any)?.description
+      return {...base, location: locate(pd, path), message: `${where} is not a valid ${desc ?? 'value'}`,
+        hint: desc ? `expected ${desc}` : `must match ${p.pattern}`}
+    }
+    default:
+      return {...base, location: locate(pd, path), message: `${where} ${e.message ?? 'is invalid'}`, hint: 'see the manifest reference in the README'}
+  }
+}
+
+function resourceOf(pd: ParsedDoc): string | undefined {
+  const v = pd.value as any
+  const kind = typeof v?.kind === 'string' ? v.kind : undefined
+  const name = typeof v?.metadata?.name === 'string' ? v.metadata.name : undefined
+  return kind && name ? `${kind}/${name}` : undefined
+}
+
+export {keysAt}
