@@ -1,0 +1,54 @@
+import type {Plan} from '../plan/plan.js'
+import {assertNoSecrets} from './no-secrets.js'
+import {aclText, jobYamlLines, planSections, summaryLine} from './plan-sections.js'
+
+/** Markdown for CI pull-request comments: summary table, a diff block per topic, blocked, drift. */
+export function renderPlanMarkdown(plan: Plan): string {
+  assertNoSecrets(plan)
+  const cell = (s: string): string => s.replace(/\|/g, '\\|')
+  const s = plan.summary
+  const out: string[] = [
+    `### streamctl plan: \`${plan.environment}\``,
+    '',
+    '| Add | Change | Destroy | Blocked |',
+    '|---:|---:|---:|---:|',
+    `| ${s.add} | ${s.change} | ${s.destroy} | ${s.blocked} |`,
+    '',
+    `Cluster \`${plan.clusterId ?? 'unknown'}\` · plan digest \`${plan.digest}\``,
+    '',
+  ]
+  const sections = planSections(plan)
+  if (sections.length === 0) out.push('**No changes.** The cluster matches the manifests.', '')
+  for (const sec of sections) {
+    out.push(`#### ${sec.sign} ${sec.title.replace(/^(\S+) (.*)$/, '$1 `$2`')}`, '', '```diff')
+    for (const l of sec.lines) out.push(`${l.sign} ${l.text}${l.risk === undefined || l.risk === 'safe' ? '' : `  [${l.risk}]`}`)
+    out.push('```', '')
+  }
+  if (plan.blocked.length > 0) {
+    out.push('#### Blocked', '')
+    for (const b of plan.blocked) {
+      out.push(`- **${b.resource}** (\`${b.kind}\`): ${b.reason}`, `  - way out: ${b.wayOut}`)
+      if (b.job) {
+        out.push('  - generated job:', '', '    ```yaml')
+        for (const l of jobYamlLines(b.job)) out.push(`    ${l}`)
+        out.push('    ```')
+      }
+    }
+    out.push('')
+  }
+  if (plan.drift.length > 0) {
+    out.push('#### Drift (not changed by apply)', '', '| Key | Value | Source | Kafka default | Topics |', '|---|---|---|---|---|')
+    for (const d of plan.drift) {
+      out.push(`| \`${d.key}\` | \`${cell(d.value ?? 'null')}\` | ${d.source} | \`${cell(d.kafkaDefault ?? 'none')}\` | ${d.topics.map((t) => `\`${t}\``).join(', ')} |`)
+    }
+    out.push('')
+  }
+  if (plan.unmanaged.topics.length + plan.unmanaged.acls.length > 0) {
+    out.push('<details><summary>Unmanaged (left alone)</summary>', '')
+    for (const t of plan.unmanaged.topics) out.push(`- topic \`${t.name}\` (${t.reason})`)
+    for (const a of plan.unmanaged.acls) out.push(`- ${aclText(a, true)}`)
+    out.push('', '</details>', '')
+  }
+  out.push(`**${summaryLine(plan)}**`)
+  return `${out.join('\n')}\n`
+}

@@ -1,0 +1,120 @@
+import {stringify} from 'yaml'
+import type {AclEntry} from '../model/state.js'
+import type {Action, ConfigChange, Risk} from '../plan/actions.js'
+import {actionTopic} from '../plan/actions.js'
+import type {BlockedItem, JobManifest} from '../plan/blocked.js'
+import {compareStrings} from '../plan/compare.js'
+import type {Plan} from '../plan/plan.js'
+
+/**
+ * The plan as display sections — one per topic, then per principal for ACLs on other resources —
+ * shared by the text and markdown renderers so both show the same lines. Built from the plan's
+ * JSON data only.
+ */
+export type Sign = '+' | '~' | '-' | '!'
+
+export interface DisplayLine {
+  readonly sign: Sign
+  readonly text: string
+  readonly risk?: Risk
+  /** Extra lines for blocked items: the way out and a generated Job manifest. */
+  readonly detail?: readonly string[]
+}
+
+export interface DisplaySection {
+  readonly sign: Sign
+  readonly title: string
+  readonly lines: readonly DisplayLine[]
+}
+
+const ARROW = '→'
+
+export function aclText(a: AclEntry, withResource: boolean): string {
+  const pattern = a.patternType === 'LITERAL' ? '' : ` (${a.patternType})`
+  const on = withResource ? ` on ${a.resourceType} ${a.resourceName}${pattern}` : pattern
+  return `acl ${a.permission} ${a.operation}${on} for ${a.principal}@${a.host}`
+}
+
+function configLine(c: ConfigChange): DisplayLine {
+  const shown = (v: string | null): string => (v === null ? '(unset)' : v)
+  let text = `${c.key}: ${shown(c.before)} ${ARROW} ${shown(c.after)}`
+  if (c.op === 'delete') text += c.afterIsDefault ? ' (Kafka default)' : ' (inherited)'
+  else if (c.afterIsDefault) text += ' (Kafka default)'
+  if (c.stepped) text += ` (stepped: final ${c.stepped.final}, ${c.stepped.remainingSteps} more apply run(s))`
+  return {sign: c.op === 'delete' ? '-' : '~', text, risk: c.risk}
+}
+
+function actionLines(a: Action, inTopic: boolean): DisplayLine[] {
+  switch (a.kind) {
+    case 'topic.create':
+      return [
+        {sign: '+', text: `partitions: ${a.partitions}`},
+        {sign: '+', text: `replication factor: ${a.replicationFactor}`},
+        ...Object.keys(a.config).sort().map((k): DisplayLine => ({sign: '+', text: `${k}: ${a.config[k]}`})),
+      ]
+    case 'topic.partitions.increase':
+      return [{sign: '~', text: `partitions: ${a.before} ${ARROW} ${a.after}`, risk: a.risk}]
+    case 'topic.config.alter':
+      return a.changes.map(configLine)
+    case 'topic.replication.change': {
+      const throttle = a.throttle === undefined ? '' : `, throttled to ${a.throttle} B/s`
+      return [{sign: '~', text: `replication factor: ${a.before} ${ARROW} ${a.after} (reassign ${a.assignments.length} partition(s)${throttle})`, risk: a.risk}]
+    }
+    case 'acl.create':
+      return [{sign: '+', text: aclText(a.acl, !inTopic), risk: a.risk}]
+    case 'acl.delete':
+      return [{sign: '-', text: aclText(a.acl, !inTopic), risk: a.risk}]
+    case 'topic.delete':
+      return [{sign: '-', text: `delete topic (${a.allowedBy})`, risk: a.risk}]
+  }
+}
+
+/** A generated Job manifest as YAML lines, ready to save and review. */
+export function jobYamlLines(job: JobManifest): string[] {
+  return stringify(job).trimEnd().split('\n')
+}
+
+function blockedLine(b: BlockedItem): DisplayLine {
+  const detail = [`way out: ${b.wayOut}`]
+  if (b.job) detail.push('generated job:', ...jobYamlLines(b.job).map((l) => `  ${l}`))
+  return {sign: '!', text: b.reason, detail}
+}
+
+export function planSections(plan: Plan): DisplaySection[] {
+  type Bucket = {title: string; order: number; lines: DisplayLine[]; created: boolean; deleted: boolean; changed: boolean}
+  const buckets = new Map<string, Bucket>()
+  const bucket = (key: string, title: string, order: number): Bucket => {
+    let b = buckets.get(key)
+    if (!b) buckets.set(key, (b = {title, order, lines: [], created: false, deleted: false, changed: false}))
+    return b
+  }
+  for (const a of plan.actions) {
+    const topic = actionTopic(a)
+    const b = topic !== undefined
+      ? bucket(`topic:${topic}`, `topic ${topic}`, 1)
+      : bucket(`principal:${a.kind === 'acl.create' || a.kind === 'acl.delete' ? a.acl.principal : ''}`,
+        `principal ${a.kind === 'acl.create' || a.kind === 'acl.delete' ? a.acl.principal : ''}`, 2)
+    if (a.kind === 'topic.create') b.created = true
+    else if (a.kind === 'topic.delete') b.deleted = true
+    else b.changed = true
+    b.lines.push(...actionLines(a, topic !== undefined))
+  }
+  for (const item of plan.blocked) {
+    const b = item.topic !== undefined ? bucket(`topic:${item.topic}`, `topic ${item.topic}`, 1)
+      : item.kind === 'cluster.id-mismatch' ? bucket('cluster', 'cluster', 0)
+        : bucket(`resource:${item.resource}`, item.resource, 3)
+    b.lines.push(blockedLine(item))
+  }
+  return [...buckets.entries()]
+    .sort(([ka, a], [kb, b]) => a.order - b.order || compareStrings(ka, kb))
+    .map(([, b]) => ({
+      sign: b.created ? '+' : b.deleted ? '-' : b.changed ? '~' : '!',
+      title: b.title,
+      lines: b.lines,
+    }))
+}
+
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary
+  return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.blocked} blocked.`
+}

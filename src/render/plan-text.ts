@@ -1,0 +1,43 @@
+import type {Plan} from '../plan/plan.js'
+import {assertNoSecrets} from './no-secrets.js'
+import type {DisplayLine, Sign} from './plan-sections.js'
+import {aclText, planSections, summaryLine} from './plan-sections.js'
+import type {Styler} from './styler.js'
+import {plainStyler} from './styler.js'
+
+/** The human diff, Terraform / kubectl-diff style, rendered from the plan's JSON data. */
+export function renderPlanText(plan: Plan, styler: Styler = plainStyler): string {
+  assertNoSecrets(plan)
+  const paint = (sign: Sign, s: string): string =>
+    sign === '+' ? styler.add(s) : sign === '-' ? styler.remove(s) : sign === '~' ? styler.change(s) : styler.blocked(s)
+  const risk = (l: DisplayLine): string => (l.risk === undefined || l.risk === 'safe' ? '' : styler.dim(`  [${l.risk}]`))
+
+  const out: string[] = []
+  out.push(styler.bold(`streamctl plan: environment ${plan.environment}, cluster ${plan.clusterId ?? '(unknown)'}`), '')
+  const sections = planSections(plan)
+  if (sections.length === 0) out.push('No changes. The cluster matches the manifests.', '')
+  for (const s of sections) {
+    out.push(paint(s.sign, `${s.sign} ${styler.bold(s.title)}`))
+    for (const l of s.lines) {
+      out.push(`    ${paint(l.sign, `${l.sign} ${l.text}`)}${risk(l)}`)
+      for (const d of l.detail ?? []) out.push(`        ${d}`)
+    }
+    out.push('')
+  }
+
+  if (plan.drift.length > 0) {
+    out.push(styler.bold('Drift (broker-level settings that differ from Kafka\'s defaults; not changed by apply):'))
+    for (const d of plan.drift) {
+      out.push(`    ${d.key} = ${d.value ?? '(null)'} from ${d.source} (Kafka default ${d.kafkaDefault ?? '(none)'}) on ${d.topics.length} topic(s): ${d.topics.join(', ')}`)
+    }
+    out.push('')
+  }
+  if (plan.unmanaged.topics.length + plan.unmanaged.acls.length > 0) {
+    out.push(styler.bold('Unmanaged (left alone):'))
+    for (const t of plan.unmanaged.topics) out.push(styler.dim(`    topic ${t.name} (${t.reason})`))
+    for (const a of plan.unmanaged.acls) out.push(styler.dim(`    ${aclText(a, true)}`))
+    out.push('')
+  }
+  out.push(styler.bold(summaryLine(plan)))
+  return `${out.join('\n')}\n`
+}
