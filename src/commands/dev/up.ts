@@ -1,0 +1,44 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {DEFAULT_KAFKA_VERSION, devUp, type DevUpResult, DEFAULT_DATA_DIR} from '../../dev/index.js'
+import {nodeLines, summaryLines} from '../../dev/render.js'
+
+export default class DevUp extends BaseCommand {
+  static override description = 'Start (or create) the local Apache Kafka dev cluster; restarts only nodes that are down'
+  static override examples = ['<%= config.bin %> dev up', '<%= config.bin %> dev up --brokers 3 --secure', '<%= config.bin %> dev up --kafka-version 3.9.1 --data-dir /tmp/k39']
+
+  static override flags = {
+    'data-dir': Flags.string({description: 'where the dev cluster keeps its data, logs and state', default: DEFAULT_DATA_DIR, env: 'STREAMCTL_DEV_DATA_DIR'}),
+    brokers: Flags.integer({description: 'number of nodes (1 combined broker+controller, or 3); default 1 for a new cluster', options: ['1', '3'] as never}),
+    secure: Flags.boolean({description: 'SCRAM-SHA-512 over SASL_PLAINTEXT and SASL_SSL, with ACLs enforced', allowNo: true}),
+    'kafka-version': Flags.string({description: `Apache Kafka release for a new cluster (default ${DEFAULT_KAFKA_VERSION})`}),
+    port: Flags.integer({description: 'client port of the first broker (default: a free port)', min: 1, max: 65535}),
+    heap: Flags.string({description: 'max heap per node (java -Xmx)', default: '512m'}),
+    timeout: Flags.integer({description: 'seconds to wait until the cluster is ready'}),
+    registry: Flags.boolean({description: 'also start the dev schema registry', default: true, allowNo: true}),
+    'registry-port': Flags.integer({description: 'port of the dev schema registry', min: 1, max: 65535}),
+  }
+
+  async run(): Promise<DevUpResult> {
+    const {flags} = await this.parse(DevUp)
+    if (flags.brokers !== undefined && flags.brokers !== 1 && flags.brokers !== 3) {
+      this.error('--brokers must be 1 or 3', {exit: 2})
+    }
+    const result = await devUp({
+      dataDir: flags['data-dir'],
+      brokers: flags.brokers as 1 | 3 | undefined,
+      secure: flags.secure,
+      kafkaVersion: flags['kafka-version'],
+      port: flags.port,
+      heap: flags.heap,
+      timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+      registry: flags.registry,
+      registryPort: flags['registry-port'],
+      onEvent: (e) => { if (!this.jsonEnabled()) process.stderr.write(`${e.message}\n`) },
+    })
+    if (result.startedNodes.length === 0) this.out('dev cluster already running')
+    for (const l of nodeLines(result)) this.out(l)
+    for (const l of summaryLines(result)) this.out(l)
+    return result
+  }
+}

@@ -1,0 +1,48 @@
+import {existsSync, readdirSync, rmdirSync} from 'node:fs'
+import {resolve} from 'node:path'
+import type {DevEvent} from './events.js'
+import {nodeMarker} from './info.js'
+import {nodeFiles} from './paths.js'
+import {stopProcess} from './process.js'
+import {registryMarker} from './registry-process.js'
+import {readState, writeState} from './state.js'
+import {internalBootstrap} from './topology.js'
+import {removeClusterFiles} from './up.js'
+import {parseKafkaRelease} from './versions.js'
+
+export interface DevDownResult {
+  readonly dataDir: string
+  readonly nodes: {readonly id: number; readonly result: 'stopped' | 'killed' | 'not-running'}[]
+  readonly registry?: 'stopped' | 'killed' | 'not-running'
+}
+
+/** SIGTERM every node at once (Kafka's controlled shutdown), SIGKILL those still alive after graceMs. */
+export async function devDown(opts: {dataDir: string; graceMs?: number; onEvent?: (e: DevEvent) => void}): Promise<DevDownResult> {
+  const dataDir = resolve(opts.dataDir)
+  const state = readState(dataDir)
+  if (!state) return {dataDir, nodes: []}
+  const release = parseKafkaRelease(state.layout.kafkaVersion)
+  const grace = opts.graceMs ?? 30_000
+  let registry: DevDownResult['registry']
+  if (state.registry?.pid !== undefined) {
+    registry = await stopProcess(state.registry.pid, registryMarker(internalBootstrap(state.layout), state.registry.port), 10_000)
+  }
+  opts.onEvent?.({type: 'stop', message: `stopping ${state.layout.nodes.length} node(s)`})
+  const nodes = await Promise.all(state.layout.nodes.map(async (n) => {
+    const pid = state.pids[String(n.id)]
+    const result = pid === undefined ? 'not-running' as const : await stopProcess(pid, nodeMarker(nodeFiles(dataDir, n, release).serverProperties), grace)
+    return {id: n.id, result}
+  }))
+  await writeState(dataDir, {...state, pids: {}, ...(state.registry ? {registry: {port: state.registry.port}} : {})})
+  return {dataDir, nodes, ...(registry ? {registry} : {})}
+}
+
+/** Stops the cluster (quickly) and deletes its data, certificates and state. */
+export async function devReset(opts: {dataDir: string; onEvent?: (e: DevEvent) => void}): Promise<{dataDir: string; removed: boolean}> {
+  const dataDir = resolve(opts.dataDir)
+  if (!existsSync(dataDir)) return {dataDir, removed: false}
+  await devDown({dataDir, graceMs: 5000, onEvent: opts.onEvent}).catch(() => undefined)
+  await removeClusterFiles(dataDir)
+  if (readdirSync(dataDir).length === 0) rmdirSync(dataDir)
+  return {dataDir, removed: true}
+}

@@ -1,0 +1,48 @@
+import {resolve} from 'node:path'
+import {StreamctlError} from '../errors.js'
+import type {DevClusterSpec, EnvironmentSpec, KafkaConnectionSpec} from '../model/environment.js'
+import type {DevEvent} from './events.js'
+import {describeCluster} from './info.js'
+import {DEFAULT_DATA_DIR} from './paths.js'
+import {readState} from './state.js'
+import {devUp} from './up.js'
+
+export interface EnsureDevResult {
+  readonly bootstrap: string[]
+  readonly clusterId: string
+  readonly connection: KafkaConnectionSpec
+  /** True when this call had to start (or create) the cluster. */
+  readonly started: boolean
+  readonly registryUrl?: string
+}
+
+/**
+ * The connection to the dev cluster described by `spec`: from its state when all nodes are up,
+ * otherwise by starting it (`start: true`) or refusing with a clear error (`start: false`).
+ */
+export async function ensureDevCluster(spec: Partial<DevClusterSpec> & {dataDir?: string}, opts: {start: boolean; onEvent?: (e: DevEvent) => void}): Promise<EnsureDevResult> {
+  const dataDir = resolve(spec.dataDir ?? DEFAULT_DATA_DIR)
+  const state = readState(dataDir)
+  if (state) {
+    const info = describeCluster(dataDir, state)
+    if (info.allUp) return {bootstrap: info.bootstrap, clusterId: info.clusterId, connection: info.connection, started: false, ...(info.registryUrl ? {registryUrl: info.registryUrl} : {})}
+  }
+  if (!opts.start) {
+    throw new StreamctlError('CLUSTER_UNREACHABLE', `the dev cluster in ${dataDir} is ${state ? 'not running' : 'not created'}`, {hint: 'start it with `streamctl dev up`, or drop --no-start to let this command start it'})
+  }
+  opts.onEvent?.({type: 'info', message: `the dev cluster in ${dataDir} is not running: starting it`})
+  const up = await devUp({dataDir, brokers: state ? undefined : spec.brokers, secure: state ? undefined : spec.secure, kafkaVersion: state ? undefined : spec.kafkaVersion, onEvent: opts.onEvent})
+  return {bootstrap: up.bootstrap, clusterId: up.clusterId, connection: up.connection, started: true, ...(up.registryUrl ? {registryUrl: up.registryUrl} : {})}
+}
+
+/** An environment's Kafka connection: its `kafka` block, or the dev cluster for `cluster: dev`. */
+export async function resolveEnvironmentConnection(env: EnvironmentSpec, opts: {start: boolean; onEvent?: (e: DevEvent) => void}): Promise<KafkaConnectionSpec & {clusterId?: string; started?: boolean}> {
+  if (env.cluster === 'dev') {
+    const r = await ensureDevCluster({...env.dev, dataDir: env.dev?.dataDir}, opts)
+    return {...r.connection, clusterId: r.clusterId, started: r.started}
+  }
+  if (!env.kafka) {
+    throw new StreamctlError('ENV_NOT_FOUND', `environment "${env.name}" has neither \`cluster: dev\` nor a \`kafka\` connection`, {hint: 'add `kafka: {bootstrap: [...]}` or `cluster: dev` to the environment'})
+  }
+  return env.kafka
+}

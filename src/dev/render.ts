@@ -1,0 +1,20 @@
+import type {DevClusterInfo} from './info.js'
+
+/**
+ * The lines `dev up` and `dev status` print; `bootstrap:` and `cluster-id:` stand on their own
+ * lines so scripts can grep them. Never prints a password (see credentialsLines).
+ */
+export function summaryLines(info: DevClusterInfo): string[] {
+  const lines = [`bootstrap: ${info.bootstrap.join(',')}`, `cluster-id: ${info.clusterId}`]
+  if (info.registryUrl) lines.push(`registry: ${info.registryUrl}`)
+  if (info.secure) {
+    lines.push('security: SASL_SSL + SCRAM-SHA-512 (CA: ' + (info.caFile ?? '?') + ')')
+    if (info.saslPlaintext) lines.push(`bootstrap-sasl-plaintext: ${info.saslPlaintext.bootstrap.join(',')}`)
+    lines.push(`credentials: ${info.credentialsFile ?? '?'} (dev status --show-secrets prints them)`)
+  }
+  return lines
+}
+
+export function nodeLines(info: DevClusterInfo): string[] {
+  return info.nodes.map((n) => `node ${n.id}: ${n.up ? `up (pid ${n.pid})` : 'down'}  ports ${Object.entries(n.ports).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+}

@@ -1,0 +1,183 @@
+import type {KafkaRelease} from './versions.js'
+
+/**
+ * The shape of a dev cluster, decided once at the first `dev up` and kept in the state file so
+ * that ports and node ids never change across restarts (data written by a node refers to them).
+ *
+ * --brokers 3 runs three combined broker+controller nodes with a static voter set rather than
+ * three brokers plus a separate controller: three JVMs instead of four on a 2-core machine, the
+ * controller quorum still survives one dead node, and static voters need no directory ids at
+ * format time, so the same layout works on 3.9 and 4.x.
+ */
+export interface NodePorts {
+  /** PLAINTEXT client listener (plain clusters) or the internal loopback listener (secure). */
+  readonly broker: number
+  readonly controller: number
+  /** Secure only: SASL_PLAINTEXT + SCRAM-SHA-512. */
+  readonly sasl?: number
+  /** Secure only: SASL_SSL + SCRAM-SHA-512 with the generated certificate. */
+  readonly tls?: number
+}
+
+export interface NodeLayout {
+  readonly id: number
+  readonly ports: NodePorts
+  /** Relative to the cluster data dir. */
+  readonly dir: string
+}
+
+export interface ClusterLayout {
+  readonly kafkaVersion: string
+  readonly brokers: 1 | 3
+  readonly secure: boolean
+  readonly nodes: readonly NodeLayout[]
+}
+
+export function portsPerNode(secure: boolean): number {
+  return secure ? 4 : 2
+}
+
+/** Assigns pre-allocated ports to nodes; `firstPort` (from --port) is node 1's client port. */
+export function planLayout(opts: {kafkaVersion: string; brokers: 1 | 3; secure: boolean; ports: readonly number[]; firstPort?: number}): ClusterLayout {
+  const per = portsPerNode(opts.secure)
+  const need = opts.brokers * per
+  if (opts.ports.length < need) throw new Error(`internal: ${need} ports needed, ${opts.ports.length} given`)
+  const nodes: NodeLayout[] = []
+  for (let i = 0; i < opts.brokers; i++) {
+    const p = opts.ports.slice(i * per, (i + 1) * per) as number[]
+    const ports: NodePorts = opts.secure
+      ? {broker: p[0]!, controller: p[1]!, sasl: p[2]!, tls: p[3]!}
+      : {broker: p[0]!, controller: p[1]!}
+    nodes.push({id: i + 1, ports, dir: `node-${i + 1}`})
+  }
+  if (opts.firstPort !== undefined) {
+    const n0 = nodes[0]!
+    nodes[0] = {...n0, ports: opts.secure ? {...n0.ports, sasl: opts.firstPort} : {...n0.ports, broker: opts.firstPort}}
+  }
+  return {kafkaVersion: opts.kafkaVersion, brokers: opts.brokers, secure: opts.secure, nodes}
+}
+
+/** The addresses clients are given: PLAINTEXT for plain clusters, SASL_PLAINTEXT for secure. */
+export function clientBootstrap(layout: ClusterLayout): string[] {
+  return layout.nodes.map((n) => `127.0.0.1:${layout.secure ? n.ports.sasl : n.ports.broker}`)
+}
+
+export function tlsBootstrap(layout: ClusterLayout): string[] {
+  return layout.secure ? layout.nodes.map((n) => `127.0.0.1:${n.ports.tls}`) : []
+}
+
+/** Loopback PLAINTEXT addresses; on a secure cluster these are the internal (super-user) listener. */
+export function internalBootstrap(layout: ClusterLayout): string[] {
+  return layout.nodes.map((n) => `127.0.0.1:${n.ports.broker}`)
+}
+
+export interface NodePaths {
+  readonly logDir: string
+  readonly dataDir: string
+  readonly keystore?: string
+}
+
+/** server.properties for one node: pure, so every line can be checked by unit tests. */
+export function renderServerProperties(layout: ClusterLayout, node: NodeLayout, release: KafkaRelease, paths: NodePaths): string {
+  const n = layout.nodes.length
+  const rf = Math.min(3, n)
+  const minIsr = n === 1 ? 1 : 2
+  const p = node.ports
+  const voters = layout.nodes.map((x) => `${x.id}@127.0.0.1:${x.ports.controller}`).join(',')
+  const props: [string, string | number][] = [
+    ['process.roles', 'broker,controller'],
+    ['node.id', node.id],
+  ]
+  // One node: dynamic quorum formatted --standalone. Three: static voters (see the layout note).
+  if (n === 1) props.push(['controller.quorum.bootstrap.servers', `127.0.0.1:${p.controller}`])
+  else props.push(['controller.quorum.voters', voters])
+  props.push(['controller.listener.names', 'CONTROLLER'])
+  if (layout.secure) {
+    props.push(
+      ['listeners', `INTERNAL://127.0.0.1:${p.broker},CONTROLLER://127.0.0.1:${p.controller},SASL://127.0.0.1:${p.sasl},TLS://127.0.0.1:${p.tls}`],
+      ['advertised.listeners', `INTERNAL://127.0.0.1:${p.broker},SASL://127.0.0.1:${p.sasl},TLS://127.0.0.1:${p.tls}`],
+      ['listener.security.protocol.map', 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT,TLS:SASL_SSL'],
+      ['inter.broker.listener.name', 'INTERNAL'],
+      ['sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
+      ['listener.name.sasl.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
+      ['listener.name.tls.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
+      ['listener.name.tls.ssl.keystore.type', 'PEM'],
+      ['listener.name.tls.ssl.keystore.location', paths.keystore ?? ''],
+      ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+      ['allow.everyone.if.no.acl.found', 'false'],
+      // The controller and inter-broker listeners are PLAINTEXT on loopback (SCRAM between
+      // controllers is unsupported), so their principal ANONYMOUS must be super or the quorum never
+      // forms. Every client listener authenticates with SCRAM, so no client is ever ANONYMOUS there.
+      ['super.users', 'User:admin;User:ANONYMOUS'],
+    )
+  } else {
+    props.push(
+      ['listeners', `PLAINTEXT://127.0.0.1:${p.broker},CONTROLLER://127.0.0.1:${p.controller}`],
+      ['advertised.listeners', `PLAINTEXT://127.0.0.1:${p.broker}`],
+      ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+      ['inter.broker.listener.name', 'PLAINTEXT'],
+    )
+  }
+  props.push(
+    ['log.dirs', paths.dataDir],
+    ['num.partitions', 1],
+    ['offsets.topic.replication.factor', rf],
+    // Fewer partitions of the internal topics: fewer open files and faster start on a laptop.
+    ['offsets.topic.num.partitions', 10],
+    ['transaction.state.log.replication.factor', rf],
+    ['transaction.state.log.min.isr', minIsr],
+    ['transaction.state.log.num.partitions', 5],
+    ['group.initial.rebalance.delay.ms', 0],
+  )
+  if (release.hasShareCoordinator) {
+    props.push(['share.coordinator.state.topic.replication.factor', rf], ['share.coordinator.state.topic.min.isr', minIsr])
+  }
+  return `# Generated by streamctl dev up (Kafka ${release.version}, node ${node.id}); rewritten on every start.\n` +
+    props.map(([k, v]) => `${k}=${v}`).join('\n') + '\n'
+}
+
+export function renderLogConfig(release: KafkaRelease, logFile: string): string {
+  if (release.logFlavour === 'log4j1') {
+    return [
+      'log4j.rootLogger=INFO, server',
+      'log4j.appender.server=org.apache.log4j.RollingFileAppender',
+      `log4j.appender.server.File=${logFile}`,
+      'log4j.appender.server.MaxFileSize=10MB',
+      'log4j.appender.server.MaxBackupIndex=2',
+      'log4j.appender.server.layout=org.apache.log4j.PatternLayout',
+      'log4j.appender.server.layout.ConversionPattern=[%d] %p %m (%c)%n',
+      '',
+    ].join('\n')
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Configuration status="WARN">
+  <Appenders>
+    <RollingFile name="server" fileName="${xmlEscape(logFile)}" filePattern="${xmlEscape(logFile)}.%i">
+      <PatternLayout pattern="[%d] %p %m (%c)%n"/>
+      <SizeBasedTriggeringPolicy size="10MB"/>
+      <DefaultRolloverStrategy max="2"/>
+    </RollingFile>
+  </Appenders>
+  <Loggers>
+    <Root level="INFO"><AppenderRef ref="server"/></Root>
+  </Loggers>
+</Configuration>
+`
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')
+}
+
+/** The java command line of one node (after `java`). */
+export function nodeJavaArgs(release: KafkaRelease, o: {libDir: string; logDir: string; logConfig: string; serverProperties: string; heap: string}): string[] {
+  const logFlag = release.logFlavour === 'log4j1' ? `-Dlog4j.configuration=file:${o.logConfig}` : `-Dlog4j2.configurationFile=${o.logConfig}`
+  return [
+    `-Xmx${o.heap}`, '-Xms128m',
+    '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent',
+    '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
+    `-Dkafka.logs.dir=${o.logDir}`, logFlag,
+    '-cp', `${o.libDir}/*`,
+    'kafka.Kafka', o.serverProperties,
+  ]
+}
