@@ -1,0 +1,16 @@
+import type {JobConnection} from './connection.js'
+import type {JobEvent} from './progress.js'
+
+/** What every job takes besides its own options. */
+export interface CommonJobOptions {
+  /** Names the consumer group, transactional ids and state dir: rerunning the same name resumes. */
+  readonly job?: string
+  readonly connection: JobConnection
+  readonly follow?: boolean
+  readonly signal?: AbortSignal
+  readonly onEvent?: (e: JobEvent) => void
+}
+
+export function defaultJobName(kind: string, from: string, to: string): string {
+  return `${kind}-${from}-to-${to}`.replace(/[^a-zA-Z0-9._-]+/g, '-')
+}

@@ -1,0 +1,38 @@
+import {deadLetterRecord, describeRecord} from './dead-letter.js'
+import type {InputRecord, OutputRecord, Stage, StageResult} from './record.js'
+import {RecordError} from './runner.js'
+
+/**
+ * A stage built from a per-record function: each record maps to zero or more outputs. A record
+ * whose function throws is dead-lettered when a dead-letter topic is set; otherwise the job stops
+ * with an error naming topic[partition]@offset and nothing of that batch is written.
+ */
+export type RecordFn = (r: InputRecord) => OutputRecord[] | Promise<OutputRecord[]>
+
+export function recordStage(job: string, fn: RecordFn, deadLetterTopic?: string): Stage {
+  return {
+    async process(records: readonly InputRecord[]): Promise<StageResult> {
+      const out: OutputRecord[] = []
+      let written = 0
+      let deadLettered = 0
+      let skipped = 0
+      for (const r of records) {
+        let produced: OutputRecord[]
+        try {
+          produced = await fn(r)
+        } catch (err) {
+          if (!deadLetterTopic) {
+            throw new RecordError(`${describeRecord(r)}: ${(err as Error).message ?? String(err)} (no --dead-letter topic set, so the job stops here)`)
+          }
+          out.push(deadLetterRecord(deadLetterTopic, job, r, err))
+          deadLettered++
+          continue
+        }
+        if (produced.length === 0) skipped++
+        written += produced.length
+        for (const o of produced) out.push(o)
+      }
+      return {out, written, deadLettered, skipped}
+    },
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The record shapes that flow through a job: what the runner reads from the source and what a
+ * stage asks it to write. Values stay Buffers until a stage decodes them, so a plain copy never
+ * pays for JSON parsing.
+ */
+export type Headers = Record<string, Buffer | string | undefined>
+
+export interface InputRecord {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: string
+  readonly timestamp: string
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  readonly headers: Headers
+}
+
+export interface OutputRecord {
+  readonly topic: string
+  readonly key: Buffer | string | null
+  readonly value: Buffer | string | null
+  readonly headers?: Headers
+  /** Explicit partition; when absent the producer's murmur2 partitioner picks one from the key. */
+  readonly partition?: number
+  readonly timestamp?: string
+}
+
+/** What a stage made of one input batch. `written` counts records for the job's target (not dead letters). */
+export interface StageResult {
+  readonly out: OutputRecord[]
+  readonly written: number
+  readonly deadLettered: number
+  readonly skipped: number
+}
+
+/**
+ * A stage turns one source batch (records of one partition, in offset order) into output records.
+ * It runs inside the batch's transaction: if it throws, nothing of the batch is written.
+ * `afterCommit` runs once the transaction is committed (state stores update their cache there).
+ */
+export interface Stage {
+  process(records: readonly InputRecord[]): Promise<StageResult> | StageResult
+  afterCommit?(records: readonly InputRecord[], result: StageResult): void
+}
+
+export interface JobReport {
+  readonly job: string
+  readonly read: number
+  readonly written: number
+  readonly deadLettered: number
+  readonly skipped: number
+  readonly durationMs: number
+  readonly recordsPerSecond: number
+  /** `completed`: bounded run reached the end offsets; `stopped`: interrupted (SIGINT/SIGTERM) after a clean commit. */
+  readonly outcome: 'completed' | 'stopped'
+}
+
+export function formatReport(r: JobReport): string {
+  return [
+    `${r.job}: ${r.outcome}`,
+    `  read          ${r.read}`,
+    `  written       ${r.written}`,
+    `  dead-lettered ${r.deadLettered}`,
+    `  skipped       ${r.skipped}`,
+    `  duration      ${(r.durationMs / 1000).toFixed(1)} s`,
+    `  throughput    ${Math.round(r.recordsPerSecond)} records/s`,
+  ].join('\n')
+}

@@ -1,0 +1,67 @@
+import kafkajs, {type Admin} from 'kafkajs'
+import {StreamctlError} from '../errors.js'
+
+/**
+ * The few admin calls the jobs need, on kafkajs's admin directly for now; they move onto the
+ * AdminGateway (src/cluster/gateway.ts) once its implementation lands.
+ */
+export interface PartitionOffsets {
+  readonly partition: number
+  readonly low: number
+  readonly high: number
+}
+
+export async function topicOffsets(admin: Admin, topic: string): Promise<PartitionOffsets[]> {
+  await requireTopic(admin, topic)
+  const rows = await admin.fetchTopicOffsets(topic)
+  return rows.map((r) => ({partition: r.partition, low: Number(r.low), high: Number(r.high)})).sort((a, b) => a.partition - b.partition)
+}
+
+export async function topicExists(admin: Admin, topic: string): Promise<boolean> {
+  return (await admin.listTopics()).includes(topic)
+}
+
+export async function requireTopic(admin: Admin, topic: string): Promise<void> {
+  if (!(await topicExists(admin, topic))) {
+    throw new StreamctlError('JOB_FAILED', `topic '${topic}' does not exist`, {hint: 'check the topic name (streamctl export lists the topics of an environment)'})
+  }
+}
+
+export interface TopicShape {
+  readonly partitions: number
+  readonly replicationFactor: number
+  /** Only settings set on the topic itself (not broker defaults), so a copy inherits the same defaults. */
+  readonly config: Record<string, string>
+}
+
+export async function describeTopicShape(admin: Admin, topic: string): Promise<TopicShape> {
+  const meta = await admin.fetchTopicMetadata({topics: [topic]})
+  const t = meta.topics[0]
+  if (!t) throw new StreamctlError('JOB_FAILED', `topic '${topic}' does not exist`)
+  const cfg = await admin.describeConfigs({resources: [{type: kafkajs.ConfigResourceTypes.TOPIC, name: topic}], includeSynonyms: false})
+  const config: Record<string, string> = {}
+  for (const e of cfg.resources[0]?.configEntries ?? []) {
+    // configSource 1 = DYNAMIC_TOPIC_CONFIG (set on the topic).
+    if ((e as {configSource?: number}).configSource === 1 && e.configValue !== null && !e.isSensitive) config[e.configName] = e.configValue
+  }
+  return {partitions: t.partitions.length, replicationFactor: t.partitions[0]?.replicas.length ?? 1, config}
+}
+
+/** Creates `name` unless it exists; returns whether it was created. */
+export async function ensureTopic(admin: Admin, name: string, shape: TopicShape): Promise<boolean> {
+  if (await topicExists(admin, name)) return false
+  const brokers = (await admin.describeCluster()).brokers.length
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{
+      topic: name, numPartitions: shape.partitions, replicationFactor: Math.min(shape.replicationFactor, brokers),
+      configEntries: Object.entries(shape.config).map(([name, value]) => ({name, value})),
+    }],
+  })
+  return true
+}
+
+export async function partitionCount(admin: Admin, topic: string): Promise<number> {
+  const meta = await admin.fetchTopicMetadata({topics: [topic]})
+  return meta.topics[0]?.partitions.length ?? 0
+}
