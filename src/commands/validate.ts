@@ -1,0 +1,34 @@
+import {BaseCommand, manifestFlags} from '../cli/base-command.js'
+import {formatDiagnostic, type Diagnostic} from '../errors.js'
+
+export interface ValidateResult {
+  files: string[]
+  environments: {name: string; topics: number; schemas: number; services: number; jobs: number; policies: number}[]
+  warnings: Diagnostic[]
+}
+
+export default class Validate extends BaseCommand {
+  static override description = 'Check manifests offline: YAML syntax, JSON Schema, references, Kafka rules'
+  static override examples = ['<%= config.bin %> validate -f manifests/examples -e prod']
+  static override flags = {...manifestFlags}
+
+  async run(): Promise<ValidateResult> {
+    const {flags} = await this.parse(Validate)
+    const {checkManifests} = await import('../manifest/check-manifests.js')
+    const checked = await checkManifests({files: flags.file, env: flags.env})
+    const result: ValidateResult = {
+      files: [...checked.set.files],
+      environments: checked.environments.map(({name, desired: d}) => ({
+        name, topics: d.cluster.topics.length, schemas: d.schemas.length, services: d.services.length, jobs: d.jobs.length, policies: d.policies.length,
+      })),
+      warnings: [...checked.warnings],
+    }
+    if (!this.jsonEnabled()) for (const w of result.warnings) process.stderr.write(formatDiagnostic(w) + '\n')
+    const pc = (await import('picocolors')).default
+    for (const e of result.environments) {
+      this.out(`${pc.green('✓')} ${e.name}: ${e.topics} topics, ${e.schemas} schemas, ${e.services} services, ${e.jobs} jobs, ${e.policies} policies`)
+    }
+    this.out(`${result.files.length} file(s) valid${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}`)
+    return result
+  }
+}
