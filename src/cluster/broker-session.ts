@@ -1,0 +1,121 @@
+import {StreamctlError} from '../errors.js'
+import {chooseVersion, decodeResponseBody, encodeRequestBody, type ApiDefinition} from './protocol/api.js'
+import {deadlineError, translateError, type ConnectionContext} from './connection-errors.js'
+import {createKjsCluster, kjsPayload, type KjsBroker, type KjsCluster, type KjsClusterOptions} from './kafkajs-internals.js'
+
+/**
+ * The connection side of the gateway: one kafkajs Cluster (its broker pool, SASL/TLS, metadata),
+ * a request counter, an overall deadline on every call and error translation. `send` carries our
+ * protocol extensions over kafkajs's own broker connections, at the highest version both sides know.
+ */
+export class BrokerSession {
+  private readonly cluster: KjsCluster
+  private connected: Promise<void> | undefined
+  private requests = 0
+
+  constructor(options: KjsClusterOptions, readonly ctx: ConnectionContext, readonly timeoutMs: number) {
+    this.cluster = createKjsCluster(options, () => { this.requests++ })
+  }
+
+  get requestCount(): number {
+    return this.requests
+  }
+
+  /**
+   * Runs `fn` with a connected cluster, bounded by the deadline (times `rounds` for calls that send
+   * several batched requests), translating every failure.
+   */
+  async call<T>(api: string, fn: (cluster: KjsCluster) => Promise<T>, rounds = 1): Promise<T> {
+    try {
+      await this.withDeadline(api, this.connect(), this.timeoutMs, () => this.abandonConnect())
+      return await this.withDeadline(api, fn(this.cluster), this.timeoutMs * Math.max(1, rounds))
+    } catch (error) {
+      throw translateError(error, this.ctx, api)
+    }
+  }
+
+  /**
+   * Any connected broker: in KRaft every broker forwards admin requests to the active controller,
+   * so topic/ACL/config changes need no metadata round trip to find it (that would list all topics).
+   */
+  async anyBroker(): Promise<KjsBroker> {
+    const pool = this.cluster.brokerPool
+    const known = Object.values(pool.brokers).find((b) => b.isConnected())
+    if (known) return known
+    if (!pool.seedBroker?.isConnected()) await this.cluster.connect()
+    if (!pool.seedBroker) throw new StreamctlError('CLUSTER_UNREACHABLE', `no broker of environment "${this.ctx.environment}" is connected`)
+    return pool.seedBroker
+  }
+
+  /** Kept for the day ZooKeeper-era clusters matter: today every broker accepts controller-bound requests. */
+  async controllerBroker(): Promise<KjsBroker> {
+    return this.anyBroker()
+  }
+
+  async broker(nodeId: number): Promise<KjsBroker> {
+    if (this.cluster.getNodeIds().length === 0) await this.cluster.refreshMetadata()
+    return this.cluster.findBroker({nodeId})
+  }
+
+  async allBrokers(): Promise<KjsBroker[]> {
+    await this.cluster.refreshMetadata()
+    return Promise.all(this.cluster.getNodeIds().map((nodeId) => this.cluster.findBroker({nodeId})))
+  }
+
+  async send<Req, Res>(broker: KjsBroker, api: ApiDefinition<Req, Res>, request: Req): Promise<Res> {
+    const version = chooseVersion(api as ApiDefinition<unknown, unknown>, broker.versions?.[api.apiKey])
+    if (version === undefined) {
+      throw new StreamctlError('KAFKA_ERROR', `broker ${broker.nodeId} does not support ${api.name} versions ${api.minVersion}–${api.maxVersion}`, {
+        hint: 'this operation needs a newer Kafka (2.4+ for reassignments and leader election, 2.7+ for SCRAM and quotas, 2.8+ for DescribeCluster)',
+      })
+    }
+    const result = await broker.connectionPool.send({
+      request: {
+        apiKey: api.apiKey,
+        apiVersion: version,
+        apiName: api.name,
+        encode: async () => kjsPayload(encodeRequestBody(api, version, request)),
+      },
+      response: {
+        decode: async (payload: Buffer) => decodeResponseBody(api, version, payload),
+        parse: async (data: unknown) => data,
+      },
+    })
+    return result as Res
+  }
+
+  async close(): Promise<void> {
+    this.connected = undefined
+    await this.cluster.disconnect()
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.cluster.connect().catch(async (error: unknown) => {
+      this.connected = undefined
+      await this.cluster.disconnect().catch(() => undefined)
+      throw error
+    })
+    return this.connected
+  }
+
+  /** kafkajs would keep retrying in the background: stop it once we have given up. */
+  private abandonConnect(): void {
+    this.connected = undefined
+    void this.cluster.disconnect().catch(() => undefined)
+  }
+
+  private async withDeadline<T>(api: string, work: Promise<T>, ms: number, onTimeout?: () => void): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        onTimeout?.()
+        reject(deadlineError(this.ctx, ms, api))
+      }, ms)
+    })
+    try {
+      return await Promise.race([work, deadline])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import {createRequire} from 'node:module'
+
+/**
+ * The parts of kafkajs 2.2.4 that its public API does not export but that we build on: the Cluster
+ * (broker pool, metadata, retries), its Broker objects (whose `connectionPool.send` carries our own
+ * protocol requests over kafkajs's authenticated connections), the Encoder it frames requests with,
+ * and its table of Kafka error codes. The version is pinned in package.json; these paths have been
+ * stable across the 2.x line. Typed here narrowly, for what we use.
+ */
+const require = createRequire(import.meta.url)
+
+export interface KjsApiVersions {
+  readonly [apiKey: number]: {minVersion: number; maxVersion: number} | undefined
+}
+
+export interface KjsProtocolRequest {
+  request: {apiKey: number; apiVersion: number; apiName: string; encode(): Promise<unknown>}
+  response: {decode(payload: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown>}
+  requestTimeout?: number
+}
+
+export interface KjsBroker {
+  nodeId: number
+  versions: KjsApiVersions | null
+  isConnected(): boolean
+  connectionPool: {send(req: KjsProtocolRequest): Promise<unknown>}
+  metadata(topics?: string[]): Promise<KjsMetadata>
+  createTopics(args: {topics: unknown[]; validateOnly?: boolean; timeout?: number}): Promise<unknown>
+  createPartitions(args: {topicPartitions: unknown[]; validateOnly?: boolean; timeout?: number}): Promise<unknown>
+  deleteTopics(args: {topics: string[]; timeout?: number}): Promise<unknown>
+  describeAcls(args: Record<string, unknown>): Promise<KjsDescribeAclsResponse>
+  createAcls(args: {acl: unknown[]}): Promise<unknown>
+  deleteAcls(args: {filters: unknown[]}): Promise<KjsDeleteAclsResponse>
+}
+
+export interface KjsMetadata {
+  clusterId?: string
+  controllerId: number
+  brokers: {nodeId: number; host: string; port: number; rack: string | null}[]
+  topicMetadata: {
+    topicErrorCode: number
+    topic: string
+    isInternal: boolean
+    partitionMetadata: {partitionErrorCode: number; partitionId: number; leader: number; replicas: number[]; isr: number[]}[]
+  }[]
+}
+
+export interface KjsAclResource {
+  resourceType: number
+  resourceName: string
+  resourcePatternType: number
+  acls: {principal: string; host: string; operation: number; permissionType: number}[]
+}
+
+export interface KjsDescribeAclsResponse {
+  errorCode: number
+  resources: KjsAclResource[]
+}
+
+export interface KjsDeleteAclsResponse {
+  filterResponses: {
+    errorCode: number
+    matchingAcls: {errorCode: number; resourceType: number; resourceName: string; resourcePatternType: number; principal: string; host: string; operation: number; permissionType: number}[]
+  }[]
+}
+
+export interface KjsCluster {
+  brokerPool: {brokers: Record<string, KjsBroker>; seedBroker?: KjsBroker}
+  connect(): Promise<void>
+  disconnect(): Promise<void>
+  isConnected(): boolean
+  refreshMetadata(): Promise<void>
+  getNodeIds(): number[]
+  findBroker(args: {nodeId: number}): Promise<KjsBroker>
+  findControllerBroker(): Promise<KjsBroker>
+}
+
+export interface KjsClusterOptions {
+  brokers: string[]
+  ssl?: unknown
+  sasl?: unknown
+  clientId: string
+  connectionTimeout: number
+  authenticationTimeout: number
+  requestTimeout: number
+  retry: {retries: number; initialRetryTime: number; maxRetryTime: number}
+}
+
+export interface KjsInstrumentation {
+  addListener(event: string, listener: () => void): () => void
+}
+
+const ClusterClass = require('kafkajs/src/cluster/index.js') as new (options: Record<string, unknown>) => KjsCluster
+const EmitterClass = require('kafkajs/src/instrumentation/emitter.js') as new () => KjsInstrumentation
+const {createLogger} = require('kafkajs/src/loggers/index.js') as {createLogger(o: {level: number; logCreator: unknown}): unknown}
+const networkEvents = require('kafkajs/src/network/instrumentationEvents.js') as {NETWORK_REQUEST: string}
+const socketFactory = require('kafkajs/src/network/socketFactory.js') as () => unknown
+const EncoderClass = require('kafkajs/src/protocol/encoder.js') as new () => {writeBuffer(b: Buffer): unknown}
+export const kafkaErrorCodes = (require('kafkajs/src/protocol/error.js') as {
+  errorCodes: {type: string; code: number; retriable: boolean; message: string}[]
+}).errorCodes
+
+/** A kafkajs Cluster that logs nothing (nothing below src/commands may write to stdout) and counts requests. */
+export function createKjsCluster(options: KjsClusterOptions, onRequest: () => void): KjsCluster {
+  const instrumentationEmitter = new EmitterClass()
+  instrumentationEmitter.addListener(networkEvents.NETWORK_REQUEST, onRequest)
+  const logger = createLogger({level: 0, logCreator: () => () => {}})
+  return new ClusterClass({
+    ...options,
+    logger,
+    socketFactory: socketFactory(),
+    instrumentationEmitter,
+    allowAutoTopicCreation: false,
+    enforceRequestTimeout: true,
+    metadataMaxAge: 300_000,
+  })
+}
+
+/** Wraps an already-framed request body the way kafkajs's `createRequest` expects (`writeEncoder`). */
+export function kjsPayload(body: Buffer): unknown {
+  return new EncoderClass().writeBuffer(body)
+}

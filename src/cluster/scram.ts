@@ -1,0 +1,48 @@
+import {pbkdf2Sync, randomBytes} from 'node:crypto'
+import {kafkaErrorName, throwIfErrors} from './errors.js'
+import type {BrokerSession} from './broker-session.js'
+import type {ScramAlteration, ScramCredentialInfo} from './gateway.js'
+import {AlterUserScramCredentials} from './protocol/alter-user-scram-credentials.js'
+import {DescribeUserScramCredentials, SCRAM_MECHANISMS} from './protocol/describe-user-scram-credentials.js'
+
+const MECHANISM_NAMES = new Map(Object.entries(SCRAM_MECHANISMS).map(([k, v]) => [v, k as keyof typeof SCRAM_MECHANISMS]))
+const HASH = {'SCRAM-SHA-256': {digest: 'sha256', length: 32}, 'SCRAM-SHA-512': {digest: 'sha512', length: 64}} as const
+
+/** RFC 5802 Hi(password, salt, i) is PBKDF2 with HMAC of the mechanism's hash: what Kafka stores. */
+export function saltedPassword(mechanism: keyof typeof HASH, password: string, salt: Buffer, iterations: number): Buffer {
+  const h = HASH[mechanism]
+  return pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, h.length, h.digest)
+}
+
+/** Users without credentials are left out (Kafka answers RESOURCE_NOT_FOUND for them). */
+export async function describeUserScramCredentials(session: BrokerSession, users?: readonly string[]): Promise<ScramCredentialInfo[]> {
+  const res = await session.send(await session.anyBroker(), DescribeUserScramCredentials, {users: users ? [...users] : null})
+  throwIfErrors('DescribeUserScramCredentials', [{code: res.errorCode, message: res.errorMessage}])
+  const found = res.results.filter((r) => kafkaErrorName(r.errorCode).name !== 'RESOURCE_NOT_FOUND')
+  throwIfErrors('DescribeUserScramCredentials', found.map((r) => ({code: r.errorCode, message: r.errorMessage, resource: `user ${r.user}`})))
+  return found
+    .map((r) => ({
+      user: r.user,
+      mechanisms: r.credentials
+        .filter((c) => MECHANISM_NAMES.has(c.mechanism as 1 | 2))
+        .map((c) => ({mechanism: MECHANISM_NAMES.get(c.mechanism as 1 | 2)!, iterations: c.iterations})),
+    }))
+    .sort((a, b) => a.user.localeCompare(b.user))
+}
+
+export async function alterUserScramCredentials(session: BrokerSession, alterations: readonly ScramAlteration[]): Promise<void> {
+  const deletions = alterations.flatMap((a) => (a.kind === 'delete' ? [{user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism]}] : []))
+  const upsertions = alterations.flatMap((a) => {
+    if (a.kind !== 'upsert') return []
+    const salt = randomBytes(32)
+    return [{
+      user: a.user,
+      mechanism: SCRAM_MECHANISMS[a.mechanism],
+      iterations: a.iterations,
+      salt,
+      saltedPassword: saltedPassword(a.mechanism, a.password, salt, a.iterations),
+    }]
+  })
+  const res = await session.send(await session.controllerBroker(), AlterUserScramCredentials, {deletions, upsertions})
+  throwIfErrors('AlterUserScramCredentials', res.results.map((r) => ({code: r.errorCode, message: r.errorMessage, resource: `user ${r.user}`})))
+}
