@@ -1,0 +1,122 @@
+/**
+ * Integration-suite global setup: one single-node cluster and one three-node --secure cluster of
+ * real Apache Kafka, each in its own temp data dir on ephemeral ports, started in parallel and
+ * handed to tests through vitest's provide/inject (see harness.ts). Every JVM started here is
+ * stopped in teardown, on a setup failure, and on SIGINT/SIGTERM/exit.
+ *
+ * Env: STREAMCTL_KAFKA_VERSION picks the release (the CI 3.9 smoke run); STREAMCTL_IT_SECURE=0
+ * skips the secure cluster (tests that need it are skipped); STREAMCTL_IT_REGISTRY=0 skips the
+ * dev schema registry on the single cluster (started only when `registry serve` exists).
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type {TestProject} from 'vitest/node'
+import {DEFAULT_KAFKA_VERSION, devDown, devUp, type DevClusterInfo} from '../../src/dev/index.js'
+import {killClusterSync} from '../../src/dev/kill-sync.js'
+
+export interface ProvidedCluster {
+  readonly name: 'single' | 'secure'
+  readonly dataDir: string
+  readonly kafkaVersion: string
+  readonly clusterId: string
+  readonly brokers: number
+  /** PLAINTEXT (single) or SASL_SSL (secure) addresses. */
+  readonly bootstrap: string[]
+  readonly secure: boolean
+  readonly saslPlaintextBootstrap?: string[]
+  readonly credentialsFile?: string
+  readonly caFile?: string
+  readonly toolConfig?: {readonly saslPlaintext: string; readonly saslSsl: string}
+  readonly registryUrl?: string
+}
+
+export interface ProvidedClusters {
+  readonly kafkaVersion: string
+  readonly single: ProvidedCluster
+  readonly secure: ProvidedCluster | null
+  /** Why the secure cluster is absent, when it is. */
+  readonly secureSkipped?: string
+  readonly registryError?: string
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    streamctlClusters: ProvidedClusters
+  }
+}
+
+function toProvided(name: 'single' | 'secure', info: DevClusterInfo): ProvidedCluster {
+  return {
+    name,
+    dataDir: info.dataDir,
+    kafkaVersion: info.kafkaVersion,
+    clusterId: info.clusterId,
+    brokers: info.brokers,
+    bootstrap: info.bootstrap,
+    secure: info.secure,
+    ...(info.saslPlaintext ? {saslPlaintextBootstrap: info.saslPlaintext.bootstrap} : {}),
+    ...(info.credentialsFile ? {credentialsFile: info.credentialsFile, caFile: info.caFile, toolConfig: info.toolConfig} : {}),
+    ...(info.registryUrl ? {registryUrl: info.registryUrl} : {}),
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const kafkaVersion = process.env.STREAMCTL_KAFKA_VERSION ?? DEFAULT_KAFKA_VERSION
+  const root = mkdtempSync(join(tmpdir(), 'streamctl-it-'))
+  const singleDir = join(root, 'single')
+  const secureDir = join(root, 'secure')
+  const wantSecure = process.env.STREAMCTL_IT_SECURE !== '0'
+
+  let cleaned = false
+  const killAll = () => {
+    if (cleaned) return
+    cleaned = true
+    killClusterSync(singleDir)
+    killClusterSync(secureDir)
+  }
+  const onSignal = (sig: NodeJS.Signals) => {
+    killAll()
+    process.exit(sig === 'SIGINT' ? 130 : 143)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  process.once('exit', killAll)
+
+  try {
+    const [single, secure] = await Promise.all([
+      devUp({dataDir: singleDir, brokers: 1, secure: false, kafkaVersion, registry: false}),
+      wantSecure ? devUp({dataDir: secureDir, brokers: 3, secure: true, kafkaVersion, registry: false}) : Promise.resolve(null),
+    ])
+    let singleInfo: DevClusterInfo = single
+    let registryError: string | undefined
+    if (process.env.STREAMCTL_IT_REGISTRY !== '0') {
+      // A broken registry must not take the whole suite down: its tests see registryError instead.
+      try {
+        singleInfo = await devUp({dataDir: singleDir, registry: true})
+      } catch (err) {
+        registryError = err instanceof Error ? err.message : String(err)
+      }
+    }
+    project.provide('streamctlClusters', {
+      kafkaVersion,
+      single: toProvided('single', singleInfo),
+      secure: secure ? toProvided('secure', secure) : null,
+      ...(wantSecure ? {} : {secureSkipped: 'STREAMCTL_IT_SECURE=0'}),
+      ...(registryError ? {registryError} : {}),
+    })
+  } catch (err) {
+    killAll()
+    rmSync(root, {recursive: true, force: true})
+    throw err
+  }
+
+  return async () => {
+    await Promise.all([devDown({dataDir: singleDir, graceMs: 10_000}), devDown({dataDir: secureDir, graceMs: 10_000})]).catch(() => undefined)
+    killAll()
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    process.off('exit', killAll)
+    rmSync(root, {recursive: true, force: true})
+  }
+}
