@@ -1,4 +1,4 @@
-import {compareStrings} from './compare.js'
+import {compareAcls, compareStrings} from './compare.js'
 import type {ServiceSpec, TopicMeta} from '../model/desired.js'
 import type {AclEntry, AclOperation, AclResourceType} from '../model/state.js'
 import {aclKey} from '../model/state.js'
@@ -13,7 +13,7 @@ import type {BlockedItem} from './blocked.js'
 export const CLUSTER_RESOURCE = 'kafka-cluster'
 
 export interface DerivedAcls {
-  /** Sorted by aclKey, without duplicates. */
+  /** Sorted (compareAcls), without duplicates. */
   readonly acls: AclEntry[]
   /** Principals whose ACLs streamctl manages (all others are left alone). */
   readonly principals: ReadonlySet<string>
@@ -65,6 +65,6 @@ export function deriveAcls(services: readonly ServiceSpec[], topicMeta: readonly
       for (const g of c.groups) add(allow(s.principal, 'GROUP', g, 'READ'))
     }
   }
-  const acls = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v)
+  const acls = [...byKey.values()].sort(compareAcls)
   return {acls, principals: new Set(services.map((s) => s.principal)), blocked}
 }

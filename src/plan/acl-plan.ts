@@ -2,6 +2,7 @@ import type {AclEntry} from '../model/state.js'
 import {aclKey} from '../model/state.js'
 import type {Action} from './actions.js'
 import type {DerivedAcls} from './acl-derive.js'
+import {compareAcls} from './compare.js'
 
 export interface AclPlan {
   readonly actions: Action[]
@@ -26,7 +27,7 @@ export function planAcls(derived: DerivedAcls, observed: readonly AclEntry[]): A
       reason: `derived from the Service declaring ${acl.principal}`, acl})
   }
   const unmanaged: AclEntry[] = []
-  for (const acl of [...observed].sort((a, b) => (aclKey(a) < aclKey(b) ? -1 : 1))) {
+  for (const acl of [...observed].sort(compareAcls)) {
     if (!derived.principals.has(acl.principal)) {
       unmanaged.push(acl)
       continue

@@ -16,25 +16,29 @@ export function placeReplicas(
   const load = new Map<number, number>(brokers.map((b) => [b, 0]))
   for (const replicas of current) for (const r of replicas) load.set(r, (load.get(r) ?? 0) + 1)
 
-  return current.map((replicas, partition) => {
-    const out = [...replicas]
-    while (out.length < targetRf) {
-      const n = brokers.length
-      let best: number | undefined
-      for (let i = 0; i < n; i++) {
-        const b = brokers[(partition + i) % n]!
-        if (out.includes(b)) continue
-        if (best === undefined || load.get(b)! < load.get(best)!) best = b
+  // One replica per partition per round, so early partitions do not take all the light brokers.
+  const out = current.map((r) => [...r])
+  const n = brokers.length
+  for (let busy = true; busy;) {
+    busy = false
+    out.forEach((replicas, partition) => {
+      if (replicas.length < targetRf) {
+        let best: number | undefined
+        for (let i = 0; i < n; i++) {
+          const b = brokers[(partition + i) % n]!
+          if (!replicas.includes(b) && (best === undefined || load.get(b)! < load.get(best)!)) best = b
+        }
+        replicas.push(best!)
+        load.set(best!, load.get(best!)! + 1)
+        busy = true
+      } else if (replicas.length > targetRf) {
+        let victim = 1
+        for (let i = 1; i < replicas.length; i++) if (load.get(replicas[i]!)! >= load.get(replicas[victim]!)!) victim = i
+        load.set(replicas[victim]!, load.get(replicas[victim]!)! - 1)
+        replicas.splice(victim, 1)
+        busy = true
       }
-      out.push(best!)
-      load.set(best!, load.get(best!)! + 1)
-    }
-    while (out.length > targetRf) {
-      let victim = 1
-      for (let i = 1; i < out.length; i++) if (load.get(out[i]!)! >= load.get(out[victim]!)!) victim = i
-      load.set(out[victim]!, load.get(out[victim]!)! - 1)
-      out.splice(victim, 1)
-    }
-    return out
-  })
+    })
+  }
+  return out
 }

@@ -1,7 +1,6 @@
-import {compareStrings} from './compare.js'
+import {compareAcls, compareStrings} from './compare.js'
 import type {DesiredState} from '../model/desired.js'
 import type {ClusterState} from '../model/state.js'
-import {aclKey} from '../model/state.js'
 import type {Action} from './actions.js'
 import {deriveAcls} from './acl-derive.js'
 import {planAcls} from './acl-plan.js'
@@ -20,7 +19,7 @@ export function observedDigest(observed: ClusterState): string {
   return digestOf({
     ...observed,
     topics: [...observed.topics].sort((a, b) => compareStrings(a.name, b.name)),
-    acls: [...observed.acls].map((a) => ({a, k: aclKey(a)})).sort((x, y) => (x.k < y.k ? -1 : 1)).map((x) => x.a),
+    acls: [...observed.acls].sort(compareAcls),
     reassigningTopics: observed.reassigningTopics === undefined ? undefined : [...observed.reassigningTopics].sort(),
   })
 }

@@ -1,0 +1,61 @@
+import type {AclEntry, ClusterState, ObservedConfigEntry, TopicState} from '../../../src/model/state.js'
+import {aclKey} from '../../../src/model/state.js'
+import type {Plan} from '../../../src/plan/plan.js'
+
+/**
+ * Test-only model of what Kafka ends up reporting after a plan's actions succeed, used to check
+ * that planning again converges (no perpetual diffs). It is not a Kafka fake for behaviour tests:
+ * the executor's end-to-end tests run against a real cluster.
+ */
+export function simulateApply(observed: ClusterState, plan: Plan): ClusterState {
+  const topics = new Map(observed.topics.map((t) => [t.name, t]))
+  let acls: AclEntry[] = [...observed.acls]
+  for (const a of plan.actions) {
+    switch (a.kind) {
+      case 'topic.create': {
+        const effectiveConfig: Record<string, ObservedConfigEntry> = {}
+        for (const [k, v] of Object.entries(a.config)) effectiveConfig[k] = {value: v, source: 'TOPIC'}
+        topics.set(a.topic, {name: a.topic, partitions: a.partitions, replicationFactor: a.replicationFactor, config: a.config, effectiveConfig,
+          replicas: Array.from({length: a.partitions}, (_, p) => Array.from({length: a.replicationFactor}, (_, r) => 1 + ((p + r) % a.replicationFactor)))})
+        break
+      }
+      case 'topic.partitions.increase': {
+        const t = topics.get(a.topic)!
+        topics.set(a.topic, {...t, partitions: a.after})
+        break
+      }
+      case 'topic.config.alter': {
+        const t = topics.get(a.topic)!
+        const config: Record<string, string> = {...t.config}
+        const eff: Record<string, ObservedConfigEntry> = {...t.effectiveConfig}
+        for (const c of a.changes) {
+          const prior = eff[c.key]
+          if (c.op === 'set') {
+            config[c.key] = c.after!
+            eff[c.key] = {value: c.after, source: 'TOPIC', inheritedValue: prior?.source === 'TOPIC' ? prior.inheritedValue : prior?.value, inheritedSource: prior?.source === 'TOPIC' ? prior.inheritedSource : prior?.source}
+          } else {
+            delete config[c.key]
+            eff[c.key] = {value: c.after, source: prior?.inheritedSource ?? 'DEFAULT'}
+          }
+        }
+        topics.set(a.topic, {...t, config, effectiveConfig: eff})
+        break
+      }
+      case 'topic.replication.change': {
+        const t = topics.get(a.topic)!
+        topics.set(a.topic, {...t, replicationFactor: a.after, replicas: a.assignments})
+        break
+      }
+      case 'acl.create':
+        acls.push(a.acl)
+        break
+      case 'acl.delete':
+        acls = acls.filter((x) => aclKey(x) !== aclKey(a.acl))
+        break
+      case 'topic.delete':
+        topics.delete(a.topic)
+        break
+    }
+  }
+  return {...observed, topics: [...topics.values()] as TopicState[], acls}
+}
