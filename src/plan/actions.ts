@@ -50,7 +50,7 @@ export interface ConfigChange {
   readonly before: string | null
   /** Effective value after; for `delete` the inherited/default value Kafka will fall back to. */
   readonly after: string | null
-  /** True when `after` is a value the topic inherits (broker setting or Kafka default). */
+  /** True when `after` equals Kafka's built-in default for the key (`delete` alone says it is inherited). */
   readonly afterIsDefault: boolean
   readonly risk: Risk
   /** Set when a retention cut was limited by `retentionStep`: `after` is an intermediate value. */
