@@ -19,6 +19,8 @@ export function checkDuplicates(resources: readonly Resource[], diags: Diagnosti
 export function checkTopicNames(topics: readonly Resource[], diags: Diagnostic[]): void {
   const byKey = new Map<string, Resource>()
   for (const t of topics) {
+    // An unresolved ${var:…} was already reported; its raw text is not a topic name.
+    if (t.name.includes('${')) continue
     const problem = topicNameProblem(t.name)
     if (problem) {
       diags.push({severity: 'error', rule: 'topic-name', resource: `Topic/${t.name}`, location: where(t), ...problem})

@@ -15,7 +15,7 @@ export function checkReferences(resources: readonly Resource[], envs: readonly R
     if (typeof name !== 'string' || known.includes(name)) return
     diags.push({severity: 'error', rule: 'reference', resource: `${r.kind}/${r.name}`, location: where(r, path, key),
       message: `${kind} "${name}" is not declared`,
-      hint: didYouMean(name, known) ?? `declare a ${kind} named "${name}"${known.length ? ` (declared: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''})` : ''}`})
+      hint: didYouMean(name, known) ?? `declare ${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} named "${name}"${known.length ? ` (declared: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''})` : ''}`})
   }
   for (const r of resources) {
     const s = r.spec

@@ -115,7 +115,8 @@ export function checkTopicConfigValue(key: string, value: string): string | unde
 function rangeProblem<T extends number | bigint>(key: string, def: TopicConfigDef, n: T, conv: (s: string) => T): string | undefined {
   const lo = def.min === undefined ? undefined : conv(def.min)
   const hi = def.max === undefined ? undefined : conv(def.max)
-  const range = `${def.min ?? '…'}..${def.max ?? '…'}${def.alsoAllowed ? ` or ${def.alsoAllowed.join(', ')}` : ''}`
+  const bounds = def.min !== undefined && def.max !== undefined ? `${def.min}..${def.max}` : def.min !== undefined ? `>= ${def.min}` : `<= ${def.max}`
+  const range = `${bounds}${def.alsoAllowed ? ` or ${def.alsoAllowed.join(', ')}` : ''}`
   if ((lo !== undefined && n < lo) || (hi !== undefined && n > hi)) return `${key} is out of range: ${n} (allowed ${range})`
   return undefined
 }
