@@ -45,6 +45,7 @@ export async function fetchKafka(version: string, opts: {timeoutMs?: number} = {
   await writeFile(join(dir, 'pom.xml'), renderPom(release))
   const r = await execCapture('mvn', ['-B', '-q', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime'], {timeoutMs: opts.timeoutMs ?? 900_000})
   if (r.code !== 0) {
+    await rm(dir, {recursive: true, force: true})
     const out = (r.stdout + r.stderr).trim()
     const missing = /Could not (?:resolve|find artifact)|was not found/.test(out)
     throw new StreamctlError('DEV_CLUSTER', missing

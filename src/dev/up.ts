@@ -53,7 +53,20 @@ export async function devUp(opts: DevUpOptions): Promise<DevUpResult> {
   const t0 = Date.now()
   const emit = opts.onEvent ?? (() => undefined)
   const dataDir = resolve(opts.dataDir)
+  // Cheap checks first, so a missing prerequisite or a bad version leaves nothing behind.
+  if (opts.kafkaVersion !== undefined) parseKafkaRelease(opts.kafkaVersion)
+  await checkJava()
+  const existedBefore = existsSync(dataDir)
   await ensureWritable(dataDir)
+  try {
+    return await upInDir(dataDir, opts, emit, t0)
+  } catch (err) {
+    if (!existedBefore && readdirSync(dataDir).length === 0) await rm(dataDir, {recursive: true, force: true})
+    throw err
+  }
+}
+
+async function upInDir(dataDir: string, opts: DevUpOptions, emit: (e: DevEvent) => void, t0: number): Promise<DevUpResult> {
   const existing = readState(dataDir)
   if (existing) checkCompatible(dataDir, existing, opts)
   else if (readdirSync(dataDir).some((f) => /^node-\d+$/.test(f))) {
@@ -61,7 +74,6 @@ export async function devUp(opts: DevUpOptions): Promise<DevUpResult> {
   }
   const version = existing?.layout.kafkaVersion ?? opts.kafkaVersion ?? DEFAULT_KAFKA_VERSION
   const release = parseKafkaRelease(version)
-  await checkJava()
   if (!isKafkaFetched(version)) emit({type: 'fetch', message: `fetching Apache Kafka ${version} jars with Maven (once)`})
   const {libDir} = await fetchKafka(version)
 

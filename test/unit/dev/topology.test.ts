@@ -1,0 +1,98 @@
+import {describe, expect, it} from 'vitest'
+import {clientBootstrap, internalBootstrap, nodeJavaArgs, planLayout, renderLogConfig, renderServerProperties, tlsBootstrap} from '../../../src/dev/topology.js'
+import {parseKafkaRelease} from '../../../src/dev/versions.js'
+
+const v44 = parseKafkaRelease('4.4.0')
+const v39 = parseKafkaRelease('3.9.1')
+
+function props(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue
+    const i = line.indexOf('=')
+    out[line.slice(0, i)] = line.slice(i + 1)
+  }
+  return out
+}
+
+const paths = {logDir: '/d/node-1/logs', dataDir: '/d/node-1/data', keystore: '/d/secure/broker-keystore.pem'}
+
+describe('planLayout', () => {
+  it('gives each node its own ports and --port to node 1 client listener', () => {
+    const l = planLayout({kafkaVersion: '4.4.0', brokers: 3, secure: false, ports: [1, 2, 3, 4, 5, 6], firstPort: 9092})
+    expect(l.nodes.map((n) => n.ports)).toEqual([{broker: 9092, controller: 2}, {broker: 3, controller: 4}, {broker: 5, controller: 6}])
+    expect(clientBootstrap(l)).toEqual(['127.0.0.1:9092', '127.0.0.1:3', '127.0.0.1:5'])
+  })
+
+  it('secure: four listeners per node, clients get SASL ports, TLS separately', () => {
+    const l = planLayout({kafkaVersion: '4.4.0', brokers: 1, secure: true, ports: [10, 11, 12, 13]})
+    expect(l.nodes[0]!.ports).toEqual({broker: 10, controller: 11, sasl: 12, tls: 13})
+    expect(clientBootstrap(l)).toEqual(['127.0.0.1:12'])
+    expect(tlsBootstrap(l)).toEqual(['127.0.0.1:13'])
+    expect(internalBootstrap(l)).toEqual(['127.0.0.1:10'])
+  })
+
+  it('refuses too few ports', () => {
+    expect(() => planLayout({kafkaVersion: '4.4.0', brokers: 3, secure: true, ports: [1, 2, 3]})).toThrow(/12 ports needed/)
+  })
+})
+
+describe('renderServerProperties', () => {
+  it('single node: dynamic quorum, RF 1 internal topics, share coordinator on 4.x', () => {
+    const l = planLayout({kafkaVersion: '4.4.0', brokers: 1, secure: false, ports: [9001, 9002]})
+    const p = props(renderServerProperties(l, l.nodes[0]!, v44, paths))
+    expect(p['process.roles']).toBe('broker,controller')
+    expect(p['controller.quorum.bootstrap.servers']).toBe('127.0.0.1:9002')
+    expect(p['controller.quorum.voters']).toBeUndefined()
+    expect(p['listeners']).toBe('PLAINTEXT://127.0.0.1:9001,CONTROLLER://127.0.0.1:9002')
+    expect(p['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:9001')
+    expect(p['offsets.topic.replication.factor']).toBe('1')
+    expect(p['transaction.state.log.min.isr']).toBe('1')
+    expect(p['share.coordinator.state.topic.replication.factor']).toBe('1')
+    expect(p['log.dirs']).toBe('/d/node-1/data')
+    expect(p['authorizer.class.name']).toBeUndefined()
+  })
+
+  it('three nodes: static voters, RF 3 / min ISR 2; 3.9 has no share coordinator keys', () => {
+    const l = planLayout({kafkaVersion: '3.9.1', brokers: 3, secure: false, ports: [1, 2, 3, 4, 5, 6]})
+    const p = props(renderServerProperties(l, l.nodes[1]!, v39, paths))
+    expect(p['node.id']).toBe('2')
+    expect(p['controller.quorum.voters']).toBe('1@127.0.0.1:2,2@127.0.0.1:4,3@127.0.0.1:6')
+    expect(p['controller.quorum.bootstrap.servers']).toBeUndefined()
+    expect(p['offsets.topic.replication.factor']).toBe('3')
+    expect(p['transaction.state.log.min.isr']).toBe('2')
+    expect(Object.keys(p).some((k) => k.startsWith('share.'))).toBe(false)
+  })
+
+  it('secure: no client listener is PLAINTEXT, ANONYMOUS only reachable on loopback internal listeners', () => {
+    const l = planLayout({kafkaVersion: '4.4.0', brokers: 1, secure: true, ports: [10, 11, 12, 13]})
+    const p = props(renderServerProperties(l, l.nodes[0]!, v44, paths))
+    const map = Object.fromEntries(p['listener.security.protocol.map']!.split(',').map((e) => e.split(':') as [string, string]))
+    expect(map).toEqual({INTERNAL: 'PLAINTEXT', CONTROLLER: 'PLAINTEXT', SASL: 'SASL_PLAINTEXT', TLS: 'SASL_SSL'})
+    for (const l2 of p['listeners']!.split(',')) expect(l2).toMatch(/\/\/127\.0\.0\.1:/)
+    expect(p['inter.broker.listener.name']).toBe('INTERNAL')
+    expect(p['sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512')
+    expect(p['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer')
+    expect(p['allow.everyone.if.no.acl.found']).toBe('false')
+    expect(p['super.users']).toBe('User:admin;User:ANONYMOUS')
+    expect(p['listener.name.tls.ssl.keystore.type']).toBe('PEM')
+    expect(p['listener.name.tls.ssl.keystore.location']).toBe('/d/secure/broker-keystore.pem')
+  })
+})
+
+describe('log config and java command line', () => {
+  it('log4j2 XML for 4.x, log4j 1 properties for 3.9, both writing server.log', () => {
+    expect(renderLogConfig(v44, '/l/server.log')).toContain('fileName="/l/server.log"')
+    expect(renderLogConfig(v39, '/l/server.log')).toContain('log4j.appender.server.File=/l/server.log')
+  })
+
+  it('bounded heap, G1, the right logging system property, kafka.Kafka last', () => {
+    const o = {libDir: '/c/lib', logDir: '/l', logConfig: '/n/log4j2.xml', serverProperties: '/n/server.properties', heap: '512m'}
+    const a44 = nodeJavaArgs(v44, o)
+    expect(a44).toContain('-Xmx512m')
+    expect(a44).toContain('-XX:+UseG1GC')
+    expect(a44).toContain('-Dlog4j2.configurationFile=/n/log4j2.xml')
+    expect(a44.slice(-4)).toEqual(['-cp', '/c/lib/*', 'kafka.Kafka', '/n/server.properties'])
+    expect(nodeJavaArgs(v39, o)).toContain('-Dlog4j.configuration=file:/n/log4j2.xml')
+  })
+})
