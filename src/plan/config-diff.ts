@@ -120,6 +120,9 @@ export function diffTopicConfig(topic: string, desired: ConfigMap, observed: Top
   for (const key of Object.keys(observed.config).sort()) {
     if (key in desired) continue
     const after = inheritedValue(observed, key, ctx.defaults)
+    // An override equal to what the topic would inherit changes nothing effective; deleting it
+    // would only make `export` → `plan` show a diff, so it is left in place.
+    if (sameConfigValue(key, observed.config[key], after)) continue
     propose({key, op: 'delete', before: observed.config[key]!, after, afterIsDefault: isDefault(key, after, ctx.defaults)})
   }
   return {changes, blocked}

@@ -1,19 +1,20 @@
 /**
  * Value normalisation for default-aware comparison: the same setting can be spelled differently
  * by a manifest and by the broker ("604800000" vs "604800000.0", "True" vs "true",
- * "compact,delete" vs "delete, compact"). Only spellings Kafka itself treats as equal are folded.
+ * "compact,delete" vs "delete, compact"). Only spellings Kafka itself treats as equal are folded:
+ * booleans (ConfigDef parses them ignoring case), numbers, and list order. Enumerated strings
+ * (compression.type, …) are compared exactly — a case slip is an invalid value for the manifest
+ * validator to report, not something to hide as "no change".
  */
 
 /** Comma-separated list keys whose order Kafka ignores. */
 const SET_KEYS = new Set(['cleanup.policy', 'leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'])
-/** Enumerated keys Kafka parses case-insensitively. */
-const CASE_INSENSITIVE_KEYS = new Set(['cleanup.policy', 'compression.type', 'message.timestamp.type'])
 
 const INTEGRAL = /^([+-]?)0*(\d+)(?:\.0*)?$/
 
 export function normaliseConfigValue(key: string, value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null
-  let v = value.trim()
+  const v = value.trim()
   if (/^(true|false)$/i.test(v)) return v.toLowerCase()
   const m = INTEGRAL.exec(v)
   if (m) {
@@ -21,7 +22,6 @@ export function normaliseConfigValue(key: string, value: string | null | undefin
     return m[1] === '-' && digits !== '0' ? `-${digits}` : digits
   }
   if (/^[+-]?\d*\.\d+(e[+-]?\d+)?$/i.test(v)) return String(Number(v))
-  if (CASE_INSENSITIVE_KEYS.has(key)) v = v.toLowerCase()
   if (SET_KEYS.has(key)) {
     return v.split(',').map((s) => s.trim()).filter((s) => s !== '').sort().join(',')
   }

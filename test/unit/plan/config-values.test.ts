@@ -12,7 +12,6 @@ describe('normaliseConfigValue', () => {
     ['retention.ms', '0604800000', '604800000'],
     ['retention.bytes', '-1', '-1.0'],
     ['preallocate', 'True', 'true'],
-    ['compression.type', 'ZSTD', 'zstd'],
     ['cleanup.policy', 'delete, compact', 'compact,delete'],
     ['min.cleanable.dirty.ratio', '0.50', '.5'],
     ['flush.ms', '9223372036854775807', '9223372036854775807'],
@@ -26,6 +25,8 @@ describe('normaliseConfigValue', () => {
     ['message.downconversion.enable', 'yes', 'true'],
     ['flush.ms', '9223372036854775807', '9223372036854775806'],
     ['retention.bytes', '-1', '1'],
+    ['compression.type', 'ZSTD', 'zstd'],
+    ['message.timestamp.type', 'createtime', 'CreateTime'],
   ]
   for (const [key, a, b] of different) it(`${key}: ${a} differs from ${b}`, () => expect(sameConfigValue(key, a, b)).toBe(false))
 
