@@ -38,7 +38,7 @@ export class SchemaLog {
       this.producer = this.kafka.producer({maxInFlightRequests: 1, allowAutoTopicCreation: false})
       await this.producer.connect()
       // A private group: each instance must see every record, and nothing is committed.
-      this.consumer = this.kafka.consumer({groupId: `streamctl-registry-${randomUUID()}`, allowAutoTopicCreation: false})
+      this.consumer = this.kafka.consumer({groupId: `streamctl-registry-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500})
       await this.consumer.connect()
       await this.consumer.subscribe({topic: this.topic, fromBeginning: true})
       await this.consumer.run({
