@@ -25,6 +25,16 @@ export function observedDigest(observed: ClusterState): string {
 }
 
 /**
+ * When the observed state lacks broker ids, the replica lists name them all if every live broker
+ * holds a replica (the count must match, or a broker without replicas would never be chosen).
+ */
+function brokerIdsFromReplicas(observed: ClusterState): number[] | undefined {
+  const ids = new Set<number>()
+  for (const t of observed.topics) for (const r of t.replicas ?? []) for (const b of r) ids.add(b)
+  return observed.brokerCount !== undefined && ids.size === observed.brokerCount ? [...ids].sort((a, b) => a - b) : undefined
+}
+
+/**
  * Desired state + observed state → plan. Pure: no I/O, same inputs give the same plan (and digest).
  */
 export function planChanges(desired: DesiredState, observed: ClusterState, options: PlanOptions): Plan {
@@ -48,7 +58,7 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
     retentionStep: options.retentionStep,
     throttle: options.throttle,
     brokerCount: observed.brokerCount,
-    brokerIds: observed.brokerIds,
+    brokerIds: observed.brokerIds ?? brokerIdsFromReplicas(observed),
     reassigning: new Set(observed.reassigningTopics ?? []),
     takenNames: new Set([...declared, ...observedByName.keys()]),
   }

@@ -75,3 +75,22 @@ describe('planChanges', () => {
     ])
   })
 })
+
+describe('broker ids for replica placement', () => {
+  const desired = buildDesired({topics: [{name: 't', partitions: 2, replicationFactor: 2, config: {}}]})
+  const base = {clusterId: 'c', acls: [], subjects: []}
+  const opts = {allowDelete: false, topicDefaults: topicDefaults()}
+
+  it('are taken from the replica lists when every broker holds one', () => {
+    const observed = {...base, brokerCount: 2, topics: [{name: 't', partitions: 2, replicationFactor: 1, config: {}, replicas: [[7], [9]]}]}
+    const a = planChanges(desired, observed, opts).actions[0]!
+    expect(a.kind === 'topic.replication.change' && a.assignments).toEqual([[7, 9], [9, 7]])
+  })
+
+  it('block the change when a broker may be missing from the replica lists', () => {
+    const observed = {...base, brokerCount: 3, topics: [{name: 't', partitions: 2, replicationFactor: 1, config: {}, replicas: [[7], [9]]}]}
+    const plan = planChanges(desired, observed, opts)
+    expect(plan.actions).toEqual([])
+    expect(plan.blocked.map((b) => b.kind)).toEqual(['topic.replication.brokers-unknown'])
+  })
+})
