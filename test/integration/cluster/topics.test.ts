@@ -1,0 +1,61 @@
+import {afterAll, describe, expect, it} from 'vitest'
+import {KafkaApiError} from '../../../src/cluster/errors.js'
+import {singleCluster, uniquePrefix} from '../harness.js'
+import {eventually, gatewayFor, parseTopicDescribe, tool} from './tool-output.js'
+
+const cluster = singleCluster()
+const gw = gatewayFor(cluster)
+afterAll(() => gw.close())
+
+describe('gateway topics vs TopicCommand (single node)', () => {
+  it('creates a topic with configs that TopicCommand reads back; describeTopics agrees', async () => {
+    const t = `${uniquePrefix('gw create')}orders`
+    await gw.createTopics([{name: t, partitions: 3, replicationFactor: 1, config: {'cleanup.policy': 'compact', 'retention.ms': '3600000'}}])
+    const seen = parseTopicDescribe(await tool(cluster, 'topics', ['--describe', '--topic', t]), t)
+    expect(seen.partitions.map((p) => p.partition)).toEqual([0, 1, 2])
+    expect(seen.configs).toMatchObject({'cleanup.policy': 'compact', 'retention.ms': '3600000'})
+    const [ours] = await gw.describeTopics([t])
+    expect(ours?.partitions.map(({partition, leader, replicas}) => ({partition, leader, replicas})))
+      .toEqual(seen.partitions.map(({partition, leader, replicas}) => ({partition, leader, replicas})))
+    expect(await gw.listTopics()).toContain(t)
+  })
+
+  it('reads a topic TopicCommand created, and grows partitions that TopicCommand then sees', async () => {
+    const t = `${uniquePrefix('gw tool created')}t`
+    await tool(cluster, 'topics', ['--create', '--topic', t, '--partitions', '2', '--replication-factor', '1', '--config', 'max.message.bytes=2000000'])
+    const [ours] = await gw.describeTopics([t])
+    expect(ours?.partitions).toHaveLength(2)
+    expect((await gw.describeTopicConfigs([t])).get(t)?.['max.message.bytes']).toMatchObject({value: '2000000', source: 'TOPIC'})
+    await gw.createPartitions([{topic: t, totalCount: 5}])
+    const seen = await eventually(async () => parseTopicDescribe(await tool(cluster, 'topics', ['--describe', '--topic', t]), t), (s) => s.partitions.length === 5)
+    expect(seen.partitions).toHaveLength(5)
+  })
+
+  it('validateOnly creates nothing; creating an existing topic is a named error', async () => {
+    const t = `${uniquePrefix('gw validate')}t`
+    await gw.createTopics([{name: t, partitions: 1, replicationFactor: 1, config: {}}], {validateOnly: true})
+    expect(await tool(cluster, 'topics', ['--list'])).not.toContain(t)
+    await gw.createPartitions([{topic: t, totalCount: 2}], {validateOnly: true}).catch(() => undefined)
+    await gw.createTopics([{name: t, partitions: 1, replicationFactor: 1, config: {}}])
+    const err = await gw.createTopics([{name: t, partitions: 1, replicationFactor: 1, config: {}}]).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KafkaApiError)
+    expect(err).toMatchObject({kafkaName: 'TOPIC_ALREADY_EXISTS', resource: `topic ${t}`, exitCode: 1})
+  })
+
+  it('refuses an impossible replication factor with the reason, creating nothing', async () => {
+    const t = `${uniquePrefix('gw bad rf')}t`
+    const err = await gw.createTopics([{name: t, partitions: 1, replicationFactor: 3, config: {}}]).catch((e: unknown) => e)
+    expect(err).toMatchObject({kafkaName: 'INVALID_REPLICATION_FACTOR'})
+    expect((err as KafkaApiError).hint).toMatch(/live brokers/)
+    expect(await tool(cluster, 'topics', ['--list'])).not.toContain(t)
+  })
+
+  it('deletes topics that TopicCommand then no longer lists; describing a missing topic is UNKNOWN_TOPIC_OR_PARTITION', async () => {
+    const p = uniquePrefix('gw delete')
+    await gw.createTopics([1, 2].map((i) => ({name: `${p}t${i}`, partitions: 1, replicationFactor: 1, config: {}})))
+    await gw.deleteTopics([`${p}t1`, `${p}t2`])
+    const list = await eventually(() => tool(cluster, 'topics', ['--list']), (out) => !out.includes(p))
+    expect(list).not.toContain(p)
+    await expect(gw.describeTopics([`${p}t1`])).rejects.toMatchObject({kafkaName: 'UNKNOWN_TOPIC_OR_PARTITION'})
+  })
+})
