@@ -107,11 +107,23 @@ export function planSections(plan: Plan): DisplaySection[] {
   }
   return [...buckets.entries()]
     .sort(([ka, a], [kb, b]) => a.order - b.order || compareStrings(ka, kb))
-    .map(([, b]) => ({
-      sign: b.created ? '+' : b.deleted ? '-' : b.changed ? '~' : '!',
+    .map(([key, b]) => ({
+      sign: sectionSign(key, b),
       title: b.title,
       lines: b.lines,
     }))
+}
+
+/**
+ * A topic's header says what happens to the topic (+ created, - deleted, ~ changed, ! only
+ * blocked); other resources have no lifecycle of their own, so their header sums up the lines.
+ */
+function sectionSign(key: string, b: {lines: DisplayLine[]; created: boolean; deleted: boolean; changed: boolean}): Sign {
+  if (b.created) return '+'
+  if (b.deleted) return '-'
+  if (key.startsWith('topic:') || key === 'cluster') return b.changed ? '~' : '!'
+  const signs = new Set(b.lines.map((l) => l.sign))
+  return signs.size === 1 ? [...signs][0]! : '~'
 }
 
 export function summaryLine(plan: Plan): string {
