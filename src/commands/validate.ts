@@ -26,9 +26,13 @@ export default class Validate extends BaseCommand {
     if (!this.jsonEnabled()) for (const w of result.warnings) process.stderr.write(formatDiagnostic(w) + '\n')
     const pc = (await import('picocolors')).default
     for (const e of result.environments) {
-      this.out(`${pc.green('✓')} ${e.name}: ${e.topics} topics, ${e.schemas} schemas, ${e.services} services, ${e.jobs} jobs, ${e.policies} policies`)
+      this.out(`${pc.green('✓')} ${e.name}: ${n(e.topics, 'topic')}, ${n(e.schemas, 'schema')}, ${n(e.services, 'service')}, ${n(e.jobs, 'job')}, ${n(e.policies, 'policy', 'policies')}`)
     }
     this.out(`${result.files.length} file(s) valid${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}`)
     return result
   }
+}
+
+function n(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`
 }

@@ -34,10 +34,10 @@ export async function checkManifests(opts: CheckOptions): Promise<CheckResult> {
   const environments: CheckedEnvironment[] = []
   const warnings = new Map<string, Diagnostic>()
   for (const w of set.warnings) warnings.set(key(w), w)
-  // With no Environment at all, resolving would fail; an env-less set is still checked by loading.
-  for (const name of names.length > 0 ? names : []) {
+  // No Environment declared: resolving with no name reports it (the semantic checks need one).
+  for (const name of names.length > 0 ? names : [undefined]) {
     const r = resolveEnvironmentWithWarnings(set, name, {offline: true})
-    environments.push({name, desired: r.desired})
+    environments.push({name: r.desired.environment.name, desired: r.desired})
     for (const w of r.warnings) warnings.set(key(w), w)
   }
   return {set, environments, warnings: [...warnings.values()]}

@@ -8,6 +8,7 @@ import {docValidator} from './load-schema.js'
 import {locate, type DocPath} from './parse-positions.js'
 import {parseManifestText, type ParsedDoc} from './parse-yaml.js'
 import {SECRET_PATHS, type ManifestSet, type Resource, type ResourceKind} from './resource.js'
+import {schemaTextProblem} from './schema-text-check.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 import {UnresolvedSecret} from './unresolved-secret.js'
 
@@ -38,6 +39,16 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
   if (diags.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))
 
   const resources = docs.map((pd) => toResource(pd, cwd, env, diags))
+  for (const r of resources) {
+    if (r.kind !== 'Schema' || r.schemaText === undefined) continue
+    const problem = await schemaTextProblem(r.spec.type, r.schemaText, (r.spec.references ?? []).length > 0)
+    if (problem) {
+      const at: DocPath = r.spec.file !== undefined ? ['spec', 'file'] : ['spec', 'schema']
+      diags.push({severity: 'error', rule: 'schema-text', resource: `Schema/${r.name}`, location: locate(r.doc, at),
+        message: `${r.spec.type} schema ${r.spec.file ?? '(inline)'} does not parse: ${problem}`,
+        hint: r.spec.type === 'AVRO' ? 'check the Avro schema (type names, fields, defaults)' : r.spec.type === 'JSON' ? 'the file must be valid JSON' : 'check the .proto syntax'})
+    }
+  }
   if (diags.some((d) => d.severity === 'error')) throw new DiagnosticsError(sortDiagnostics(diags))
   return Object.freeze({files, resources: Object.freeze(resources), warnings: Object.freeze(sortDiagnostics(diags))})
 }

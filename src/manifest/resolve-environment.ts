@@ -6,6 +6,7 @@ import {deepFreeze} from './deep-freeze.js'
 import {describeProblem, interpolateTree} from './interpolate.js'
 import {locate} from './parse-positions.js'
 import {where, type ManifestSet, type Resource} from './resource.js'
+import {checkJobs} from './check-jobs.js'
 import {checkReferences} from './check-references.js'
 import {checkDuplicates, checkTopicNames} from './check-names.js'
 import {didYouMean} from './suggest.js'
@@ -69,6 +70,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   checkDuplicates([...envs, ...resources], diags)
   checkTopicNames(byKind('Topic'), diags)
   checkReferences(resources, envs, diags)
+  checkJobs(byKind('Job'), byKind('Topic'), diags)
 
   const topics: TopicState[] = []
   const topicMeta: TopicMeta[] = []

@@ -24,6 +24,7 @@ describe('runLint', () => {
   it('applies partition bounds from options', async () => {
     const d = await local()
     const p = {...d, policies: [{name: 'p', rules: {'partition-bounds': {severity: 'error' as const, options: {min: 2}}}}]}
-    expect(runLint(p).filter((f) => f.rule === 'partition-bounds')).toHaveLength(7)
+    expect(runLint(p).filter((f) => f.rule === 'partition-bounds')).toHaveLength(d.cluster.topics.length)
+    expect(d.cluster.topics.length).toBe(10)
   })
 })

@@ -57,7 +57,7 @@ describe('manifests/examples', () => {
     const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/manifest/dev-cli.mjs', ...args], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
     const v = cli(['validate', '-f', 'manifests/examples', '-e', 'prod'])
     expect(v.status).toBe(0)
-    expect(v.stdout).toContain('✓ prod: 7 topics')
+    expect(v.stdout).toContain('✓ prod: 10 topics')
     const l = cli(['lint', '-f', 'manifests/examples', '--json'])
     expect(l.status).toBe(0)
     expect(JSON.parse(l.stdout)).toMatchObject({errors: 0, environments: ['local', 'staging', 'prod']})

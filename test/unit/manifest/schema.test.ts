@@ -2,6 +2,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {globSync} from 'tinyglobby'
 import {describe, expect, it} from 'vitest'
+import {TOPIC_CONFIG_KEYS} from '../../../src/manifest/kafka-topic-configs.js'
 import {manifestSchema} from '../../../src/manifest/load-schema.js'
 import {parseManifestText} from '../../../src/manifest/parse-yaml.js'
 import {createDocValidator} from '../../../src/manifest/schema-validate.js'
@@ -10,6 +11,10 @@ const root = path.resolve(import.meta.dirname, '../../..')
 const validate = createDocValidator(manifestSchema())
 
 describe('schema/streamctl.schema.json', () => {
+  it('completes exactly the Kafka topic configs the validator knows', () => {
+    const props = Object.keys((manifestSchema() as any).definitions.config.properties).sort()
+    expect(props).toEqual([...TOPIC_CONFIG_KEYS].sort())
+  })
   const examples = globSync('manifests/examples/**/*.yaml', {cwd: root})
   it('finds the examples', () => expect(examples.length).toBeGreaterThanOrEqual(5))
   for (const file of examples) {
