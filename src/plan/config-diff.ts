@@ -14,6 +14,8 @@ import {RETENTION_KEYS, stepRetention} from './retention-step.js'
  */
 export interface ConfigDiffContext {
   readonly defaults: TopicConfigDefaults
+  /** Values topics inherit on this cluster (see `clusterInheritedValues`), before Kafka's defaults. */
+  readonly clusterInherited?: Readonly<Record<string, string | null>>
   readonly readOnlyKeys: ReadonlySet<string>
   readonly retentionStep?: number
   readonly policy?: TopicPolicy
@@ -24,18 +26,44 @@ export interface ConfigDiff {
   readonly blocked: BlockedItem[]
 }
 
-const BROKER_SOURCES: ReadonlySet<ConfigSource> = new Set(['DYNAMIC_BROKER', 'DYNAMIC_DEFAULT_BROKER', 'STATIC_BROKER'])
+/**
+ * Sources that mean "set on the brokers". DEFAULT is included because Kafka reports some broker
+ * settings that way (a topic's `retention.ms` under `log.retention.hours=72` shows 259200000 with
+ * source DEFAULT, observed on Kafka 4.4); a DEFAULT-source value equal to Kafka's built-in default
+ * is not drift.
+ */
+const BROKER_SOURCES: ReadonlySet<ConfigSource> = new Set(['DYNAMIC_BROKER', 'DYNAMIC_DEFAULT_BROKER', 'STATIC_BROKER', 'DEFAULT'])
+
+/**
+ * What topics without an override use on this cluster, learnt from the topics that have none.
+ * Needed because Kafka does not always report it for an overridden key: with
+ * `log.retention.hours` in server.properties, a topic's `retention.ms` override comes with no
+ * synonym at all, and un-overridden topics report the converted value with source DEFAULT.
+ */
+export function clusterInheritedValues(topics: readonly TopicState[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {}
+  for (const t of topics) {
+    for (const [key, e] of Object.entries(t.effectiveConfig ?? {})) {
+      if (key in out) continue
+      if (e.source !== 'TOPIC') out[key] = e.value
+      else if (e.inheritedValue !== undefined) out[key] = e.inheritedValue
+    }
+  }
+  return out
+}
 
 /** What the topic would use without a topic-level override. */
-export function inheritedValue(observed: TopicState, key: string, defaults: TopicConfigDefaults): string | null {
+export function inheritedValue(observed: TopicState, key: string, ctx: Pick<ConfigDiffContext, 'defaults' | 'clusterInherited'>): string | null {
   const e = observed.effectiveConfig?.[key]
   if (e !== undefined && e.source !== 'TOPIC') return e.value
   if (e?.inheritedValue !== undefined) return e.inheritedValue
-  return defaults[key] ?? null
+  const c = ctx.clusterInherited?.[key]
+  if (c !== undefined) return c
+  return ctx.defaults[key] ?? null
 }
 
-function currentValue(observed: TopicState, key: string, defaults: TopicConfigDefaults): string | null {
-  return observed.config[key] ?? inheritedValue(observed, key, defaults)
+function currentValue(observed: TopicState, key: string, ctx: ConfigDiffContext): string | null {
+  return observed.config[key] ?? inheritedValue(observed, key, ctx)
 }
 
 function isDefault(key: string, value: string | null, defaults: TopicConfigDefaults): boolean {
@@ -101,9 +129,9 @@ export function diffTopicConfig(topic: string, desired: ConfigMap, observed: Top
     const override = observed.config[key]
     const matches = override !== undefined
       ? sameConfigValue(key, override, want)
-      : sameConfigValue(key, inheritedValue(observed, key, ctx.defaults), want)
+      : sameConfigValue(key, inheritedValue(observed, key, ctx), want)
     if (matches) continue
-    const before = currentValue(observed, key, ctx.defaults)
+    const before = currentValue(observed, key, ctx)
     const b = configInteger(before)
     const a = configInteger(want)
     const step = (RETENTION_KEYS as readonly string[]).includes(key) && b !== undefined && a !== undefined
@@ -119,7 +147,7 @@ export function diffTopicConfig(topic: string, desired: ConfigMap, observed: Top
 
   for (const key of Object.keys(observed.config).sort()) {
     if (key in desired) continue
-    const after = inheritedValue(observed, key, ctx.defaults)
+    const after = inheritedValue(observed, key, ctx)
     // An override equal to what the topic would inherit changes nothing effective; deleting it
     // would only make `export` → `plan` show a diff, so it is left in place.
     if (sameConfigValue(key, observed.config[key], after)) continue

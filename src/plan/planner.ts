@@ -6,6 +6,7 @@ import {deriveAcls} from './acl-derive.js'
 import {planAcls} from './acl-plan.js'
 import type {BlockedItem} from './blocked.js'
 import {digestOf} from './digest.js'
+import {clusterInheritedValues} from './config-diff.js'
 import type {PlanOptions} from './options.js'
 import {orderActions} from './order.js'
 import type {DriftItem, Plan, Unmanaged} from './plan.js'
@@ -54,6 +55,7 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
   const declared = new Set(desired.cluster.topics.map((t) => t.name))
   const ctx = {
     defaults: options.topicDefaults,
+    clusterInherited: clusterInheritedValues(observed.topics),
     readOnlyKeys: new Set(options.readOnlyKeys ?? []),
     retentionStep: options.retentionStep,
     throttle: options.throttle,

@@ -11,6 +11,7 @@ import {repartitionJob} from './repartition-job.js'
 /** Everything the per-topic planner needs besides the two topic states. */
 export interface TopicPlanContext {
   readonly defaults: TopicConfigDefaults
+  readonly clusterInherited: Readonly<Record<string, string | null>>
   readonly readOnlyKeys: ReadonlySet<string>
   readonly retentionStep?: number
   readonly throttle?: number
@@ -70,7 +71,7 @@ export function planTopic(desired: TopicState, observed: TopicState | undefined,
   }
 
   const configDiff = diffTopicConfig(topic, desired.config, observed, {
-    defaults: ctx.defaults, readOnlyKeys: ctx.readOnlyKeys, retentionStep: ctx.retentionStep, policy: meta?.policy,
+    defaults: ctx.defaults, clusterInherited: ctx.clusterInherited, readOnlyKeys: ctx.readOnlyKeys, retentionStep: ctx.retentionStep, policy: meta?.policy,
   })
   blocked.push(...configDiff.blocked)
   if (configDiff.changes.length > 0) {
