@@ -2,6 +2,7 @@ import {StreamctlError} from '../errors.js'
 import {digestOf} from '../plan/digest.js'
 import type {Plan} from '../plan/plan.js'
 import {PLAN_FORMAT_VERSION} from '../plan/plan.js'
+import {ACTION_KINDS} from '../plan/actions.js'
 import {assertNoSecrets} from './no-secrets.js'
 
 /** The `--json` / `-o plan.json` form: the contract of docs/plan-format.md, two-space indented. */
@@ -29,6 +30,10 @@ export function parsePlanJson(text: string, source = 'plan.json'): Plan {
       hint: 'plan again with this version of streamctl',
     })
   }
+  const shapeProblem = checkShape(plan as Record<string, unknown>)
+  if (shapeProblem !== undefined) {
+    throw new StreamctlError('USAGE', `${source}: not a streamctl plan (${shapeProblem})`, {hint: 'pass a file written by `streamctl plan -o <file>`'})
+  }
   const {digest, createdAt: _createdAt, ...body} = plan as Plan
   if (digest !== digestOf(body)) {
     throw new StreamctlError('PLAN_STALE', `${source}: the plan's digest does not match its content`, {
@@ -36,4 +41,14 @@ export function parsePlanJson(text: string, source = 'plan.json'): Plan {
     })
   }
   return plan as Plan
+}
+
+/** Enough structure for the executor to rely on; the digest then vouches for the content. */
+function checkShape(p: Record<string, unknown>): string | undefined {
+  for (const key of ['actions', 'blocked', 'drift'] as const) if (!Array.isArray(p[key])) return `${key} is not a list`
+  for (const key of ['environment', 'observedDigest', 'digest'] as const) if (typeof p[key] !== 'string') return `${key} is missing`
+  const kinds: readonly string[] = ACTION_KINDS
+  const bad = (p.actions as {kind?: unknown}[]).find((a) => typeof a?.kind !== 'string' || !kinds.includes(a.kind))
+  if (bad !== undefined) return `unknown action kind ${JSON.stringify(bad?.kind)}`
+  return undefined
 }

@@ -38,6 +38,8 @@ describe('plan JSON contract', () => {
     const p = JSON.parse(renderPlanJson(plan('create')))
     expect(() => parsePlanJson(JSON.stringify({...p, formatVersion: 2}))).toThrow(/unsupported plan formatVersion 2, expected 1/)
     expect(() => parsePlanJson('{"formatVersion":')).toThrow(/not valid JSON/)
+    expect(() => parsePlanJson(JSON.stringify({...p, actions: {}}))).toThrow(/not a streamctl plan \(actions is not a list\)/)
+    expect(() => parsePlanJson(JSON.stringify({...p, actions: [{kind: 'topic.truncate'}]}))).toThrow(/unknown action kind "topic.truncate"/)
   })
 
   it('never carries a secret', () => {
