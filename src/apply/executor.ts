@@ -1,0 +1,113 @@
+import type {AdminGateway, ConfigAlteration} from '../cluster/gateway.js'
+import type {Action} from '../plan/index.js'
+import type {ActionResult, ApplyEventListener, ApplyResult} from './events.js'
+import {moveReplicas} from './reassign.js'
+
+export interface ExecuteOptions {
+  /**
+   * Ask the brokers to validate without changing anything (CreateTopics, CreatePartitions and
+   * IncrementalAlterConfigs have validate-only modes); kinds without one are reported as skipped.
+   */
+  readonly validateOnly?: boolean
+  readonly onEvent?: ApplyEventListener
+  readonly signal?: AbortSignal
+  /** How long to wait for a partition reassignment to finish before reporting it in progress. */
+  readonly reassignmentTimeoutMs?: number
+}
+
+const VALIDATABLE: ReadonlySet<Action['kind']> = new Set(['topic.create', 'topic.partitions.increase', 'topic.config.alter'])
+
+/**
+ * Runs a plan's actions in plan order, batching consecutive actions of one kind into one admin
+ * request. It stops at the first failed batch: everything before it is done, that batch failed,
+ * everything after it is skipped — and since plans are computed from observed state, a re-run
+ * converges. The executor branches on `kind` and data only, never on `reason`.
+ */
+export async function executePlan(actions: readonly Action[], gateway: AdminGateway, options: ExecuteOptions = {}): Promise<ApplyResult> {
+  const emit = options.onEvent ?? (() => undefined)
+  const results: ActionResult[] = []
+  const batches = batchByKind(actions)
+  let stopped: string | null = null
+  for (const batch of batches) {
+    const kind = batch[0]!.kind
+    if (stopped !== null || options.signal?.aborted) {
+      const why = stopped ?? 'interrupted'
+      for (const a of batch) {
+        results.push({id: a.id, kind: a.kind, outcome: 'skipped', why})
+        emit({type: 'action.skipped', action: a.id, why})
+      }
+      continue
+    }
+    if (options.validateOnly && !VALIDATABLE.has(kind)) {
+      for (const a of batch) {
+        const why = `${kind} has no validate-only mode in Kafka`
+        results.push({id: a.id, kind: a.kind, outcome: 'skipped', why})
+        emit({type: 'action.skipped', action: a.id, why})
+      }
+      continue
+    }
+    emit({type: 'batch.start', kind, actions: batch.map((a) => a.id)})
+    try {
+      await runBatch(batch, gateway, options)
+      for (const a of batch) {
+        results.push({id: a.id, kind: a.kind, outcome: options.validateOnly ? 'validated' : 'done'})
+        emit({type: 'action.done', action: a.id})
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      for (const a of batch) {
+        results.push({id: a.id, kind: a.kind, outcome: 'failed', error: message})
+        emit({type: 'action.failed', action: a.id, error: message})
+      }
+      stopped = `an earlier step failed (${batch[0]!.id}${batch.length > 1 ? ` and ${batch.length - 1} more` : ''})`
+    }
+  }
+  const count = (o: ActionResult['outcome']): number => results.filter((r) => r.outcome === o).length
+  const counts = {done: count('done'), failed: count('failed'), skipped: count('skipped'), validated: count('validated')}
+  return {ok: counts.failed === 0 && (options.validateOnly ? true : counts.skipped === 0), results, counts}
+}
+
+/** Consecutive actions of the same kind (the planner already orders by dependency). */
+export function batchByKind(actions: readonly Action[]): Action[][] {
+  const batches: Action[][] = []
+  for (const a of actions) {
+    const last = batches.at(-1)
+    if (last && last[0]!.kind === a.kind) last.push(a)
+    else batches.push([a])
+  }
+  return batches
+}
+
+async function runBatch(batch: readonly Action[], gateway: AdminGateway, options: ExecuteOptions): Promise<void> {
+  const validateOnly = options.validateOnly ?? false
+  const of = <K extends Action['kind']>(k: K) => batch.filter((a): a is Extract<Action, {kind: K}> => a.kind === k)
+  switch (batch[0]!.kind) {
+    case 'topic.create':
+      return gateway.createTopics(
+        of('topic.create').map((a) => ({name: a.topic, partitions: a.partitions, replicationFactor: a.replicationFactor, config: a.config})),
+        {validateOnly},
+      )
+    case 'topic.partitions.increase':
+      return gateway.createPartitions(of('topic.partitions.increase').map((a) => ({topic: a.topic, totalCount: a.after})), {validateOnly})
+    case 'topic.config.alter': {
+      const alterations: ConfigAlteration[] = of('topic.config.alter').map((a) => ({
+        resourceType: 'TOPIC',
+        resourceName: a.topic,
+        ops: a.changes.map((c) => (c.op === 'set' ? {key: c.key, op: 'SET', value: c.after ?? ''} : {key: c.key, op: 'DELETE'})),
+      }))
+      return gateway.incrementalAlterConfigs(alterations, {validateOnly})
+    }
+    case 'topic.replication.change':
+      for (const a of of('topic.replication.change')) {
+        await moveReplicas(gateway, a, {timeoutMs: options.reassignmentTimeoutMs, onEvent: options.onEvent, signal: options.signal})
+      }
+      return
+    case 'acl.create':
+      return gateway.createAcls(of('acl.create').map((a) => a.acl))
+    case 'acl.delete':
+      await gateway.deleteAcls(of('acl.delete').map((a) => a.acl))
+      return
+    case 'topic.delete':
+      return gateway.deleteTopics(of('topic.delete').map((a) => a.topic))
+  }
+}

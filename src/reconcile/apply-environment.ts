@@ -1,0 +1,115 @@
+import {AuditLog} from '../apply/audit.js'
+import type {ApplyEventListener, ApplyResult} from '../apply/events.js'
+import {executePlan} from '../apply/executor.js'
+import {ClusterLock} from '../apply/lock.js'
+import {StreamctlError} from '../errors.js'
+import type {DesiredState} from '../model/desired.js'
+import {observedDigest, planChanges, hasChanges, type Plan} from '../plan/index.js'
+import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, type PlanRequest} from './plan-environment.js'
+import type {Target} from './target.js'
+
+export interface ApplyRequest extends PlanRequest {
+  /** A reviewed plan (`plan -o plan.json`): applied exactly, refused if the cluster changed since. */
+  readonly savedPlan?: Plan
+  /** `--dry-run`: the brokers validate the changes; nothing changes, no lock, no audit. */
+  readonly validateOnly?: boolean
+  /** Asked once the plan is known (TTY confirmation); false aborts before any change. */
+  readonly confirm?: (plan: Plan) => Promise<boolean>
+  readonly onPlan?: (plan: Plan) => void
+  readonly onEvent?: ApplyEventListener
+  readonly lockWaitMs?: number
+  readonly leaseMs?: number
+  readonly signal?: AbortSignal
+  readonly streamctlVersion?: string
+}
+
+export const APPLY_OUTCOMES = ['applied', 'no-changes', 'declined', 'failed', 'validated'] as const
+export type ApplyOutcome = (typeof APPLY_OUTCOMES)[number]
+
+export interface ApplyReport {
+  readonly outcome: ApplyOutcome
+  readonly plan: Plan
+  readonly result?: ApplyResult
+}
+
+/**
+ * The apply flow: lock → observe → (check the saved plan is still current | plan) → confirm →
+ * execute → audit → unlock. The lock is held from observation to the audit record, so the plan
+ * that is executed is the plan of the state under the lock.
+ */
+export async function applyEnvironment(target: Target, desired: DesiredState, request: ApplyRequest = {}): Promise<ApplyReport> {
+  if (request.validateOnly) {
+    const plan = await currentPlan(target, desired, request)
+    request.onPlan?.(plan)
+    refuseBlocking(plan)
+    if (!hasChanges(plan)) return {outcome: 'no-changes', plan}
+    const result = await executePlan(plan.actions, target.gateway, {validateOnly: true, onEvent: request.onEvent, signal: request.signal})
+    return {outcome: result.ok ? 'validated' : 'failed', plan, result}
+  }
+
+  const admin = target.kafka.admin()
+  await admin.connect()
+  const lock = new ClusterLock(target.kafka, admin, `apply/${desired.environment.name}`, {waitMs: request.lockWaitMs, leaseMs: request.leaseMs})
+  try {
+    await lock.acquire()
+    try {
+      const plan = await currentPlan(target, desired, request)
+      request.onPlan?.(plan)
+      refuseBlocking(plan)
+      const audit = new AuditLog(target.kafka, admin)
+      const auditBase = {environment: desired.environment.name, clusterId: plan.clusterId ?? '', planDigest: plan.digest, streamctlVersion: request.streamctlVersion}
+      if (!hasChanges(plan)) {
+        await audit.append({...auditBase, result: 'no-changes', actions: {total: 0, done: 0, failed: 0}})
+        return {outcome: 'no-changes', plan}
+      }
+      if (request.confirm && !(await request.confirm(plan))) return {outcome: 'declined', plan}
+      const result = await executePlan(plan.actions, target.gateway, {onEvent: request.onEvent, signal: request.signal})
+      const failed = result.results.find((r) => r.outcome === 'failed')
+      await audit.append({
+        ...auditBase,
+        result: result.ok ? 'applied' : 'failed',
+        actions: {total: plan.actions.length, done: result.counts.done, failed: result.counts.failed},
+        ...(failed?.error ? {error: failed.error} : {}),
+      })
+      return {outcome: result.ok ? 'applied' : 'failed', plan, result}
+    } finally {
+      await lock.release()
+    }
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+async function currentPlan(target: Target, desired: DesiredState, request: ApplyRequest): Promise<Plan> {
+  const saved = request.savedPlan
+  if (!saved) return (await planEnvironment(target, desired, request)).plan
+  if (saved.environment !== desired.environment.name) {
+    throw new StreamctlError('PLAN_STALE', `the plan was made for environment "${saved.environment}", not "${desired.environment.name}"`, {
+      hint: `apply it with -e ${saved.environment}`,
+    })
+  }
+  const observed = await observeForPlan(target, desired)
+  if (observedDigest(observed) !== saved.observedDigest) {
+    throw new StreamctlError('PLAN_STALE', `the cluster of "${saved.environment}" changed since the plan was made (digest ${saved.observedDigest.slice(0, 12)})`, {
+      hint: 'run `streamctl plan -o plan.json` again, review it, and apply the new plan',
+    })
+  }
+  // Same observed state: re-planning must give the reviewed plan; if the manifests changed, refuse.
+  const replanned = planChanges(desired, observed, {
+    allowDelete: saved.options.allowDelete,
+    retentionStep: saved.options.retentionStep ?? undefined,
+    throttle: saved.options.throttle ?? undefined,
+    topicDefaults: TOPIC_DEFAULTS,
+  })
+  if (replanned.digest !== saved.digest) {
+    throw new StreamctlError('PLAN_STALE', 'the manifests changed since the plan was made', {
+      hint: 'run `streamctl plan -o plan.json` again with the current manifests',
+    })
+  }
+  return saved
+}
+
+function refuseBlocking(plan: Plan): void {
+  const mismatch = plan.blocked.find((b) => b.kind === 'cluster.id-mismatch')
+  if (mismatch) throw new StreamctlError('CLUSTER_MISMATCH', mismatch.reason, {hint: mismatch.wayOut})
+}
