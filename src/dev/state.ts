@@ -15,6 +15,8 @@ export interface DevState {
   readonly heap: string
   readonly pids: Record<string, number | undefined>
   readonly registry?: {readonly port: number; readonly pid?: number}
+  /** Set by `dev up --no-registry`; later `dev up`s keep it until `--registry` is given. */
+  readonly noRegistry?: boolean
   /** Secure clusters: 0600 JSON file with the admin user and password. */
   readonly credentialsFile?: string
   readonly caFile?: string

@@ -102,7 +102,11 @@ async function upInDir(dataDir: string, opts: DevUpOptions, emit: (e: DevEvent) 
     await waitReady(dataDir, state, release, opts.timeoutMs ?? (state.layout.brokers === 3 ? 180_000 : 120_000))
     emit({type: 'ready', message: `ready after ${Date.now() - t0} ms`})
 
-    const wantRegistry = opts.registry ?? true
+    const wantRegistry = opts.registry ?? !state.noRegistry
+    if (opts.registry !== undefined && opts.registry === Boolean(state.noRegistry)) {
+      state = {...state, noRegistry: !opts.registry}
+      await writeState(dataDir, state)
+    }
     const regPort = state.registry?.port ?? opts.registryPort
     const regBootstrap = internalBootstrap(state.layout)
     if (wantRegistry && registryCommand() && !(registryPid && isOurProcess(registryPid, registryMarker(regBootstrap, regPort ?? 0)))) {

@@ -15,7 +15,7 @@ export default class DevUp extends BaseCommand {
     port: Flags.integer({description: 'client port of the first broker (default: a free port)', min: 1, max: 65535}),
     heap: Flags.string({description: 'max heap per node (java -Xmx)', default: '512m'}),
     timeout: Flags.integer({description: 'seconds to wait until the cluster is ready'}),
-    registry: Flags.boolean({description: 'also start the dev schema registry', default: true, allowNo: true}),
+    registry: Flags.boolean({description: 'also start the dev schema registry (default: on, remembered per cluster)', allowNo: true}),
     'registry-port': Flags.integer({description: 'port of the dev schema registry', min: 1, max: 65535}),
   }
 
