@@ -9,6 +9,7 @@ import type {
   TopicDescription,
 } from './gateway.js'
 import {describeLogDirs} from './log-dirs.js'
+import {describeTopics, fetchMetadata, toDescriptions, waitForTopics} from './topic-metadata.js'
 import {alterClientQuotas, describeClientQuotas} from './quotas.js'
 import {alterUserScramCredentials, describeUserScramCredentials} from './scram.js'
 import {DescribeCluster} from './protocol/describe-cluster.js'
@@ -52,26 +53,14 @@ export class KafkajsGateway implements AdminGateway {
 
   listTopics(options: {includeInternal?: boolean} = {}): Promise<string[]> {
     return this.session.call('Metadata', async () => {
-      const md = await (await this.session.anyBroker()).metadata([])
-      return md.topicMetadata.filter((t) => options.includeInternal || !t.isInternal).map((t) => t.topic).sort()
+      const md = await fetchMetadata(this.session, null)
+      return toDescriptions(md).filter((t) => options.includeInternal || !t.internal).map((t) => t.name)
     })
   }
 
   describeTopics(names: readonly string[]): Promise<TopicDescription[]> {
     if (names.length === 0) return Promise.resolve([])
-    return this.session.call('Metadata', async () => {
-      const md = await (await this.session.anyBroker()).metadata([...names])
-      throwIfErrors('Metadata', md.topicMetadata.map((t) => ({code: t.topicErrorCode, resource: `topic ${t.topic}`})))
-      return md.topicMetadata
-        .map((t) => ({
-          name: t.topic,
-          internal: t.isInternal,
-          partitions: t.partitionMetadata
-            .map((p) => ({partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr}))
-            .sort((a, b) => a.partition - b.partition),
-        }))
-        .sort((a, b) => a.name.localeCompare(b.name))
-    })
+    return this.session.call('Metadata', () => describeTopics(this.session, names))
   }
 
   describeTopicConfigs(names: readonly string[], options: {includeSynonyms?: boolean} = {}): Promise<Map<string, Record<string, ObservedConfigEntry>>> {
@@ -121,6 +110,7 @@ export class KafkajsGateway implements AdminGateway {
           validateOnly: options.validateOnly ?? false,
           timeout: SERVER_TIMEOUT_MS,
         })
+        if (!options.validateOnly) await waitForTopics(this.session, batch.map((t) => t.name), 'present')
       }
     }, batches.length)
   }
@@ -132,6 +122,9 @@ export class KafkajsGateway implements AdminGateway {
         validateOnly: options.validateOnly ?? false,
         timeout: SERVER_TIMEOUT_MS,
       })
+      if (!options.validateOnly) {
+        await waitForTopics(this.session, increases.map((i) => i.topic), {partitions: new Map(increases.map((i) => [i.topic, i.totalCount]))})
+      }
     })
   }
 
@@ -139,7 +132,10 @@ export class KafkajsGateway implements AdminGateway {
     const batches = chunks(names, TOPICS_PER_REQUEST)
     return this.session.call('DeleteTopics', async () => {
       const broker = await this.session.controllerBroker()
-      for (const batch of batches) await broker.deleteTopics({topics: batch, timeout: SERVER_TIMEOUT_MS})
+      for (const batch of batches) {
+        await broker.deleteTopics({topics: batch, timeout: SERVER_TIMEOUT_MS})
+        await waitForTopics(this.session, batch, 'absent')
+      }
     }, batches.length)
   }
 

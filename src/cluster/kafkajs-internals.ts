@@ -24,25 +24,12 @@ export interface KjsBroker {
   versions: KjsApiVersions | null
   isConnected(): boolean
   connectionPool: {send(req: KjsProtocolRequest): Promise<unknown>}
-  metadata(topics?: string[]): Promise<KjsMetadata>
   createTopics(args: {topics: unknown[]; validateOnly?: boolean; timeout?: number}): Promise<unknown>
   createPartitions(args: {topicPartitions: unknown[]; validateOnly?: boolean; timeout?: number}): Promise<unknown>
   deleteTopics(args: {topics: string[]; timeout?: number}): Promise<unknown>
   describeAcls(args: Record<string, unknown>): Promise<KjsDescribeAclsResponse>
   createAcls(args: {acl: unknown[]}): Promise<unknown>
   deleteAcls(args: {filters: unknown[]}): Promise<KjsDeleteAclsResponse>
-}
-
-export interface KjsMetadata {
-  clusterId?: string
-  controllerId: number
-  brokers: {nodeId: number; host: string; port: number; rack: string | null}[]
-  topicMetadata: {
-    topicErrorCode: number
-    topic: string
-    isInternal: boolean
-    partitionMetadata: {partitionErrorCode: number; partitionId: number; leader: number; replicas: number[]; isr: number[]}[]
-  }[]
 }
 
 export interface KjsAclResource {

@@ -30,19 +30,36 @@ export async function describeUserScramCredentials(session: BrokerSession, users
     .sort((a, b) => a.user.localeCompare(b.user))
 }
 
+/**
+ * Kafka refuses a request that alters one user twice (DUPLICATE_RESOURCE), so alterations are sent
+ * in rounds: round i carries the i-th alteration of each user, in the order given.
+ */
+export function scramRounds(alterations: readonly ScramAlteration[]): ScramAlteration[][] {
+  const rounds: ScramAlteration[][] = []
+  const seen = new Map<string, number>()
+  for (const a of alterations) {
+    const i = seen.get(a.user) ?? 0
+    seen.set(a.user, i + 1)
+    ;(rounds[i] ??= []).push(a)
+  }
+  return rounds
+}
+
 export async function alterUserScramCredentials(session: BrokerSession, alterations: readonly ScramAlteration[]): Promise<void> {
-  const deletions = alterations.flatMap((a) => (a.kind === 'delete' ? [{user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism]}] : []))
-  const upsertions = alterations.flatMap((a) => {
-    if (a.kind !== 'upsert') return []
-    const salt = randomBytes(32)
-    return [{
-      user: a.user,
-      mechanism: SCRAM_MECHANISMS[a.mechanism],
-      iterations: a.iterations,
-      salt,
-      saltedPassword: saltedPassword(a.mechanism, a.password, salt, a.iterations),
-    }]
-  })
-  const res = await session.send(await session.controllerBroker(), AlterUserScramCredentials, {deletions, upsertions})
-  throwIfErrors('AlterUserScramCredentials', res.results.map((r) => ({code: r.errorCode, message: r.errorMessage, resource: `user ${r.user}`})))
+  for (const round of scramRounds(alterations)) {
+    const deletions = round.flatMap((a) => (a.kind === 'delete' ? [{user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism]}] : []))
+    const upsertions = round.flatMap((a) => {
+      if (a.kind !== 'upsert') return []
+      const salt = randomBytes(32)
+      return [{
+        user: a.user,
+        mechanism: SCRAM_MECHANISMS[a.mechanism],
+        iterations: a.iterations,
+        salt,
+        saltedPassword: saltedPassword(a.mechanism, a.password, salt, a.iterations),
+      }]
+    })
+    const res = await session.send(await session.controllerBroker(), AlterUserScramCredentials, {deletions, upsertions})
+    throwIfErrors('AlterUserScramCredentials', res.results.map((r) => ({code: r.errorCode, message: r.errorMessage, resource: `user ${r.user}`})))
+  }
 }

@@ -14,6 +14,9 @@ export class Writer {
   int64(v: bigint): this { const b = Buffer.alloc(8); b.writeBigInt64BE(v); return this.push(b) }
   float64(v: number): this { const b = Buffer.alloc(8); b.writeDoubleBE(v); return this.push(b) }
 
+  /** A 16-byte UUID (topic ids); all zeroes is Kafka's "no id". */
+  uuid(v: Buffer = Buffer.alloc(16)): this { return this.push(v) }
+
   uvarint(v: number): this {
     const out: number[] = []
     let n = v >>> 0
@@ -62,6 +65,8 @@ export class Reader {
   int32(): number { const v = this.buf.readInt32BE(this.offset); this.offset += 4; return v }
   int64(): bigint { const v = this.buf.readBigInt64BE(this.offset); this.offset += 8; return v }
   float64(): number { const v = this.buf.readDoubleBE(this.offset); this.offset += 8; return v }
+
+  uuid(): Buffer { const v = this.buf.subarray(this.offset, this.offset + 16); this.offset += 16; return Buffer.from(v) }
 
   uvarint(): number {
     let result = 0

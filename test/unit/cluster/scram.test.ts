@@ -44,3 +44,15 @@ describe('AlterUserScramCredentials (51) v0', () => {
     expect(saltedPassword('SCRAM-SHA-512', 'password', salt, 1)).toHaveLength(64)
   })
 })
+
+describe('SCRAM alteration rounds', () => {
+  it('never alters one user twice in a request (Kafka answers DUPLICATE_RESOURCE)', async () => {
+    const {scramRounds} = await import('../../../src/cluster/scram.js')
+    const rounds = scramRounds([
+      {kind: 'delete', user: 'a', mechanism: 'SCRAM-SHA-256'},
+      {kind: 'delete', user: 'a', mechanism: 'SCRAM-SHA-512'},
+      {kind: 'delete', user: 'b', mechanism: 'SCRAM-SHA-512'},
+    ])
+    expect(rounds.map((r) => r.map((a) => `${a.user}/${a.mechanism}`))).toEqual([['a/SCRAM-SHA-256', 'b/SCRAM-SHA-512'], ['a/SCRAM-SHA-512']])
+  })
+})
