@@ -14,6 +14,12 @@ export function createDocValidator(schema: object): DocValidator {
   const ajv = new Ajv({allErrors: true, verbose: true, strict: false})
   const validate: ValidateFunction = ajv.compile(schema)
   return (pd) => {
+    const v = pd.value as Record<string, unknown> | null
+    // A document that is not even shaped like a manifest gets one clear error instead of a dozen.
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || (!('apiVersion' in v) && !('kind' in v))) {
+      return [{severity: 'error', rule: 'schema', location: locate(pd, []), message: 'not a streamctl manifest: the document has no apiVersion and kind',
+        hint: 'start each document with apiVersion: streamctl/v1 and kind: Environment | Topic | Schema | Service | Job | Policy'}]
+    }
     if (validate(pd.value)) return []
     const seen = new Set<string>()
     const out: Diagnostic[] = []

@@ -70,8 +70,10 @@ export function overlayTopic(topic: Resource, envRes: Resource, env: Environment
       origin[k] = layer.at(k)
     }
   }
+  // A policy default (stream: 7 days) yields to an environment default; its fixed keys do not.
+  if (policy) Object.assign(config, policy.defaults)
   setBy(layers[0]!)
-  if (policy) Object.assign(config, policy.defaults, policy.fixed)
+  if (policy) Object.assign(config, policy.fixed)
   setBy(layers[1]!)
   setBy(layers[2]!)
   const partitions = ov?.partitions ?? spec.partitions ?? env.defaults.partitions ?? KAFKA_DEFAULT_PARTITIONS
