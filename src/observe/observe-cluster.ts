@@ -27,6 +27,7 @@ export async function observeCluster(gateway: AdminGateway, options: ObserveOpti
   return {
     clusterId: cluster.clusterId,
     brokerCount: cluster.brokers.length,
+    brokerIds: cluster.brokers.map((b) => b.nodeId).sort((a, b) => a - b),
     topics,
     acls: [...acls].sort(compareAcl),
     subjects: [],

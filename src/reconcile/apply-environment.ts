@@ -21,6 +21,8 @@ export interface ApplyRequest extends PlanRequest {
   readonly leaseMs?: number
   readonly signal?: AbortSignal
   readonly streamctlVersion?: string
+  /** Lets a caller wrap the execution (e.g. in a progress display) after confirmation. */
+  readonly wrapExecution?: (plan: Plan, run: () => Promise<ApplyResult>) => Promise<ApplyResult>
 }
 
 export const APPLY_OUTCOMES = ['applied', 'no-changes', 'declined', 'failed', 'validated'] as const
@@ -63,7 +65,8 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
         return {outcome: 'no-changes', plan}
       }
       if (request.confirm && !(await request.confirm(plan))) return {outcome: 'declined', plan}
-      const result = await executePlan(plan.actions, target.gateway, {onEvent: request.onEvent, signal: request.signal})
+      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent: request.onEvent, signal: request.signal})
+      const result = await (request.wrapExecution ? request.wrapExecution(plan, run) : run())
       const failed = result.results.find((r) => r.outcome === 'failed')
       await audit.append({
         ...auditBase,

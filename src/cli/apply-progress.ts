@@ -1,0 +1,33 @@
+import {Listr} from 'listr2'
+import type {ApplyEvent, ApplyResult} from '../apply/events.js'
+import type {Plan} from '../plan/index.js'
+
+/**
+ * Runs an apply's execution inside a listr2 task: the title follows the batch being sent,
+ * the output shows each action's outcome. Without a TTY listr2 falls back to plain lines.
+ */
+export function listrExecution(subscribe: (listener: (e: ApplyEvent) => void) => void) {
+  return async (plan: Plan, run: () => Promise<ApplyResult>): Promise<ApplyResult> => {
+    let result: ApplyResult | undefined
+    const tasks = new Listr(
+      [{
+        title: `Applying ${plan.actions.length} change(s) to ${plan.environment}`,
+        task: async (_ctx, task) => {
+          let done = 0
+          subscribe((e) => {
+            if (e.type === 'batch.start') task.title = `Applying: ${e.kind} (${e.actions.length})`
+            else if (e.type === 'action.done') task.output = `✔ ${e.action} (${++done}/${plan.actions.length})`
+            else if (e.type === 'action.failed') task.output = `✖ ${e.action}: ${e.error}`
+            else if (e.type === 'reassignment.progress') task.output = `moving replicas of ${e.topic}: ${e.remainingPartitions} partition(s) left`
+          })
+          result = await run()
+          task.title = result.ok ? `Applied ${result.counts.done} change(s) to ${plan.environment}` : `Apply stopped: ${result.counts.failed} failed`
+          if (!result.ok) throw new Error('apply failed')
+        },
+      }],
+      {exitOnError: false, rendererOptions: {collapseErrors: false}, fallbackRendererCondition: !process.stdout.isTTY, fallbackRenderer: 'simple'},
+    )
+    await tasks.run()
+    return result!
+  }
+}

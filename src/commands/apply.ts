@@ -1,0 +1,81 @@
+import {readFile} from 'node:fs/promises'
+import {Args, Flags} from '@oclif/core'
+import type {ApplyEvent} from '../apply/events.js'
+import {BaseCommand, manifestFlags} from '../cli/base-command.js'
+import {connectFlags, loadDesired, parseDuration} from '../cli/environment.js'
+import {askYes, isInteractive, terminalStyler} from '../cli/terminal.js'
+import {StreamctlError} from '../errors.js'
+import type {ApplyReport} from '../reconcile/apply-environment.js'
+
+export default class ApplyCommand extends BaseCommand {
+  static override description = 'Make the cluster match the manifests (or apply a saved plan exactly)'
+
+  static override examples = [
+    '<%= config.bin %> apply -e local -f manifests/examples --auto-approve',
+    '<%= config.bin %> apply plan.json -e prod',
+    '<%= config.bin %> apply -e staging --dry-run',
+  ]
+
+  static override args = {plan: Args.string({description: 'a plan saved with `streamctl plan -o FILE`', required: false})}
+
+  static override flags = {
+    ...manifestFlags,
+    ...connectFlags,
+    'auto-approve': Flags.boolean({description: 'apply without asking for confirmation (required without a terminal)'}),
+    'dry-run': Flags.boolean({description: "let the brokers validate the changes (validate-only modes); nothing is changed"}),
+    'allow-delete': Flags.boolean({description: 'delete undeclared topics even without a prune scope (never protected ones)'}),
+    'retention-step': Flags.integer({description: 'cut retention.ms by at most this factor per apply', min: 2}),
+    throttle: Flags.integer({description: 'replication throttle in bytes/s for replica moves', min: 1}),
+    'lock-wait': Flags.string({description: 'how long to wait for another apply holding the lock (e.g. 2m)', default: '0s'}),
+  }
+
+  async run(): Promise<ApplyReport> {
+    const {args, flags} = await this.parse(ApplyCommand)
+    const render = await import('../render/index.js')
+    const savedPlan = args.plan ? render.parsePlanJson(await readFile(args.plan, 'utf8'), args.plan) : undefined
+    const desired = await loadDesired(flags.file, flags.env ?? savedPlan?.environment)
+    const confirmNeeded = !flags['auto-approve'] && !flags['dry-run']
+    if (confirmNeeded && !isInteractive()) {
+      throw new StreamctlError('USAGE', 'refusing to apply without confirmation: there is no terminal to ask', {hint: 'review with `streamctl plan`, then run apply with --auto-approve', exitCode: 2})
+    }
+    const {connectEnvironment} = await import('../reconcile/target.js')
+    const {applyEnvironment} = await import('../reconcile/apply-environment.js')
+    const {listrExecution} = await import('../cli/apply-progress.js')
+    const target = await connectEnvironment(desired.environment, {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
+    const listeners: ((e: ApplyEvent) => void)[] = []
+    try {
+      const report = await applyEnvironment(target, desired, {
+        savedPlan,
+        allowDelete: flags['allow-delete'],
+        retentionStep: flags['retention-step'],
+        throttle: flags.throttle,
+        validateOnly: flags['dry-run'],
+        lockWaitMs: parseDuration(flags['lock-wait'], '--lock-wait'),
+        streamctlVersion: this.config.version,
+        onPlan: (plan) => this.out(render.renderPlanText(plan, terminalStyler())),
+        confirm: confirmNeeded ? () => askYes(`Apply these changes to ${desired.environment.name}?`) : undefined,
+        onEvent: (e) => listeners.forEach((l) => l(e)),
+        wrapExecution: this.jsonEnabled() ? undefined : listrExecution((l) => listeners.push(l)),
+      })
+      this.out(outcomeText(report))
+      if (report.outcome === 'failed') {
+        for (const r of report.result?.results ?? []) if (r.outcome !== 'done') this.logToStderr(`  ${r.outcome}: ${r.id}${r.error ? ` — ${r.error}` : r.why ? ` — ${r.why}` : ''}`)
+        process.exitCode = 1
+      }
+      return report
+    } finally {
+      await target.close()
+    }
+  }
+}
+
+function outcomeText(report: ApplyReport): string {
+  const c = report.result?.counts
+  switch (report.outcome) {
+    case 'no-changes': return 'No changes. The cluster matches the manifests.'
+    case 'declined': return 'Apply cancelled: nothing was changed.'
+    case 'validated': return `Dry run: the brokers accepted ${c?.validated ?? 0} change(s); ${c?.skipped ?? 0} could not be validated (no validate-only mode). Nothing was changed.`
+    case 'applied': return `Apply complete: ${c?.done ?? 0} change(s) made.`
+    case 'failed': return `Apply failed: ${c?.done ?? 0} done, ${c?.failed ?? 0} failed, ${c?.skipped ?? 0} not started. Re-run apply to converge once the cause is fixed.`
+  }
+}

@@ -1,0 +1,49 @@
+import {writeFile} from 'node:fs/promises'
+import {Flags} from '@oclif/core'
+import {BaseCommand, manifestFlags} from '../cli/base-command.js'
+import {connectFlags, loadDesired} from '../cli/environment.js'
+import {terminalStyler} from '../cli/terminal.js'
+import type {Plan} from '../plan/index.js'
+
+export default class PlanCommand extends BaseCommand {
+  static override description = 'Show what apply would change: the diff between the manifests and the live cluster'
+
+  static override examples = [
+    '<%= config.bin %> plan -e local',
+    '<%= config.bin %> plan -e prod --markdown > plan.md',
+    '<%= config.bin %> plan -e prod -o plan.json --detailed-exitcode',
+  ]
+
+  static override flags = {
+    ...manifestFlags,
+    ...connectFlags,
+    markdown: Flags.boolean({description: 'render the plan as markdown (for pull-request comments)', exclusive: ['json']}),
+    out: Flags.string({char: 'o', description: 'save the plan as JSON to this file, for `streamctl apply FILE`'}),
+    'detailed-exitcode': Flags.boolean({description: 'exit 0 when there are no changes, 2 when changes are pending, 1 on error'}),
+    'allow-delete': Flags.boolean({description: 'plan deletion of undeclared topics even without a prune scope (never protected ones)'}),
+    'retention-step': Flags.integer({description: 'cut retention.ms by at most this factor per apply', min: 2}),
+    throttle: Flags.integer({description: 'replication throttle in bytes/s for replica moves', min: 1}),
+  }
+
+  async run(): Promise<Plan> {
+    const {flags} = await this.parse(PlanCommand)
+    const desired = await loadDesired(flags.file, flags.env)
+    const {connectEnvironment} = await import('../reconcile/target.js')
+    const {planEnvironment} = await import('../reconcile/plan-environment.js')
+    const target = await connectEnvironment(desired.environment, {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
+    try {
+      const {plan} = await planEnvironment(target, desired, {allowDelete: flags['allow-delete'], retentionStep: flags['retention-step'], throttle: flags.throttle})
+      const render = await import('../render/index.js')
+      if (flags.out) {
+        await writeFile(flags.out, render.renderPlanJson(plan))
+        this.logToStderr(`plan saved to ${flags.out} (digest ${plan.digest.slice(0, 12)})`)
+      }
+      if (flags.markdown) this.out(render.renderPlanMarkdown(plan))
+      else this.out(render.renderPlanText(plan, terminalStyler()))
+      if (flags['detailed-exitcode'] && plan.actions.length > 0) process.exitCode = 2
+      return plan
+    } finally {
+      await target.close()
+    }
+  }
+}
