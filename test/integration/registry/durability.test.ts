@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
-import {singleCluster, uniquePrefix} from '../harness.js'
+import {providedClusters, singleCluster, uniquePrefix} from '../harness.js'
 import {avroRecord, call, testRegistry} from './helpers.js'
 
 const RUNNER = fileURLToPath(new URL('../../../src/dev/source-cli.mjs', import.meta.url))
@@ -121,5 +121,15 @@ describe('registry state lives in Kafka', () => {
     expect(code).toBe(1)
     expect(stderr).toContain('error: registry: cannot use the _schemas topic')
     expect(stderr).toContain('hint: check --bootstrap')
+  })
+
+  it('the dev cluster\'s registry (started by dev up) serves from the _schemas topic', async (ctx) => {
+    if (process.env.STREAMCTL_IT_REGISTRY === '0') ctx.skip()
+    const {registryError} = providedClusters()
+    expect(registryError).toBeUndefined()
+    const url = singleCluster().registryUrl!
+    const subject = `${uniquePrefix('registry dev up')}value`
+    const {id} = (await call(url, 'POST', `/subjects/${subject}/versions`, {schema: avroRecord('DevUp', [{name: 'x', type: 'int'}])})).body
+    expect((await call(url, 'GET', `/schemas/ids/${id}/subjects`)).body).toContain(subject)
   })
 })
