@@ -100,6 +100,8 @@ export interface ClusterState {
   readonly topics: readonly TopicState[]
   readonly acls: readonly AclEntry[]
   readonly subjects: readonly SubjectState[]
+  /** Observed only: false when the cluster has no authorizer (DescribeAcls answers SECURITY_DISABLED). */
+  readonly aclsSupported?: boolean
   /** Observed only: topics with a partition reassignment in flight. */
   readonly reassigningTopics?: readonly string[]
 }

@@ -1,3 +1,4 @@
+import {KafkaApiError} from '../cluster/errors.js'
 import type {AdminGateway} from '../cluster/gateway.js'
 import type {AclEntry, ClusterState, ObservedConfigEntry, TopicState} from '../model/state.js'
 
@@ -19,7 +20,7 @@ export async function observeCluster(gateway: AdminGateway, options: ObserveOpti
     gateway.describeTopics(described),
     gateway.describeTopicConfigs(described, {includeSynonyms: true}),
     gateway.listPartitionReassignments(),
-    options.acls ? gateway.describeAcls() : Promise.resolve([] as AclEntry[]),
+    options.acls ? describeAclsIfSupported(gateway) : Promise.resolve([] as AclEntry[]),
   ])
   const topics: TopicState[] = descriptions
     .map((d) => toTopicState(d.name, d.internal, d.partitions, configs.get(d.name) ?? {}))
@@ -29,7 +30,8 @@ export async function observeCluster(gateway: AdminGateway, options: ObserveOpti
     brokerCount: cluster.brokers.length,
     brokerIds: cluster.brokers.map((b) => b.nodeId).sort((a, b) => a - b),
     topics,
-    acls: [...acls].sort(compareAcl),
+    acls: acls === null ? [] : [...acls].sort(compareAcl),
+    ...(acls === null ? {aclsSupported: false} : {}),
     subjects: [],
     reassigningTopics: [...new Set(reassignments.map((r) => r.topic))].sort(),
   }
@@ -54,6 +56,15 @@ function toTopicState(
     effectiveConfig: effective,
     replicas: ordered.map((p) => [...p.replicas]),
     internal: internal || name.startsWith('__'),
+  }
+}
+
+async function describeAclsIfSupported(gateway: AdminGateway): Promise<AclEntry[] | null> {
+  try {
+    return await gateway.describeAcls()
+  } catch (error) {
+    if (error instanceof KafkaApiError && error.kafkaName === 'SECURITY_DISABLED') return null
+    throw error
   }
 }
 

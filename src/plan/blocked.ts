@@ -12,6 +12,7 @@ export const BLOCKED_KINDS = [
   'topic.replication.brokers-unknown',
   'topic.config.read-only',
   'acl.single-writer',
+  'acl.authorizer-disabled',
 ] as const
 export type BlockedKind = (typeof BLOCKED_KINDS)[number]
 

@@ -89,8 +89,17 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
 
   const derived = deriveAcls(desired.services, desired.topicMeta)
   blocked.push(...derived.blocked)
-  const aclPlan = planAcls(derived, observed.acls)
+  // Without an authorizer Kafka stores no ACLs: say so once instead of planning grants that must fail.
+  const aclsManaged = observed.aclsSupported !== false
+  const aclPlan = aclsManaged ? planAcls(derived, observed.acls) : {actions: [], unmanaged: []}
   actions.push(...aclPlan.actions)
+  if (!aclsManaged && derived.acls.length > 0) {
+    blocked.push({
+      kind: 'acl.authorizer-disabled', resource: 'Cluster',
+      reason: `the Services declare ${derived.acls.length} ACL(s) but the cluster has no authorizer, so Kafka cannot store them`,
+      wayOut: 'enable an authorizer on the brokers (authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer), or use a cluster that has one',
+    })
+  }
 
   const undeclared = planUndeclaredTopics(observed.topics, declared, env, options.allowDelete)
   actions.push(...undeclared.actions)
