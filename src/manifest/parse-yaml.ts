@@ -1,4 +1,4 @@
-import {Document, LineCounter, parseAllDocuments} from 'yaml'
+import {Document, LineCounter, parseAllDocuments, visit} from 'yaml'
 import type {Diagnostic} from '../errors.js'
 
 /** One YAML document of a manifest file, with what is needed to point back into the text. */
@@ -34,7 +34,7 @@ const HINTS: Readonly<Record<string, string>> = {
  */
 export function parseManifestText(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter()
-  const all = parseAllDocuments(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
+  const all = parseAllDocuments(text, {lineCounter, prettyErrors: false, uniqueKeys: true, merge: true})
   const list = Array.isArray(all) ? all : [all]
   const diagnostics: Diagnostic[] = []
   const docs: ParsedDoc[] = []
@@ -51,8 +51,24 @@ export function parseManifestText(file: string, text: string): ParsedFile {
     }
     // An empty document (e.g. a trailing `---`) carries nothing; skip it instead of failing.
     if (doc.errors.length === 0 && doc.contents !== null) {
+      keepExactIntegers(doc)
       docs.push({file, index, doc, lineCounter, value: doc.toJS({maxAliasCount: 100})})
     }
   })
   return {docs: diagnostics.length > 0 ? [] : docs, diagnostics}
+}
+
+/**
+ * Kafka LONG configs go up to 2^63-1, beyond what a JS number holds exactly (a YAML
+ * `retention.ms: 9223372036854775807` would become ...776000). Such integers keep their source
+ * text as a string; Kafka wants strings anyway.
+ */
+function keepExactIntegers(doc: Document.Parsed): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'number' && Number.isInteger(node.value) && !Number.isSafeInteger(node.value) && /^[-+]?\d+$/.test(node.source ?? '')) {
+        node.value = String(node.source).replace(/^\+/, '')
+      }
+    },
+  })
 }

@@ -56,3 +56,11 @@ describe('topic names', () => {
     expect(collisionKey('a.b_c')).toBe(collisionKey('a_b.c'))
   })
 })
+
+describe('parse-yaml values', () => {
+  it('keeps 64-bit integers exact and supports merge keys', () => {
+    const p = parseManifestText('f.yaml', 'base: &b {retention.ms: 9223372036854775807}\nconfig:\n  <<: *b\n  segment.ms: 60000\n')
+    expect((p.docs[0]!.value as any).config).toEqual({'retention.ms': '9223372036854775807', 'segment.ms': 60000})
+    expect(checkTopicConfigValue('retention.ms', '9223372036854775807')).toBeUndefined()
+  })
+})
