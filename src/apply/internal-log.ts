@@ -32,22 +32,41 @@ export class InternalLog<T> {
 
   async ensure(admin: Admin): Promise<void> {
     const existing = await admin.listTopics()
-    if (existing.includes(this.spec.name)) return
-    const brokers = (await admin.describeCluster()).brokers.length
-    await admin
-      .createTopics({
-        waitForLeaders: true,
-        topics: [{
-          topic: this.spec.name,
-          numPartitions: 1,
-          replicationFactor: Math.min(3, brokers),
-          configEntries: Object.entries(this.spec.config).map(([name, value]) => ({name, value})),
-        }],
-      })
-      .catch((error: {type?: string}) => {
-        // Another client created it between our list and create: that is the state we wanted.
-        if (error.type !== 'TOPIC_ALREADY_EXISTS') throw error
-      })
+    if (!existing.includes(this.spec.name)) {
+      const brokers = (await admin.describeCluster()).brokers.length
+      await admin
+        .createTopics({
+          topics: [{
+            topic: this.spec.name,
+            numPartitions: 1,
+            replicationFactor: Math.min(3, brokers),
+            configEntries: Object.entries(this.spec.config).map(([name, value]) => ({name, value})),
+          }],
+        })
+        .catch((error: {type?: string}) => {
+          // Another client created it between our list and create: that is the state we wanted.
+          if (error.type !== 'TOPIC_ALREADY_EXISTS') throw error
+        })
+    }
+    await this.waitForLeader(admin)
+  }
+
+  /**
+   * Right after creation, metadata may still answer UNKNOWN_TOPIC_OR_PARTITION (which kafkajs's
+   * own waitForLeaders does not retry): poll until the partition has a leader.
+   */
+  private async waitForLeader(admin: Admin): Promise<void> {
+    const deadline = Date.now() + READ_TIMEOUT_MS
+    for (;;) {
+      try {
+        const {topics} = await admin.fetchTopicMetadata({topics: [this.spec.name]})
+        if (topics[0]?.partitions.every((p) => p.leader >= 0)) return
+      } catch (error) {
+        if (Date.now() > deadline) throw error
+      }
+      if (Date.now() > deadline) throw new Error(`${this.spec.name} has no partition leader after ${READ_TIMEOUT_MS / 1000} s`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
   }
 
   /** Appends with acks=all and returns the record's offset and broker timestamp. */

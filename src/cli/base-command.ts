@@ -42,6 +42,12 @@ export abstract class BaseCommand extends Command {
     if (err.oclif?.exit === undefined && /Unexpected argument|Nonexistent flag|Missing required|Expected --|Parsing --/.test(err.message)) {
       err.oclif = {...err.oclif, exit: 2}
     }
+    if (err.oclif === undefined) {
+      // Anything else is a bug or an unmapped library failure: one line, the stack only on request.
+      if (this.jsonEnabled()) this.logJson({error: {code: 'INTERNAL', message: err.message}})
+      else process.stderr.write(`error: ${err.message}\n${process.env.STREAMCTL_DEBUG ? `${err.stack}\n` : '  hint: set STREAMCTL_DEBUG=1 for the stack trace\n'}`)
+      this.exit(1)
+    }
     return super.catch(err)
   }
 }
