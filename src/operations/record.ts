@@ -36,11 +36,12 @@ export interface StageResult {
 /**
  * A stage turns one source batch (records of one partition, in offset order) into output records.
  * It runs inside the batch's transaction: if it throws, nothing of the batch is written.
- * `afterCommit` runs once the transaction is committed (state stores update their cache there).
+ * `afterCommit` runs once the transaction is committed (state stores update their cache there);
+ * `nextOffset` is the input position that transaction committed.
  */
 export interface Stage {
   process(records: readonly InputRecord[]): Promise<StageResult> | StageResult
-  afterCommit?(records: readonly InputRecord[], result: StageResult): void
+  afterCommit?(records: readonly InputRecord[], result: StageResult, nextOffset: number): void
 }
 
 export interface JobReport {

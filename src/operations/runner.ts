@@ -175,17 +175,28 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       if (!s || fatal || o.signal?.aborted || !isRunning() || isStale()) return
       s.highWatermark = Number(batch.highWatermark)
       const records: InputRecord[] = []
+      let cutAtEnd = false
       for (const m of batch.messages) {
         const off = Number(m.offset)
         if (off < s.skipBelow) continue
-        if (o.mode === 'bounded' && off >= s.end) break
+        if (o.mode === 'bounded' && off >= s.end) {
+          cutAtEnd = true
+          break
+        }
         records.push({topic, partition: p, offset: m.offset, timestamp: m.timestamp, key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as InputRecord['headers']})
       }
+      // lastOffset() counts trailing transaction markers: committing past them lets a bounded run
+      // reach end offsets that sit after a marker.
+      const fetchedNext = Number(batch.lastOffset()) + 1
       if (records.length === 0) {
-        if (o.mode === 'bounded' && Number(batch.lastOffset()) + 1 >= s.end) markDone(p)
+        if (!cutAtEnd && fetchedNext > s.position) {
+          s.position = fetchedNext
+          resolveOffset(batch.lastOffset())
+        }
+        if (o.mode === 'bounded' && s.position >= s.end) markDone(p)
         return
       }
-      const next = Number(records[records.length - 1]!.offset) + 1
+      const next = cutAtEnd ? Number(records[records.length - 1]!.offset) + 1 : fetchedNext
       let result
       try {
         result = await o.stage.process(records)
@@ -209,14 +220,14 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         throw err
       }
       if (checkpoints) await c.commitOffsets([{topic, partition: p, offset: String(next)}]).catch(() => {})
-      resolveOffset(records[records.length - 1]!.offset)
+      resolveOffset(String(next - 1))
       s.position = next
       s.skipBelow = next
       counters.read += records.length
       counters.written += result.written
       counters.deadLettered += result.deadLettered
       counters.skipped += result.skipped
-      o.stage.afterCommit?.(records, result)
+      o.stage.afterCommit?.(records, result, next)
       if (o.mode === 'bounded' && next >= s.end) markDone(p)
       progress()
       await heartbeat()

@@ -1,0 +1,139 @@
+import {join} from 'node:path'
+import {StreamctlError} from '../errors.js'
+import {createKafka, unreachable} from './connection.js'
+import {deadLetterRecord, describeRecord} from './dead-letter.js'
+import {defaultJobName, type CommonJobOptions} from './job-options.js'
+import {decodeValue} from './record-function.js'
+import type {InputRecord, JobReport, OutputRecord, Stage, StageResult} from './record.js'
+import {readTopicOnce} from './read-topic.js'
+import {RecordError, jobGroupId, runJob} from './runner.js'
+import {LatestStateStore, positionsMatch} from './state-store.js'
+import {describeTopicShape, ensureTopic, topicExists} from './topics.js'
+import {parseVersionedKey} from './versioned-key.js'
+
+/**
+ * `derive latest`: a versioned topic (keys `<service>-<entity>-<id>-v<version>`) into a compacted
+ * table keyed by entity, holding the highest version seen. A version that arrives after a higher
+ * one (late, replayed, from another partition) is skipped, so every key's writes to the table are
+ * strictly increasing and compaction keeps the latest.
+ *
+ * Runs with one batch at a time (concurrency 1): the check "newer than the stored version" and the
+ * write must not interleave between partitions. Scale-out is therefore not supported for this job
+ * (each process would have its own store); run one instance per job.
+ */
+export const VERSION_HEADER = 'streamctl.version'
+
+export interface DeriveLatestOptions extends CommonJobOptions {
+  readonly from: string
+  readonly to: string
+  readonly partitions?: number
+  /** Take the version from this JSON value field instead of the key's `-v<version>`. */
+  readonly versionField?: string
+  readonly deadLetter?: string
+  /** Default `.streamctl/state/<job>`. */
+  readonly stateDir?: string
+}
+
+export interface DeriveLatestReport extends JobReport {
+  readonly stateRebuilt: boolean
+  readonly entities: number
+}
+
+export function entityAndVersion(r: InputRecord, versionField?: string): {entity: string; version: number} {
+  if (r.key === null) throw new Error('record has no key')
+  const key = r.key.toString('utf8')
+  const parsed = parseVersionedKey(key)
+  if (versionField) {
+    const v = decodeValue(r.value) as Record<string, unknown> | null
+    const raw = v && typeof v === 'object' ? v[versionField] : undefined
+    const version = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw
+    if (typeof version !== 'number' || !Number.isSafeInteger(version)) throw new Error(`value field '${versionField}' is not an integer version`)
+    return {entity: parsed?.entityKey ?? key, version}
+  }
+  if (!parsed) throw new Error(`key '${key.slice(0, 200)}' is not a versioned key (<service>-<entity>-<id>-v<version>)`)
+  return {entity: parsed.entityKey, version: parsed.version}
+}
+
+class LatestStage implements Stage {
+  #pending = new Map<string, number>()
+  constructor(private readonly o: DeriveLatestOptions, private readonly job: string, private readonly store: LatestStateStore) {}
+
+  process(records: readonly InputRecord[]): StageResult {
+    this.#pending = new Map()
+    const out: OutputRecord[] = []
+    let written = 0
+    let deadLettered = 0
+    let skipped = 0
+    for (const r of records) {
+      let ev
+      try {
+        ev = entityAndVersion(r, this.o.versionField)
+      } catch (err) {
+        if (!this.o.deadLetter) throw new RecordError(`${describeRecord(r)}: ${(err as Error).message} (no --dead-letter topic set, so the job stops here)`)
+        out.push(deadLetterRecord(this.o.deadLetter, this.job, r, err))
+        deadLettered++
+        continue
+      }
+      const current = this.#pending.get(ev.entity) ?? this.store.version(ev.entity) ?? -1
+      if (ev.version <= current) {
+        skipped++
+        continue
+      }
+      this.#pending.set(ev.entity, ev.version)
+      out.push({topic: this.o.to, key: ev.entity, value: r.value, timestamp: r.timestamp, headers: {...r.headers, [VERSION_HEADER]: String(ev.version)}})
+      written++
+    }
+    return {out, written, deadLettered, skipped}
+  }
+
+  afterCommit(records: readonly InputRecord[], _result: StageResult, nextOffset: number): void {
+    this.store.commit(this.#pending, new Map([[records[0]!.partition, nextOffset]]))
+  }
+}
+
+export async function deriveLatest(o: DeriveLatestOptions): Promise<DeriveLatestReport> {
+  if (o.from === o.to) throw new StreamctlError('USAGE', 'source and target topic are the same')
+  const job = o.job ?? defaultJobName('latest', o.from, o.to)
+  const kafka = createKafka(o.connection)
+  const admin = kafka.admin()
+  const store = new LatestStateStore(o.stateDir ?? join('.streamctl', 'state', job))
+  let stateRebuilt = false
+  try {
+    try {
+      await admin.connect().catch((err) => Promise.reject(unreachable(o.connection, err)))
+      if (!(await topicExists(admin, o.from))) throw new StreamctlError('JOB_FAILED', `source topic '${o.from}' does not exist on ${o.connection.label}`)
+      const shape = await describeTopicShape(admin, o.from)
+      await ensureTopic(admin, o.to, {partitions: o.partitions ?? shape.partitions, replicationFactor: shape.replicationFactor, config: {'cleanup.policy': 'compact'}})
+      if (o.deadLetter) await ensureTopic(admin, o.deadLetter, {partitions: 1, replicationFactor: shape.replicationFactor, config: {}})
+      const res = await admin.fetchOffsets({groupId: jobGroupId(job), topics: [o.from]})
+      const committed = new Map((res[0]?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]))
+      if (store.meta('output') !== o.to || !positionsMatch(store.positions(), committed)) {
+        // The local store is behind or ahead of what Kafka committed: regenerate it from the output log.
+        o.onEvent?.({type: 'status', message: `rebuilding state from ${o.to}`})
+        store.reset({output: o.to, source: o.from})
+        await readTopicOnce(kafka, o.to, (batch) => {
+          const versions = new Map<string, number>()
+          for (const r of batch) {
+            const v = Number(r.headers[VERSION_HEADER]?.toString())
+            if (r.key !== null && Number.isSafeInteger(v)) {
+              const k = r.key.toString('utf8')
+              versions.set(k, Math.max(v, versions.get(k) ?? -1))
+            }
+          }
+          store.commit(versions, new Map())
+        })
+        store.commit(new Map(), committed)
+        stateRebuilt = true
+      }
+    } finally {
+      await admin.disconnect()
+    }
+    const report = await runJob({
+      job, source: {kafka, topic: o.from}, target: {kafka}, crossCluster: false, stage: new LatestStage(o, job, store),
+      mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, concurrency: 1,
+    })
+    return {...report, stateRebuilt, entities: store.count()}
+  } finally {
+    store.close()
+  }
+}
