@@ -48,7 +48,7 @@ export function toView(r: InputRecord): RecordView {
   }
 }
 
-export function normaliseTransformResult(result: ReturnType<TransformFn> extends Promise<infer R> ? R : never): RecordView[] {
+export function normaliseTransformResult(result: RecordView | RecordView[] | null | undefined): RecordView[] {
   if (result === null || result === undefined) return []
   return Array.isArray(result) ? result : [result]
 }
