@@ -1,0 +1,50 @@
+import {mkdir, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {Flags} from '@oclif/core'
+import {BaseCommand, manifestFlags} from '../cli/base-command.js'
+import {connectFlags, loadDesired} from '../cli/environment.js'
+
+export default class ExportCommand extends BaseCommand {
+  static override description = 'Write manifests from a live cluster: topics with their non-default configs, ACLs folded into Services'
+
+  static override examples = [
+    '<%= config.bin %> export -e local -o exported/',
+    '<%= config.bin %> export --bootstrap 127.0.0.1:9092 --env-name legacy -o legacy/',
+  ]
+
+  static override flags = {
+    ...manifestFlags,
+    ...connectFlags,
+    out: Flags.string({char: 'o', description: 'directory to write environment.yaml, topics.yaml, services.yaml, acls.yaml (default: print)'}),
+    bootstrap: Flags.string({description: 'export from host:port[,host:port] without manifests'}),
+    'env-name': Flags.string({description: 'name of the exported Environment with --bootstrap', default: 'exported'}),
+  }
+
+  async run(): Promise<{files: {name: string; content: string}[]}> {
+    const {flags} = await this.parse(ExportCommand)
+    const {adHocEnvironment, connectEnvironment} = await import('../reconcile/target.js')
+    const environment = flags.bootstrap
+      ? adHocEnvironment(flags.bootstrap.split(','), flags['env-name'])
+      : (await loadDesired(flags.file, flags.env)).environment
+    const {observeCluster} = await import('../observe/observe-cluster.js')
+    const {exportState} = await import('../export/export-state.js')
+    const {exportFiles} = await import('../export/write-yaml.js')
+    const {TOPIC_DEFAULTS} = await import('../reconcile/plan-environment.js')
+    const target = await connectEnvironment(environment, {start: !flags['no-start']})
+    try {
+      const observed = await observeCluster(target.gateway, {acls: true})
+      const exported = exportState(observed, environment, TOPIC_DEFAULTS)
+      const files = exportFiles(exported, `streamctl export (${environment.name})`)
+      if (flags.out) {
+        await mkdir(flags.out, {recursive: true})
+        for (const f of files) await writeFile(join(flags.out, f.name), f.content)
+        this.out(`exported ${exported.topics.length} topic(s), ${exported.services.length} service(s), ${exported.acls.length} raw ACL principal(s) to ${flags.out}: ${files.map((f) => f.name).join(', ')}`)
+      } else {
+        this.out(files.map((f) => f.content).join('---\n'))
+      }
+      return {files}
+    } finally {
+      await target.close()
+    }
+  }
+}

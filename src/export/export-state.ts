@@ -1,0 +1,117 @@
+import type {EnvironmentSpec} from '../model/environment.js'
+import type {AclEntry, ClusterState, TopicState} from '../model/state.js'
+import {compareStrings} from '../plan/compare.js'
+import {clusterInheritedValues, inheritedValue} from '../plan/config-diff.js'
+import {sameConfigValue} from '../plan/config-values.js'
+import type {TopicConfigDefaults} from '../plan/options.js'
+import {isInternalTopic} from '../plan/topic-scope.js'
+import {foldAcls} from './fold-acls.js'
+
+/** One manifest document, as plain data (the YAML writer turns it into text). */
+export interface ManifestDoc {
+  readonly apiVersion: 'streamctl/v1'
+  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl'
+  readonly metadata: {readonly name: string; readonly description?: string}
+  readonly spec: Readonly<Record<string, unknown>>
+}
+
+export interface ExportedManifests {
+  readonly environment: ManifestDoc
+  readonly topics: ManifestDoc[]
+  readonly services: ManifestDoc[]
+  readonly acls: ManifestDoc[]
+}
+
+/**
+ * Live state → manifests (pure). Topics keep only the settings that differ from what they would
+ * inherit, ACLs fold back into Services where they fit the derivation, the rest stay raw `Acl`
+ * entries — so planning the export against the same cluster finds nothing to change.
+ */
+export function exportState(observed: ClusterState, environment: EnvironmentSpec, defaults: TopicConfigDefaults): ExportedManifests {
+  const topics = observed.topics.filter((t) => !isInternalTopic(t.name, t.internal))
+  const folded = foldAcls(observed.acls, new Set(topics.map((t) => t.name)))
+  const ctx = {defaults, clusterInherited: clusterInheritedValues(observed.topics)}
+  return {
+    environment: exportEnvironment(environment, observed.clusterId),
+    topics: topics.map((t) => topicDoc(t, folded.owners.get(t.name), ctx)),
+    services: folded.services.map((s) => ({
+      apiVersion: 'streamctl/v1',
+      kind: 'Service',
+      metadata: {name: s.name},
+      spec: {
+        principal: s.principal,
+        ...(s.produces.length ? {produces: s.produces} : {}),
+        ...(s.consumes.length ? {consumes: s.consumes} : {}),
+        ...(s.transactionalId === undefined ? {} : {transactionalId: s.transactionalId}),
+      },
+    })),
+    acls: rawAclDocs(folded.raw),
+  }
+}
+
+function topicDoc(t: TopicState, owner: string | undefined, ctx: Parameters<typeof inheritedValue>[2]): ManifestDoc {
+  const config: Record<string, string> = {}
+  for (const key of Object.keys(t.config).sort(compareStrings)) {
+    const value = t.config[key]!
+    if (!sameConfigValue(key, value, inheritedValue(t, key, ctx))) config[key] = value
+  }
+  return {
+    apiVersion: 'streamctl/v1',
+    kind: 'Topic',
+    metadata: {name: t.name},
+    spec: {
+      ...(owner === undefined ? {} : {owner}),
+      partitions: t.partitions,
+      replicationFactor: t.replicationFactor,
+      ...(Object.keys(config).length ? {config} : {}),
+    },
+  }
+}
+
+function rawAclDocs(raw: readonly AclEntry[]): ManifestDoc[] {
+  const byPrincipal = new Map<string, AclEntry[]>()
+  for (const a of raw) byPrincipal.set(a.principal, [...(byPrincipal.get(a.principal) ?? []), a])
+  return [...byPrincipal.entries()].map(([principal, entries]) => ({
+    apiVersion: 'streamctl/v1',
+    kind: 'Acl',
+    metadata: {name: principal.replace(/^[A-Za-z]+:/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'acl'},
+    spec: {
+      principal,
+      grants: entries.map((a) => ({
+        resourceType: a.resourceType,
+        resourceName: a.resourceName,
+        patternType: a.patternType,
+        operation: a.operation,
+        permission: a.permission,
+        host: a.host,
+      })),
+    },
+  }))
+}
+
+/** The environment as the manifests would declare it; secrets stay references, never values. */
+function exportEnvironment(env: EnvironmentSpec, clusterId: string | undefined): ManifestDoc {
+  const kafka = env.kafka
+  const spec: Record<string, unknown> = {}
+  if (env.cluster === 'dev') {
+    spec.cluster = 'dev'
+    if (env.dev) spec.dev = {brokers: env.dev.brokers, secure: env.dev.secure, ...(env.dev.dataDir ? {dataDir: env.dev.dataDir} : {})}
+  } else if (kafka) {
+    spec.kafka = {
+      bootstrap: [...kafka.bootstrap],
+      ...(kafka.tls ? {tls: {...kafka.tls}} : {}),
+      ...(kafka.sasl
+        ? {sasl: {mechanism: kafka.sasl.mechanism, username: kafka.sasl.username, password: secretReference(kafka.sasl.password.origin)}}
+        : {}),
+    }
+  }
+  if (clusterId) spec.clusterId = clusterId
+  if (env.protect.length) spec.protect = [...env.protect]
+  if (env.prune) spec.prune = {prefixes: [...env.prune.prefixes]}
+  return {apiVersion: 'streamctl/v1', kind: 'Environment', metadata: {name: env.name}, spec}
+}
+
+function secretReference(origin: string): string {
+  const m = /^(env|file):(.+)$/.exec(origin)
+  return m ? `\${${m[1]}:${m[2]}}` : '${env:KAFKA_PASSWORD}'
+}
