@@ -1,7 +1,9 @@
 import {StreamctlError} from '../errors.js'
 import {chooseVersion, decodeResponseBody, encodeRequestBody, type ApiDefinition} from './protocol/api.js'
 import {deadlineError, translateError, type ConnectionContext} from './connection-errors.js'
-import {createKjsCluster, kjsPayload, type KjsBroker, type KjsCluster, type KjsClusterOptions} from './kafkajs-internals.js'
+import {createKjsCluster, kjsPayload, type KjsBroker, type KjsCluster, type KjsClusterOptions, type SocketTracker} from './kafkajs-internals.js'
+
+const CLOSE_GRACE_MS = 1000
 
 /**
  * The connection side of the gateway: one kafkajs Cluster (its broker pool, SASL/TLS, metadata),
@@ -10,11 +12,14 @@ import {createKjsCluster, kjsPayload, type KjsBroker, type KjsCluster, type KjsC
  */
 export class BrokerSession {
   private readonly cluster: KjsCluster
+  private readonly sockets: SocketTracker
   private connected: Promise<void> | undefined
   private requests = 0
 
   constructor(options: KjsClusterOptions, readonly ctx: ConnectionContext, readonly timeoutMs: number) {
-    this.cluster = createKjsCluster(options, () => { this.requests++ })
+    const {cluster, sockets} = createKjsCluster(options, () => { this.requests++ })
+    this.cluster = cluster
+    this.sockets = sockets
   }
 
   get requestCount(): number {
@@ -84,9 +89,17 @@ export class BrokerSession {
     return result as Res
   }
 
+  /**
+   * kafkajs's disconnect waits for in-flight requests, which against a silent broker means its
+   * whole retry budget (tens of seconds): give it a moment, then cut the sockets.
+   */
   async close(): Promise<void> {
     this.connected = undefined
-    await this.cluster.disconnect()
+    let timer: NodeJS.Timeout | undefined
+    const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_GRACE_MS) })
+    await Promise.race([this.cluster.disconnect().catch(() => undefined), grace])
+    clearTimeout(timer)
+    this.sockets.shutDown()
   }
 
   private connect(): Promise<void> {

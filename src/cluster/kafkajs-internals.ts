@@ -87,20 +87,52 @@ export const kafkaErrorCodes = (require('kafkajs/src/protocol/error.js') as {
   errorCodes: {type: string; code: number; retriable: boolean; message: string}[]
 }).errorCodes
 
+/** The sockets one cluster opened, so that giving up can really stop it (see BrokerSession.close). */
+export interface SocketTracker {
+  /** Destroys every open socket and every socket kafkajs opens from now on. */
+  shutDown(): void
+}
+
+type SocketFactoryFn = (args: Record<string, unknown>) => {destroy(error?: Error): void; once(ev: string, fn: () => void): unknown}
+
 /** A kafkajs Cluster that logs nothing (nothing below src/commands may write to stdout) and counts requests. */
-export function createKjsCluster(options: KjsClusterOptions, onRequest: () => void): KjsCluster {
+export function createKjsCluster(options: KjsClusterOptions, onRequest: () => void): {cluster: KjsCluster; sockets: SocketTracker} {
   const instrumentationEmitter = new EmitterClass()
   instrumentationEmitter.addListener(networkEvents.NETWORK_REQUEST, onRequest)
   const logger = createLogger({level: 0, logCreator: () => () => {}})
-  return new ClusterClass({
+  const base = socketFactory() as SocketFactoryFn
+  const open = new Set<ReturnType<SocketFactoryFn>>()
+  let shut = false
+  const trackingFactory: SocketFactoryFn = (args) => {
+    const socket = base(args)
+    if (shut) {
+      // An error (not a silent close) makes kafkajs fail the attempt now instead of at its timeout.
+      setImmediate(() => socket.destroy(new Error('gateway closed')))
+      return socket
+    }
+    open.add(socket)
+    socket.once('close', () => open.delete(socket))
+    return socket
+  }
+  const cluster = new ClusterClass({
     ...options,
     logger,
-    socketFactory: socketFactory(),
+    socketFactory: trackingFactory,
     instrumentationEmitter,
     allowAutoTopicCreation: false,
     enforceRequestTimeout: true,
     metadataMaxAge: 300_000,
   })
+  return {
+    cluster,
+    sockets: {
+      shutDown() {
+        shut = true
+        for (const s of open) s.destroy(new Error('gateway closed'))
+        open.clear()
+      },
+    },
+  }
 }
 
 /** Wraps an already-framed request body the way kafkajs's `createRequest` expects (`writeEncoder`). */
