@@ -1,8 +1,9 @@
-import type {Diagnostic} from '../errors.js'
+import {DiagnosticsError, type Diagnostic} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
 import {loadManifests} from './load-manifests.js'
 import {environmentNames, resolveEnvironmentWithWarnings} from './resolve-environment.js'
 import type {ManifestSet} from './resource.js'
+import {sortDiagnostics} from './sort-diagnostics.js'
 
 export interface CheckOptions {
   files: readonly string[]
@@ -35,11 +36,19 @@ export async function checkManifests(opts: CheckOptions): Promise<CheckResult> {
   const warnings = new Map<string, Diagnostic>()
   for (const w of set.warnings) warnings.set(key(w), w)
   // No Environment declared: resolving with no name reports it (the semantic checks need one).
+  // Every environment is checked even after one fails, so all problems are reported in one go.
+  const errors = new Map<string, Diagnostic>()
   for (const name of names.length > 0 ? names : [undefined]) {
-    const r = resolveEnvironmentWithWarnings(set, name, {offline: true})
-    environments.push({name: r.desired.environment.name, desired: r.desired})
-    for (const w of r.warnings) warnings.set(key(w), w)
+    try {
+      const r = resolveEnvironmentWithWarnings(set, name, {offline: true})
+      environments.push({name: r.desired.environment.name, desired: r.desired})
+      for (const w of r.warnings) warnings.set(key(w), w)
+    } catch (e) {
+      if (!(e instanceof DiagnosticsError) || names.length <= 1) throw e
+      for (const d of e.diagnostics) (d.severity === 'error' ? errors : warnings).set(key(d), d)
+    }
   }
+  if (errors.size > 0) throw new DiagnosticsError(sortDiagnostics([...errors.values(), ...warnings.values()]))
   return {set, environments, warnings: [...warnings.values()]}
 }
 

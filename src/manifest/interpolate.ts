@@ -71,14 +71,15 @@ export function interpolateTree(
   return value
 }
 
-export function describeProblem(p: {scheme: InterpolationScheme | 'syntax'; name: string}): {message: string; hint: string} {
+export function describeProblem(p: {scheme: InterpolationScheme | 'syntax'; name: string}, environment?: string): {message: string; hint: string} {
   switch (p.scheme) {
     case 'env':
       return {message: `environment variable ${p.name} is not set (used as \${env:${p.name}})`, hint: `export ${p.name}=… before running streamctl, or change the manifest`}
     case 'file':
       return {message: `file ${p.name} not found (used as \${file:${p.name}})`, hint: 'paths in ${file:…} are relative to the manifest that uses them'}
     case 'var':
-      return {message: `variable ${p.name} is not defined in the environment (used as \${var:${p.name}})`, hint: `add it under spec.variables of the Environment`}
+      return {message: `variable ${p.name} is not defined in ${environment ? `environment ${environment}` : 'the environment'} (used as \${var:${p.name}})`,
+        hint: `add it under spec.variables of ${environment ? `Environment ${environment}` : 'the Environment'}`}
     case 'syntax':
       return {message: `malformed reference in "${p.name}"`, hint: 'write ${env:NAME}, ${file:path} or ${var:NAME}; $${ gives a literal ${'}
   }

@@ -63,7 +63,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   }
   const environment = buildEnvironmentSpec(envRes)
   const vars = environment.variables
-  const resources = set.resources.filter((r) => r.kind !== 'Environment').map((r) => substituteVars(r, vars, diags))
+  const resources = set.resources.filter((r) => r.kind !== 'Environment').map((r) => substituteVars(r, vars, environment.name, diags))
   const envs = set.resources.filter((r) => r.kind === 'Environment')
   const byKind = (k: Resource['kind']) => resources.filter((r) => r.kind === k)
 
@@ -111,10 +111,10 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   return {desired: deepFreeze(desired), warnings: sortDiagnostics([...set.warnings, ...diags])}
 }
 
-function substituteVars(r: Resource, vars: Readonly<Record<string, string>>, diags: Diagnostic[]): Resource {
+function substituteVars(r: Resource, vars: Readonly<Record<string, string>>, envName: string, diags: Diagnostic[]): Resource {
   const lookups = {var: (n: string) => vars[n]}
   const report = (path: readonly (string | number)[]) => (p: {scheme: any; name: string}) => {
-    diags.push({severity: 'error', rule: 'interpolation', resource: `${r.kind}/${r.name}`, location: locate(r.doc, path), ...describeProblem(p)})
+    diags.push({severity: 'error', rule: 'interpolation', resource: `${r.kind}/${r.name}`, location: locate(r.doc, path), ...describeProblem(p, envName)})
   }
   const name = interpolateTree(r.name, lookups, (_p, s) => { s.problems.forEach(report(['metadata', 'name'])); return s.value }) as string
   const spec = interpolateTree(r.spec, lookups, (p, s) => { s.problems.forEach(report(['spec', ...p])); return s.value })

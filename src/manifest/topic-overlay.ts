@@ -52,11 +52,9 @@ export function overlayTopic(topic: Resource, envRes: Resource, env: Environment
   const setBy = (layer: Layer) => {
     for (const [k, raw] of Object.entries(layer.config ?? {})) {
       const v = configValueToString(raw)
-      const problem = checkTopicConfigValue(k, v)
+      const problem = configProblem(k, v, resource, layer.at(k))
       if (problem) {
-        const unknown = !TOPIC_CONFIG_KEYS.includes(k)
-        diagnostics.push({severity: 'error', rule: unknown ? 'topic-config-key' : 'topic-config-value', resource, location: layer.at(k), message: problem,
-          hint: unknown ? (didYouMean(k, TOPIC_CONFIG_KEYS) ?? 'see the topic config table in the README') : 'see the topic config table in the README'})
+        diagnostics.push(problem)
         continue
       }
       const fixed = policy?.fixed[k]
@@ -76,6 +74,14 @@ export function overlayTopic(topic: Resource, envRes: Resource, env: Environment
   if (policy) Object.assign(config, policy.fixed)
   setBy(layers[1]!)
   setBy(layers[2]!)
+  // Other environments' overrides are not applied here, but a typo in them is still reported.
+  for (const [other, o] of Object.entries(spec.overrides ?? {})) {
+    if (other === env.name) continue
+    for (const [k, raw] of Object.entries(o.config ?? {})) {
+      const problem = configProblem(k, configValueToString(raw), resource, where(topic, ['spec', 'overrides', other, 'config', k], true))
+      if (problem) diagnostics.push(problem)
+    }
+  }
   const partitions = ov?.partitions ?? spec.partitions ?? env.defaults.partitions ?? KAFKA_DEFAULT_PARTITIONS
   const replicationFactor = ov?.replicationFactor ?? spec.replicationFactor ?? env.defaults.replicationFactor ?? KAFKA_DEFAULT_RF
   const minIsr = config['min.insync.replicas']
@@ -92,4 +98,12 @@ export function overlayTopic(topic: Resource, envRes: Resource, env: Environment
       keySchema: ref(spec.keySchema), valueSchema: ref(spec.valueSchema), location: where(topic)},
     diagnostics,
   }
+}
+
+function configProblem(key: string, value: string, resource: string, location: SourceLocation): Diagnostic | undefined {
+  const problem = checkTopicConfigValue(key, value)
+  if (!problem) return undefined
+  const unknown = !TOPIC_CONFIG_KEYS.includes(key)
+  return {severity: 'error', rule: unknown ? 'topic-config-key' : 'topic-config-value', resource, location, message: problem,
+    hint: unknown ? (didYouMean(key, TOPIC_CONFIG_KEYS) ?? 'see the topic config table in the README') : 'see the topic config table in the README'}
 }
