@@ -27,4 +27,12 @@ describe('runLint', () => {
     expect(runLint(p).filter((f) => f.rule === 'partition-bounds')).toHaveLength(d.cluster.topics.length)
     expect(d.cluster.topics.length).toBe(10)
   })
+  it('checks durability and TLS only in production-like environments', async () => {
+    const d = await local()
+    expect(runLint({...d, environment: {...d.environment, kafka: {bootstrap: ['k:1'], tls: {insecureSkipVerify: true}}}})).toEqual([])
+    const prodLike = {...d, environment: {...d.environment, productionLike: true, kafka: {bootstrap: ['k:1'], tls: {insecureSkipVerify: true}}}}
+    const rules = runLint(prodLike).map((f) => f.rule)
+    expect(rules.filter((r) => r === 'min-isr-below-rf')).toHaveLength(d.cluster.topics.length) // RF 1 everywhere
+    expect(rules).toContain('tls-verify')
+  })
 })
