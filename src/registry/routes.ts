@@ -1,6 +1,7 @@
 import {REGISTRY_ERROR_CODES as E, RegistryHttpError} from './http-error.js'
 import {parseCompatibility, parseId, parseMode, parseSchemaRequest, parseVersionParam} from './request.js'
 import type {RegistryService} from './service.js'
+import type {RegistryWriter} from './writer.js'
 import {SCHEMA_TYPES} from '../model/state.js'
 
 export interface RegistryRequest {
@@ -27,7 +28,7 @@ const flag = (q: URLSearchParams, name: string) => q.get(name) === 'true'
  * The Confluent Schema Registry REST surface that clients and control planes use, as a table of
  * (method, path pattern) → service call. `*` in a pattern captures one path segment.
  */
-export function registryRoutes(svc: RegistryService): Route[] {
+export function registryRoutes(svc: RegistryService, writer: RegistryWriter): Route[] {
   const r = (method: string, path: string, handler: Handler, raw = false): Route => ({method, pattern: path.split('/').filter(Boolean), handler, raw})
   return [
     r('GET', '/', () => ({})),
@@ -38,24 +39,24 @@ export function registryRoutes(svc: RegistryService): Route[] {
     r('GET', '/schemas/ids/*/versions', ([id], q) => svc.idVersions(parseId(id!), flag(q.query, 'deleted'))),
     r('GET', '/subjects', (_, q) => svc.subjects(flag(q.query, 'deleted'), q.query.get('subjectPrefix') ?? undefined)),
     r('GET', '/subjects/*/versions', ([s], q) => svc.versions(s!, flag(q.query, 'deleted'))),
-    r('POST', '/subjects/*/versions', ([s], q) => svc.register(s!, parseSchemaRequest(q.body))),
+    r('POST', '/subjects/*/versions', ([s], q) => writer.register(s!, parseSchemaRequest(q.body))),
     r('GET', '/subjects/*/versions/*', ([s, v], q) => svc.getVersion(s!, parseVersionParam(v!), flag(q.query, 'deleted'))),
     r('GET', '/subjects/*/versions/*/schema', ([s, v], q) => svc.getVersion(s!, parseVersionParam(v!), flag(q.query, 'deleted')).schema, true),
     r('GET', '/subjects/*/versions/*/referencedby', ([s, v]) => svc.referencedBy(s!, parseVersionParam(v!))),
-    r('DELETE', '/subjects/*/versions/*', ([s, v], q) => svc.deleteVersion(s!, parseVersionParam(v!), flag(q.query, 'permanent'))),
+    r('DELETE', '/subjects/*/versions/*', ([s, v], q) => writer.deleteVersion(s!, parseVersionParam(v!), flag(q.query, 'permanent'))),
     r('POST', '/subjects/*', ([s], q) => svc.lookup(s!, parseSchemaRequest(q.body), flag(q.query, 'deleted'))),
-    r('DELETE', '/subjects/*', ([s], q) => svc.deleteSubject(s!, flag(q.query, 'permanent'))),
+    r('DELETE', '/subjects/*', ([s], q) => writer.deleteSubject(s!, flag(q.query, 'permanent'))),
     r('GET', '/config', () => svc.getConfig(null, true)),
-    r('PUT', '/config', (_, q) => svc.setConfig(null, parseCompatibility(q.body))),
-    r('DELETE', '/config', () => svc.deleteConfig(null)),
+    r('PUT', '/config', (_, q) => writer.setConfig(null, parseCompatibility(q.body))),
+    r('DELETE', '/config', () => writer.deleteConfig(null)),
     r('GET', '/config/*', ([s], q) => svc.getConfig(s!, flag(q.query, 'defaultToGlobal'))),
-    r('PUT', '/config/*', ([s], q) => svc.setConfig(s!, parseCompatibility(q.body))),
-    r('DELETE', '/config/*', ([s]) => svc.deleteConfig(s!)),
+    r('PUT', '/config/*', ([s], q) => writer.setConfig(s!, parseCompatibility(q.body))),
+    r('DELETE', '/config/*', ([s]) => writer.deleteConfig(s!)),
     r('GET', '/mode', () => svc.getMode(null, true)),
-    r('PUT', '/mode', (_, q) => svc.setMode(null, parseMode(q.body), flag(q.query, 'force'))),
+    r('PUT', '/mode', (_, q) => writer.setMode(null, parseMode(q.body), flag(q.query, 'force'))),
     r('GET', '/mode/*', ([s], q) => svc.getMode(s!, flag(q.query, 'defaultToGlobal'))),
-    r('PUT', '/mode/*', ([s], q) => svc.setMode(s!, parseMode(q.body), flag(q.query, 'force'))),
-    r('DELETE', '/mode/*', ([s]) => svc.deleteMode(s!)),
+    r('PUT', '/mode/*', ([s], q) => writer.setMode(s!, parseMode(q.body), flag(q.query, 'force'))),
+    r('DELETE', '/mode/*', ([s]) => writer.deleteMode(s!)),
     r('POST', '/compatibility/subjects/*/versions', ([s], q) => compat(svc.checkCompatibility(s!, 'all', parseSchemaRequest(q.body)), q)),
     r('POST', '/compatibility/subjects/*/versions/*', ([s, v], q) => compat(svc.checkCompatibility(s!, parseVersionParam(v!), parseSchemaRequest(q.body)), q)),
   ]

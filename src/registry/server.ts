@@ -7,6 +7,7 @@ import {dispatch, registryRoutes} from './routes.js'
 import {SchemaLog, SCHEMAS_TOPIC} from './schema-log.js'
 import {RegistryService} from './service.js'
 import {RegistryStore} from './store.js'
+import {RegistryWriter} from './writer.js'
 
 export interface RegistryOptions {
   readonly connection: KafkaConnectionSpec
@@ -35,7 +36,8 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
   const store = new RegistryStore()
   const log = new SchemaLog(registryKafka(options.connection), (_offset, key, value) => store.apply(key, value), options.topic ?? SCHEMAS_TOPIC)
   await log.start()
-  const routes = registryRoutes(new RegistryService(store, log))
+  const reads = new RegistryService(store)
+  const routes = registryRoutes(reads, new RegistryWriter(store, log, reads))
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy())
