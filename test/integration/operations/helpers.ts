@@ -1,0 +1,82 @@
+import {spawn, type ChildProcess} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+import {Partitioners, type Kafka} from 'kafkajs'
+import type {JobConnection} from '../../../src/operations/connection.js'
+import {readTopicOnce} from '../../../src/operations/read-topic.js'
+import type {InputRecord} from '../../../src/operations/record.js'
+import {singleCluster, type TestCluster} from '../harness.js'
+
+export function connectionOf(c: TestCluster = singleCluster()): JobConnection {
+  return {label: `${c.name} cluster`, spec: c.connection}
+}
+
+export interface TestRecord {
+  key: string | null
+  value: string
+  partition?: number
+  headers?: Record<string, string>
+}
+
+export async function createTopic(kafka: Kafka, topic: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({waitForLeaders: true, topics: [{topic, numPartitions: partitions, configEntries: Object.entries(config).map(([name, value]) => ({name, value}))}]})
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+export async function produce(kafka: Kafka, topic: string, records: readonly TestRecord[]): Promise<void> {
+  const p = kafka.producer({createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1})
+  await p.connect()
+  try {
+    for (let i = 0; i < records.length; i += 500) await p.send({topic, acks: -1, messages: records.slice(i, i + 500).map((r) => ({...r}))})
+  } finally {
+    await p.disconnect()
+  }
+}
+
+/** Every committed record of the topic (read_committed), in partition/offset order. */
+export async function readAll(kafka: Kafka, topic: string): Promise<InputRecord[]> {
+  const out: InputRecord[] = []
+  await readTopicOnce(kafka, topic, (batch) => {
+    out.push(...batch)
+  })
+  return out.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))
+}
+
+export function multiset(items: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>()
+  for (const i of items) m.set(i, (m.get(i) ?? 0) + 1)
+  return m
+}
+
+const CHILD = fileURLToPath(new URL('./job-child.ts', import.meta.url))
+
+/** Runs a job in a child process (for kill -9 and SIGTERM tests); progress events arrive as JSON lines. */
+export function spawnJob(args: Record<string, unknown>, onLine: (event: Record<string, unknown>) => void): {child: ChildProcess; exited: Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>} {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], {stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd()})
+  let stdout = ''
+  let stderr = ''
+  let buf = ''
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString()
+    buf += d.toString()
+    let i
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i)
+      buf = buf.slice(i + 1)
+      try {
+        onLine(JSON.parse(line) as Record<string, unknown>)
+      } catch {
+        // not an event line
+      }
+    }
+  })
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>((resolve) => {
+    child.on('exit', (code, signal) => resolve({code, signal, stdout, stderr}))
+  })
+  return {child, exited}
+}
