@@ -23,6 +23,8 @@ interface KjsLikeError {
 }
 
 const TLS_CODE = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME/i
+/** Socket-level errno codes (ECONNREFUSED, ETIMEDOUT, ENOTFOUND, …), not Node's ERR_* programming errors. */
+const SOCKET_CODE = /^E(?!RR_)[A-Z_]+$/
 
 function chain(err: unknown): KjsLikeError[] {
   const out: KjsLikeError[] = []
@@ -85,7 +87,7 @@ export function translateError(err: unknown, ctx: ConnectionContext, api: string
       hint: 'check kafka.tls.caFile (the CA that signed the broker certificates) and that the certificate names this host',
     })
   }
-  const socket = links.find((e) => typeof e.code === 'string')
+  const socket = links.find((e) => typeof e.code === 'string' && SOCKET_CODE.test(e.code))
   const reason = socket ? String(socket.code) : scrub(links[links.length - 1]?.message ?? String(err), ctx.secrets)
   const connectionLike = links.some((e) => /Connection|Timeout|NumberOfRetriesExceeded|BrokerNotFound|NoBrokerAvailable|RequestTimeout/.test(e.name ?? ''))
   if (connectionLike || socket) {

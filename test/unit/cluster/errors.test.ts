@@ -75,3 +75,15 @@ describe('connection errors', () => {
     expect(e.others[0]?.kafkaName).toBe('INVALID_REPLICATION_FACTOR')
   })
 })
+
+describe('errors that are not the cluster\'s fault', () => {
+  it('a programming error stays INTERNAL rather than posing as an unreachable cluster', () => {
+    const e = translateError(Object.assign(new TypeError('bad arg'), {code: 'ERR_INVALID_ARG_TYPE'}), ctx, 'Metadata')
+    expect(e.code).toBe('INTERNAL')
+  })
+
+  it('a DNS failure is CLUSTER_UNREACHABLE', () => {
+    const e = translateError(kjs('KafkaJSConnectionError', {code: 'ENOTFOUND'}), ctx, 'Metadata')
+    expect(e).toMatchObject({code: 'CLUSTER_UNREACHABLE', message: expect.stringContaining('ENOTFOUND')})
+  })
+})
