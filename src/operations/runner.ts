@@ -135,7 +135,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     consumer = o.source.kafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false,
       maxBytesPerPartition: o.maxBytesPerPartition ?? 1 << 20, maxBytes: 8 << 20, maxWaitTimeInMs: 500,
-      sessionTimeout: 30_000, heartbeatInterval: 3000, retry: {retries: 5},
+      sessionTimeout: 10_000, heartbeatInterval: 1000, retry: {retries: 5},
     })
     const c = consumer
     c.on(c.events.GROUP_JOIN, (e) => {

@@ -1,0 +1,79 @@
+import {describe, expect, it} from 'vitest'
+import {migrate} from '../../../src/operations/migrate.js'
+import {newKafkaJs, singleCluster, uniquePrefix} from '../harness.js'
+import {connectionOf, createTopic, multiset, produce, readAll, spawnJob} from './helpers.js'
+
+const N = 20_000
+
+function inputRecords(prefix: string): {key: string; value: string}[] {
+  return Array.from({length: N}, (_, n) => ({key: `k${n % 97}`, value: JSON.stringify({n, tag: prefix, pad: 'p'.repeat(150)})}))
+}
+
+describe('job faults on a real cluster', () => {
+  const kafka = newKafkaJs()
+
+  it('kill -9 half-way through a bounded migration, rerun: every input record in the output exactly once', async () => {
+    const p = uniquePrefix('kill migrate')
+    const from = `${p}in`
+    const to = `${p}out`
+    await createTopic(kafka, from, 4)
+    const input = inputRecords(p)
+    await produce(kafka, from, input)
+    const conn = connectionOf()
+    let killedAt = 0
+    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`}, (e) => {
+      const read = Number(e.read ?? 0)
+      if (e.type === 'progress' && read >= N / 4 && killedAt === 0) {
+        killedAt = read
+        child.kill('SIGKILL')
+      }
+    })
+    const first = await exited
+    expect(first.signal).toBe('SIGKILL')
+    expect(killedAt).toBeGreaterThan(0)
+    expect(killedAt).toBeLessThan(N)
+
+    const rerun = await migrate({from, to, source: conn, target: conn, job: `${p}job`})
+    expect(rerun.outcome).toBe('completed')
+    // The rerun reads only what the killed run had not committed.
+    expect(rerun.read).toBeLessThan(N)
+    expect(rerun.read).toBeGreaterThan(0)
+
+    const out = await readAll(kafka, to)
+    const got = multiset(out.map((r) => `${r.key!.toString()}|${r.value!.toString()}`))
+    const want = multiset(input.map((r) => `${r.key}|${r.value}`))
+    expect(out).toHaveLength(N)
+    expect(got).toEqual(want)
+  })
+
+  it('SIGTERM in follow mode finishes the in-flight transaction and exits cleanly; a rerun completes exactly once', async () => {
+    const p = uniquePrefix('sigterm follow')
+    const from = `${p}in`
+    const to = `${p}out`
+    await createTopic(kafka, from, 2)
+    const input = inputRecords(p).slice(0, 5000)
+    await produce(kafka, from, input)
+    const conn = {label: 'single', spec: singleCluster().connection}
+    let sent = false
+    const {child, exited} = spawnJob({kind: 'repartition', from, to, partitions: 3, follow: true, job: `${p}job`, connection: conn}, (e) => {
+      if (e.type === 'progress' && Number(e.read) > 0 && !sent) {
+        sent = true
+        child.kill('SIGTERM')
+      }
+    })
+    const res = await exited
+    expect(res.code, res.stderr).toBe(0)
+    const report = JSON.parse(res.stdout.trim().split('\n').at(-1)!) as {type: string; report: {outcome: string; read: number}}
+    expect(report.type).toBe('report')
+    expect(report.report.outcome).toBe('stopped')
+    const partial = await readAll(kafka, to)
+    expect(partial).toHaveLength(report.report.read)
+
+    await produce(kafka, from, [{key: 'late', value: '{"late":true}'}])
+    const { repartition } = await import('../../../src/operations/repartition.js')
+    const rest = await repartition({from, to, job: `${p}job`, connection: conn})
+    expect(rest.read).toBe(5001 - report.report.read)
+    const out = await readAll(kafka, to)
+    expect(multiset(out.map((r) => `${r.key!.toString()}|${r.value!.toString()}`))).toEqual(multiset([...input, {key: 'late', value: '{"late":true}'}].map((r) => `${r.key}|${r.value}`)))
+  })
+})
