@@ -1,6 +1,6 @@
 import {DiagnosticsError, StreamctlError, type Diagnostic} from '../errors.js'
 import type {DesiredState, JobSpec, PolicySpec, SchemaSpec, ServiceSpec, TopicMeta} from '../model/desired.js'
-import type {SubjectState, TopicState} from '../model/state.js'
+import {aclKey, type AclEntry, type SubjectState, type TopicState} from '../model/state.js'
 import {buildEnvironmentSpec} from './build-environment.js'
 import {deepFreeze} from './deep-freeze.js'
 import {describeProblem, interpolateTree} from './interpolate.js'
@@ -100,12 +100,18 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   if (errors.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))
 
   const byName = <T extends {name: string}>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  // Raw Acl resources are explicit entries (not derived): the planner adds the Services' ACLs to them.
+  const acls: AclEntry[] = byKind('Acl').flatMap((r) => (r.spec.grants as any[]).map((g) => ({
+    resourceType: g.resourceType, resourceName: g.resourceName, patternType: g.patternType ?? 'LITERAL', principal: r.spec.principal,
+    host: g.host ?? '*', operation: g.operation, permission: g.permission ?? 'ALLOW',
+  })))
+  const uniqueAcls = [...new Map(acls.map((a) => [aclKey(a), a])).values()].sort((a, b) => (aclKey(a) < aclKey(b) ? -1 : 1))
   const subjects: SubjectState[] = schemas
     .map((s) => ({subject: s.subject, schemaType: s.type, schema: s.schema, references: s.references, ...(s.compatibility ? {compatibility: s.compatibility} : {})}))
     .sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0))
   const desired: DesiredState = {
     environment,
-    cluster: {...(environment.clusterId ? {clusterId: environment.clusterId} : {}), topics: topics.sort(byName), acls: [], subjects},
+    cluster: {...(environment.clusterId ? {clusterId: environment.clusterId} : {}), topics: topics.sort(byName), acls: uniqueAcls, subjects},
     topicMeta: topicMeta.sort(byName), services: services.sort(byName), schemas: schemas.sort(byName), jobs: jobs.sort(byName), policies,
   }
   return {desired: deepFreeze(desired), warnings: sortDiagnostics([...set.warnings, ...diags])}

@@ -18,7 +18,7 @@ export function createDocValidator(schema: object): DocValidator {
     // A document that is not even shaped like a manifest gets one clear error instead of a dozen.
     if (v === null || typeof v !== 'object' || Array.isArray(v) || (!('apiVersion' in v) && !('kind' in v))) {
       return [{severity: 'error', rule: 'schema', location: locate(pd, []), message: 'not a streamctl manifest: the document has no apiVersion and kind',
-        hint: 'start each document with apiVersion: streamctl/v1 and kind: Environment | Topic | Schema | Service | Job | Policy'}]
+        hint: 'start each document with apiVersion: streamctl/v1 and kind: Environment | Topic | Schema | Service | Job | Policy | Acl'}]
     }
     if (validate(pd.value)) return []
     const seen = new Set<string>()
