@@ -5,7 +5,7 @@ import {clusterInheritedValues, inheritedValue} from '../plan/config-diff.js'
 import {sameConfigValue} from '../plan/config-values.js'
 import type {TopicConfigDefaults} from '../plan/options.js'
 import {isInternalTopic} from '../plan/topic-scope.js'
-import {foldAcls} from './fold-acls.js'
+import {foldAcls, type FoldedAcls} from './fold-acls.js'
 
 /** One manifest document, as plain data (the YAML writer turns it into text). */
 export interface ManifestDoc {
@@ -28,13 +28,21 @@ export interface ExportedManifests {
  * entries — so planning the export against the same cluster finds nothing to change.
  */
 export function exportState(observed: ClusterState, environment: EnvironmentSpec, defaults: TopicConfigDefaults): ExportedManifests {
-  const topics = observed.topics.filter((t) => !isInternalTopic(t.name, t.internal))
-  const folded = foldAcls(observed.acls, new Set(topics.map((t) => t.name)))
-  const ctx = {defaults, clusterInherited: clusterInheritedValues(observed.topics)}
+  const adopted = adoptState(observed, defaults)
   return {
     environment: exportEnvironment(environment, observed.clusterId),
-    topics: topics.map((t) => topicDoc(t, folded.owners.get(t.name), ctx)),
-    services: folded.services.map((s) => ({
+    topics: adopted.topics.map((t) => ({
+      apiVersion: 'streamctl/v1',
+      kind: 'Topic',
+      metadata: {name: t.name},
+      spec: {
+        ...(adopted.owners.has(t.name) ? {owner: adopted.owners.get(t.name)} : {}),
+        partitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        ...(Object.keys(t.config).length ? {config: t.config} : {}),
+      },
+    })),
+    services: adopted.services.map((s) => ({
       apiVersion: 'streamctl/v1',
       kind: 'Service',
       metadata: {name: s.name},
@@ -45,27 +53,30 @@ export function exportState(observed: ClusterState, environment: EnvironmentSpec
         ...(s.transactionalId === undefined ? {} : {transactionalId: s.transactionalId}),
       },
     })),
-    acls: rawAclDocs(folded.raw),
+    acls: rawAclDocs(adopted.raw),
   }
 }
 
-function topicDoc(t: TopicState, owner: string | undefined, ctx: Parameters<typeof inheritedValue>[2]): ManifestDoc {
+export interface AdoptedState extends FoldedAcls {
+  /** Non-internal topics, `config` reduced to the settings that differ from what they inherit. */
+  readonly topics: TopicState[]
+}
+
+/** The typed intermediate of export: what the manifests of this live state would declare. */
+export function adoptState(observed: ClusterState, defaults: TopicConfigDefaults): AdoptedState {
+  const topics = observed.topics.filter((t) => !isInternalTopic(t.name, t.internal))
+  const folded = foldAcls(observed.acls, new Set(topics.map((t) => t.name)))
+  const ctx = {defaults, clusterInherited: clusterInheritedValues(observed.topics)}
+  return {...folded, topics: topics.map((t) => ({name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: declaredConfig(t, ctx)}))}
+}
+
+function declaredConfig(t: TopicState, ctx: Parameters<typeof inheritedValue>[2]): Record<string, string> {
   const config: Record<string, string> = {}
   for (const key of Object.keys(t.config).sort(compareStrings)) {
     const value = t.config[key]!
     if (!sameConfigValue(key, value, inheritedValue(t, key, ctx))) config[key] = value
   }
-  return {
-    apiVersion: 'streamctl/v1',
-    kind: 'Topic',
-    metadata: {name: t.name},
-    spec: {
-      ...(owner === undefined ? {} : {owner}),
-      partitions: t.partitions,
-      replicationFactor: t.replicationFactor,
-      ...(Object.keys(config).length ? {config} : {}),
-    },
-  }
+  return config
 }
 
 function rawAclDocs(raw: readonly AclEntry[]): ManifestDoc[] {

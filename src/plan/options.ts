@@ -15,6 +15,8 @@ export interface PlanOptions {
   /** ISO timestamp recorded as `createdAt`; left out when unset so plans stay reproducible. */
   readonly now?: string
   readonly topicDefaults: TopicConfigDefaults
+  /** Treat every observed ACL's principal as managed (used by `diff`, where nothing is out of scope). */
+  readonly manageAllAclPrincipals?: boolean
   /** Topic-config keys Kafka will not let a client change (besides entries reported read-only). */
   readonly readOnlyKeys?: readonly string[]
 }

@@ -1,6 +1,6 @@
 import {compareAcls, compareStrings} from './compare.js'
 import type {DesiredState} from '../model/desired.js'
-import type {ClusterState} from '../model/state.js'
+import {aclKey, type AclEntry, type ClusterState} from '../model/state.js'
 import type {Action} from './actions.js'
 import {deriveAcls} from './acl-derive.js'
 import {planAcls} from './acl-plan.js'
@@ -87,7 +87,17 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
     }
   }
 
-  const derived = deriveAcls(desired.services, desired.topicMeta)
+  // ACLs come from Services, plus raw entries (`Acl` resources, exported ACLs that fit no Service).
+  const fromServices = deriveAcls(desired.services, desired.topicMeta)
+  const derived = {
+    ...fromServices,
+    acls: uniqueAcls([...fromServices.acls, ...desired.cluster.acls]),
+    principals: new Set([
+      ...fromServices.principals,
+      ...desired.cluster.acls.map((a) => a.principal),
+      ...(options.manageAllAclPrincipals ? observed.acls.map((a) => a.principal) : []),
+    ]),
+  }
   blocked.push(...derived.blocked)
   // Without an authorizer Kafka stores no ACLs: say so once instead of planning grants that must fail.
   const aclsManaged = observed.aclsSupported !== false
@@ -134,3 +144,6 @@ function finish(
   return {formatVersion, environment, clusterId, ...(options.now === undefined ? {} : {createdAt: options.now}), ...rest, digest}
 }
 
+function uniqueAcls(acls: readonly AclEntry[]): AclEntry[] {
+  return [...new Map(acls.map((a) => [aclKey(a), a])).values()].sort(compareAcls)
+}

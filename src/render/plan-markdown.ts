@@ -1,14 +1,15 @@
 import type {Plan} from '../plan/plan.js'
 import {assertNoSecrets} from './no-secrets.js'
 import {aclText, jobYamlLines, planSections, summaryLine} from './plan-sections.js'
+import type {PlanWording} from './plan-text.js'
 
 /** Markdown for CI pull-request comments: summary table, a diff block per topic, blocked, drift. */
-export function renderPlanMarkdown(plan: Plan): string {
+export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}): string {
   assertNoSecrets(plan)
   const cell = (s: string): string => s.replace(/\|/g, '\\|')
   const s = plan.summary
   const out: string[] = [
-    `### streamctl plan: \`${plan.environment}\``,
+    `### ${wording.heading ?? `streamctl plan: \`${plan.environment}\``}`,
     '',
     '| Add | Change | Destroy | Blocked |',
     '|---:|---:|---:|---:|',
@@ -18,7 +19,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     '',
   ]
   const sections = planSections(plan)
-  if (sections.length === 0) out.push('**No changes.** The cluster matches the manifests.', '')
+  if (sections.length === 0) out.push(wording.noChanges === undefined ? '**No changes.** The cluster matches the manifests.' : `**${wording.noChanges}**`, '')
   for (const sec of sections) {
     out.push(`#### ${sec.sign} ${sec.title.replace(/^(\S+) (.*)$/, '$1 `$2`')}`, '', '```diff')
     for (const l of sec.lines) out.push(`${l.sign} ${l.text}${l.risk === undefined || l.risk === 'safe' ? '' : `  [${l.risk}]`}`)

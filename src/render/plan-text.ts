@@ -6,16 +6,22 @@ import type {Styler} from './styler.js'
 import {plainStyler} from './styler.js'
 
 /** The human diff, Terraform / kubectl-diff style, rendered from the plan's JSON data. */
-export function renderPlanText(plan: Plan, styler: Styler = plainStyler): string {
+/** Wording for reuse of the plan renderers by `diff` (a plan from one side to the other). */
+export interface PlanWording {
+  readonly heading?: string
+  readonly noChanges?: string
+}
+
+export function renderPlanText(plan: Plan, styler: Styler = plainStyler, wording: PlanWording = {}): string {
   assertNoSecrets(plan)
   const paint = (sign: Sign, s: string): string =>
     sign === '+' ? styler.add(s) : sign === '-' ? styler.remove(s) : sign === '~' ? styler.change(s) : styler.blocked(s)
   const risk = (l: DisplayLine): string => (l.risk === undefined || l.risk === 'safe' ? '' : styler.dim(`  [${l.risk}]`))
 
   const out: string[] = []
-  out.push(styler.bold(`streamctl plan: environment ${plan.environment}, cluster ${plan.clusterId ?? '(unknown)'}`), '')
+  out.push(styler.bold(wording.heading ?? `streamctl plan: environment ${plan.environment}, cluster ${plan.clusterId ?? '(unknown)'}`), '')
   const sections = planSections(plan)
-  if (sections.length === 0) out.push('No changes. The cluster matches the manifests.', '')
+  if (sections.length === 0) out.push(wording.noChanges ?? 'No changes. The cluster matches the manifests.', '')
   for (const s of sections) {
     out.push(paint(s.sign, `${s.sign} ${styler.bold(s.title)}`))
     for (const l of s.lines) {

@@ -1,0 +1,56 @@
+import {adoptState} from '../export/export-state.js'
+import type {DesiredState} from '../model/desired.js'
+import type {EnvironmentSpec} from '../model/environment.js'
+import type {AclEntry, ClusterState} from '../model/state.js'
+import {deriveAcls, planChanges, type Plan, type TopicConfigDefaults} from '../plan/index.js'
+
+/** One side of `streamctl diff`: a live cluster or the desired state of an environment's manifests. */
+export type DiffSide =
+  | {readonly kind: 'live'; readonly label: string; readonly observed: ClusterState}
+  | {readonly kind: 'manifest'; readonly label: string; readonly desired: DesiredState}
+
+/**
+ * `diff A B` is the plan that would turn A into B (pure). Live sides go through the same adoption
+ * as `export`, manifest sides through the same ACL derivation as `plan`, so a diff, an export and
+ * a plan agree on what counts as different. Every difference is shown: no protect or prune rule
+ * applies, and deletions stand for "only in A".
+ */
+export function diffSides(from: DiffSide, to: DiffSide, defaults: TopicConfigDefaults): Plan {
+  // A cluster without an authorizer has no ACLs to compare: leave ACLs out on both sides.
+  const aclsComparable = [from, to].every((s) => s.kind === 'manifest' || s.observed.aclsSupported !== false)
+  const desired = asDesired(to, defaults)
+  const observed = asObserved(from)
+  return planChanges(
+    aclsComparable ? desired : {...desired, services: [], cluster: {...desired.cluster, acls: []}},
+    aclsComparable ? observed : {...observed, acls: []},
+    {allowDelete: true, topicDefaults: defaults, manageAllAclPrincipals: true},
+  )
+}
+
+function neutralEnvironment(name: string): EnvironmentSpec {
+  return {name, productionLike: false, defaults: {config: {}}, protect: [], variables: {}}
+}
+
+function asDesired(side: DiffSide, defaults: TopicConfigDefaults): DesiredState {
+  if (side.kind === 'manifest') {
+    const d = side.desired
+    return {...d, environment: neutralEnvironment(side.label), cluster: {...d.cluster, clusterId: undefined}}
+  }
+  const adopted = adoptState(side.observed, defaults)
+  return {
+    environment: neutralEnvironment(side.label),
+    cluster: {topics: adopted.topics, acls: adopted.raw, subjects: side.observed.subjects},
+    topicMeta: adopted.topics.map((t) => ({name: t.name, labels: {}, ...(adopted.owners.has(t.name) ? {owner: adopted.owners.get(t.name)} : {})})),
+    services: adopted.services,
+    schemas: [],
+    jobs: [],
+    policies: [],
+  }
+}
+
+function asObserved(side: DiffSide): ClusterState {
+  if (side.kind === 'live') return side.observed
+  const d = side.desired
+  const derived: AclEntry[] = [...deriveAcls(d.services, d.topicMeta).acls, ...d.cluster.acls]
+  return {topics: d.cluster.topics, acls: derived, subjects: d.cluster.subjects}
+}
