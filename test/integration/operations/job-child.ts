@@ -3,11 +3,17 @@
  * argv[2] is JSON: {kind: 'migrate' | 'repartition', ...options, bootstrap | spec}. Progress events
  * and the final report are printed as JSON lines (this is a test fixture, not library code).
  */
+import {Secret} from '../../../src/model/secret.js'
 import {interruptSignal} from '../../../src/operations/progress-view.js'
 import {migrate} from '../../../src/operations/migrate.js'
 import {repartition} from '../../../src/operations/repartition.js'
 
 const args = JSON.parse(process.argv[2]!) as Record<string, any>
+// A Secret serialises as <redacted>: the SASL password comes in an env var, as a user's would.
+for (const side of ['source', 'target', 'connection']) {
+  const sasl = args[side]?.spec?.sasl
+  if (sasl) sasl.password = new Secret(process.env.JOB_CHILD_SASL_PASSWORD ?? '', 'env:JOB_CHILD_SASL_PASSWORD')
+}
 const {signal, dispose} = interruptSignal(process)
 const onEvent = (e: unknown): void => {
   process.stdout.write(JSON.stringify(e) + '\n')
