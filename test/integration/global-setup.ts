@@ -2,7 +2,8 @@
  * Integration-suite global setup: one single-node cluster and one three-node --secure cluster of
  * real Apache Kafka, each in its own temp data dir on ephemeral ports, started in parallel and
  * handed to tests through vitest's provide/inject (see harness.ts). Every JVM started here is
- * stopped in teardown, on a setup failure, and on SIGINT/SIGTERM/exit.
+ * stopped in teardown, on a setup failure, on SIGINT/SIGTERM/exit, and by a detached watchdog
+ * when the runner dies without running any handler (SIGKILL).
  *
  * Env: STREAMCTL_KAFKA_VERSION picks the release (the CI 3.9 smoke run); STREAMCTL_IT_SECURE=0
  * skips the secure cluster (tests that need it are skipped); STREAMCTL_IT_REGISTRY=0 skips the
@@ -14,6 +15,7 @@ import {join} from 'node:path'
 import type {TestProject} from 'vitest/node'
 import {DEFAULT_KAFKA_VERSION, devDown, devUp, type DevClusterInfo} from '../../src/dev/index.js'
 import {killClusterSync} from '../../src/dev/kill-sync.js'
+import {startWatchdog} from '../../src/dev/watchdog.js'
 
 export interface ProvidedCluster {
   readonly name: 'single' | 'secure'
@@ -82,6 +84,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   process.once('exit', killAll)
+  // Covers what no handler can: the runner itself being SIGKILLed (e.g. by an outer timeout).
+  const watchdog = startWatchdog([singleDir, secureDir])
 
   try {
     const [single, secure] = await Promise.all([
@@ -107,6 +111,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     })
   } catch (err) {
     killAll()
+    if (watchdog) try { process.kill(watchdog, 'SIGTERM') } catch { /* already gone */ }
     rmSync(root, {recursive: true, force: true})
     throw err
   }
@@ -117,6 +122,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     process.off('exit', killAll)
+    if (watchdog) try { process.kill(watchdog, 'SIGTERM') } catch { /* already gone */ }
     rmSync(root, {recursive: true, force: true})
   }
 }
