@@ -1,0 +1,31 @@
+import {describe, expect, it} from 'vitest'
+import type {DevClusterInfo} from '../../../src/dev/info.js'
+import {nodeLines, summaryLines} from '../../../src/dev/render.js'
+import {Secret} from '../../../src/model/secret.js'
+
+const password = new Secret('s3cr3t-value', 'file:/x/credentials.json')
+const secure: DevClusterInfo = {
+  dataDir: '/d', kafkaVersion: '4.4.0', clusterId: 'abc', brokers: 1, secure: true,
+  bootstrap: ['127.0.0.1:9094'],
+  connection: {bootstrap: ['127.0.0.1:9094'], sasl: {mechanism: 'scram-sha-512', username: 'admin', password}, tls: {caFile: '/d/secure/ca.pem'}},
+  saslPlaintext: {bootstrap: ['127.0.0.1:9093'], connection: {bootstrap: ['127.0.0.1:9093'], sasl: {mechanism: 'scram-sha-512', username: 'admin', password}}},
+  nodes: [{id: 1, up: true, pid: 42, ports: {broker: 9092, controller: 9095, sasl: 9093, tls: 9094}, logFile: '/d/node-1/logs/server.log'}],
+  allUp: true, credentialsFile: '/d/secure/credentials.json', caFile: '/d/secure/ca.pem',
+}
+
+describe('dev summary lines', () => {
+  it('bootstrap and cluster-id on their own lines, no secret anywhere, JSON redacted', () => {
+    const lines = summaryLines(secure)
+    expect(lines[0]).toBe('bootstrap: 127.0.0.1:9094')
+    expect(lines[1]).toBe('cluster-id: abc')
+    expect(lines).toContain('bootstrap-sasl-plaintext: 127.0.0.1:9093')
+    expect(lines.join('\n')).not.toContain('s3cr3t-value')
+    expect(JSON.stringify(secure)).not.toContain('s3cr3t-value')
+    expect(nodeLines(secure)).toEqual(['node 1: up (pid 42)  ports broker=9092 controller=9095 sasl=9093 tls=9094'])
+  })
+
+  it('registry line only when the registry is managed', () => {
+    const plain: DevClusterInfo = {...secure, secure: false, saslPlaintext: undefined, credentialsFile: undefined, registryUrl: 'http://127.0.0.1:8081'}
+    expect(summaryLines(plain)).toEqual(['bootstrap: 127.0.0.1:9094', 'cluster-id: abc', 'registry: http://127.0.0.1:8081'])
+  })
+})
