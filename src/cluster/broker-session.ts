@@ -1,6 +1,7 @@
 import {StreamctlError} from '../errors.js'
 import {chooseVersion, decodeResponseBody, encodeRequestBody, type ApiDefinition} from './protocol/api.js'
 import {deadlineError, translateError, type ConnectionContext} from './connection-errors.js'
+import {KafkaApiError} from './errors.js'
 import {createKjsCluster, kjsPayload, type KjsBroker, type KjsCluster, type KjsClusterOptions, type SocketTracker} from './kafkajs-internals.js'
 
 const CLOSE_GRACE_MS = 1000
@@ -30,12 +31,17 @@ export class BrokerSession {
    * Runs `fn` with a connected cluster, bounded by the deadline (times `rounds` for calls that send
    * several batched requests), translating every failure.
    */
-  async call<T>(api: string, fn: (cluster: KjsCluster) => Promise<T>, rounds = 1): Promise<T> {
+  async call<T>(api: string, fn: (cluster: KjsCluster) => Promise<T>, rounds = 1, resources?: readonly string[]): Promise<T> {
     try {
       await this.withDeadline(api, this.connect(), this.timeoutMs, () => this.abandonConnect())
       return await this.withDeadline(api, fn(this.cluster), this.timeoutMs * Math.max(1, rounds))
     } catch (error) {
-      throw translateError(error, this.ctx, api)
+      const e = translateError(error, this.ctx, api)
+      // kafkajs's own responses report the first error code without the resource: name what we sent.
+      if (e instanceof KafkaApiError && !e.resource && resources?.length) {
+        throw new KafkaApiError({api, code: e.kafkaCode, message: e.brokerMessage, resource: describeResources(resources), others: [...e.others]})
+      }
+      throw e
     }
   }
 
@@ -131,4 +137,9 @@ export class BrokerSession {
       clearTimeout(timer)
     }
   }
+}
+
+function describeResources(resources: readonly string[]): string {
+  const shown = resources.slice(0, 5).join(', ')
+  return resources.length > 5 ? `one of ${shown} and ${resources.length - 5} more` : resources.length > 1 ? `one of ${shown}` : shown
 }

@@ -125,7 +125,7 @@ export class KafkajsGateway implements AdminGateway {
       if (!options.validateOnly) {
         await waitForTopics(this.session, increases.map((i) => i.topic), {partitions: new Map(increases.map((i) => [i.topic, i.totalCount]))})
       }
-    })
+    }, 1, increases.map((i) => `topic ${i.topic}`))
   }
 
   deleteTopics(names: readonly string[]): Promise<void> {
@@ -136,7 +136,7 @@ export class KafkajsGateway implements AdminGateway {
         await broker.deleteTopics({topics: batch, timeout: SERVER_TIMEOUT_MS})
         await waitForTopics(this.session, batch, 'absent')
       }
-    }, batches.length)
+    }, batches.length, names.map((n) => `topic ${n}`))
   }
 
   incrementalAlterConfigs(alterations: readonly ConfigAlteration[], options: {validateOnly?: boolean} = {}): Promise<void> {
@@ -223,7 +223,7 @@ export class KafkajsGateway implements AdminGateway {
     if (entries.length === 0) return Promise.resolve()
     return this.session.call('CreateAcls', async () => {
       await (await this.session.anyBroker()).createAcls({acl: entries.map(aclToWire)})
-    })
+    }, 1, entries.map((e) => `ACL ${e.permission} ${e.principal} ${e.operation} ${e.resourceType}:${e.patternType}:${e.resourceName}`))
   }
 
   deleteAcls(filters: readonly AclFilter[]): Promise<AclEntry[]> {

@@ -58,4 +58,12 @@ describe('gateway topics vs TopicCommand (single node)', () => {
     expect(list).not.toContain(p)
     await expect(gw.describeTopics([`${p}t1`])).rejects.toMatchObject({kafkaName: 'UNKNOWN_TOPIC_OR_PARTITION'})
   })
+
+  it('names the topic in errors kafkajs reports without one: shrinking partitions, deleting a missing topic', async () => {
+    const t = `${uniquePrefix('gw named errors')}t`
+    await gw.createTopics([{name: t, partitions: 3, replicationFactor: 1, config: {}}])
+    await expect(gw.createPartitions([{topic: t, totalCount: 2}])).rejects.toMatchObject({kafkaName: 'INVALID_PARTITIONS', resource: `topic ${t}`})
+    expect((await gw.describeTopics([t]))[0]?.partitions).toHaveLength(3)
+    await expect(gw.deleteTopics([`${t}.missing`])).rejects.toMatchObject({kafkaName: 'UNKNOWN_TOPIC_OR_PARTITION', resource: `topic ${t}.missing`})
+  })
 })
