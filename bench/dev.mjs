@@ -8,7 +8,7 @@
 // ratio) plugs in as bench/dev-gateway.mjs: export default async function ({cluster, kafkaVersion})
 // returning {lines: string[], result: object}. It runs on the single-node cluster when present.
 import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {register} from 'tsx/esm/api'
 
@@ -72,6 +72,7 @@ const mb = (kb) => (kb === undefined ? null : Math.round(kb / 1024))
 try {
   const f0 = Date.now()
   const fetched = await dev.fetchKafka(version)
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start (other work inflates these times)`)
   console.log(`Apache Kafka ${version}: jars ${fetched.fetched ? `fetched in ${Date.now() - f0} ms` : 'already cached (warm)'}`)
   const results = []
   for (const [brokers, secure] of [[1, false], [3, false]]) {
@@ -92,7 +93,7 @@ try {
   }
   for (const r of results) await dev.devDown({dataDir: r.dataDir})
   mkdirSync(new URL('./out/', import.meta.url), {recursive: true})
-  const out = {kafkaVersion: version, cpus: (await import('node:os')).cpus().length, at: new Date().toISOString(),
+  const out = {kafkaVersion: version, cpus: cpus().length, loadavgAtEnd: loadavg(), at: new Date().toISOString(),
     clusters: results.map(({info: _i, dataDir: _d, ...r}) => r), ...(gateway ? {gateway} : {})}
   writeFileSync(new URL('./out/dev.json', import.meta.url), JSON.stringify(out, null, 2) + '\n')
 } finally {

@@ -99,7 +99,7 @@ async function upInDir(dataDir: string, opts: DevUpOptions, emit: (e: DevEvent) 
       state = {...state, pids: {...state.pids, [String(node.id)]: pid}}
       await writeState(dataDir, state)
     }
-    await waitReady(dataDir, state, release, opts.timeoutMs ?? (state.layout.brokers === 3 ? 180_000 : 120_000))
+    await waitReady(dataDir, state, release, opts.timeoutMs ?? (state.layout.brokers === 3 ? 180_000 : 120_000), emit)
     emit({type: 'ready', message: `ready after ${Date.now() - t0} ms`})
 
     const wantRegistry = opts.registry ?? !state.noRegistry
@@ -224,9 +224,11 @@ async function createCluster(dataDir: string, release: KafkaRelease, opts: DevUp
   return state
 }
 
-async function waitReady(dataDir: string, state: DevState, release: KafkaRelease, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
+async function waitReady(dataDir: string, state: DevState, release: KafkaRelease, timeoutMs: number, emit: (e: DevEvent) => void): Promise<void> {
+  const t0 = Date.now()
+  const deadline = t0 + timeoutMs
   let last = 'no answer yet'
+  let lastReported = t0
   for (;;) {
     const info = describeCluster(dataDir, state)
     const dead = info.nodes.find((n) => !n.up)
@@ -236,6 +238,10 @@ async function waitReady(dataDir: string, state: DevState, release: KafkaRelease
       return
     } catch (err) {
       last = err instanceof Error ? err.message : String(err)
+      if (Date.now() - lastReported > 10_000) {
+        lastReported = Date.now()
+        emit({type: 'info', message: `waiting for the cluster (${Math.round((Date.now() - t0) / 1000)} s): ${last}`})
+      }
     }
     if (Date.now() > deadline) throw notReady(dataDir, state, release, state.layout.nodes[0]!.id, `not ready within ${Math.round(timeoutMs / 1000)} s (${last})`)
     await sleep(1000)
