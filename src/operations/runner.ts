@@ -134,7 +134,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
 
     consumer = o.source.kafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false,
-      maxBytesPerPartition: o.maxBytesPerPartition ?? 1 << 20, maxBytes: 8 << 20, maxWaitTimeInMs: 500,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? 1 << 20, maxBytes: 4 << 20, maxWaitTimeInMs: 500,
       sessionTimeout: 10_000, heartbeatInterval: 1000, retry: {retries: 5},
     })
     const c = consumer
@@ -235,7 +235,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
 
     await c.connect()
     await c.subscribe({topic, fromBeginning: true})
-    await c.run({autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: o.concurrency ?? Math.min(3, offsets.length), eachBatch})
+    await c.run({autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: o.concurrency ?? Math.min(8, offsets.length), eachBatch})
 
     // Bounded: this process stops when every partition it holds is done. A member left without
     // partitions (more processes than partitions) stops once the group as a whole is done.

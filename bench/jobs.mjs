@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// npm run bench:jobs: copy RECORDS (default 1,000,000) records of ~200 bytes on a fresh single-node
+// dev cluster with streamctl's repartition and migrate (exactly once, transactional), with the peer
+// `kcat -C … | kcat -P …` pipe (at-least-once, no transactions) and with a naive kafkajs
+// eachMessage + send loop (capped at NAIVE_SECONDS and extrapolated). Prints records/s, ratios
+// and the peak RSS of each job process; writes bench/out/jobs.json. Every JVM it starts is stopped.
+import {execFileSync, spawn} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {register} from 'tsx/esm/api'
+
+register()
+const dev = await import('../src/dev/index.ts')
+const {Kafka, logLevel, Partitioners} = await import('kafkajs')
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const RECORDS = Number(process.env.RECORDS ?? 1_000_000)
+const PARTITIONS = Number(process.env.PARTITIONS ?? 6)
+const NAIVE_SECONDS = Number(process.env.NAIVE_SECONDS ?? 20)
+const work = mkdtempSync(join(tmpdir(), 'streamctl-bench-jobs-'))
+const dataDir = join(work, 'cluster')
+const cleanup = () => { dev.killClusterSync(dataDir); rmSync(work, {recursive: true, force: true}) }
+process.once('SIGINT', () => { cleanup(); process.exit(130) })
+process.once('SIGTERM', () => { cleanup(); process.exit(143) })
+
+function kcatAvailable() {
+  try {
+    execFileSync('kcat', ['-V'], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {stdio: ['ignore', 'pipe', 'pipe'], ...opts})
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err += d))
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`))))
+  })
+}
+
+/** One job in its own process, so its peak RSS is its own (getrusage maxrss of that process). */
+async function jobProcess(kind, options, bootstrap) {
+  const code = `
+    const {${kind}} = await import(${JSON.stringify(`${root}src/operations/${kind}.ts`)})
+    const {bootstrapConnection} = await import(${JSON.stringify(`${root}src/operations/connection.ts`)})
+    const c = bootstrapConnection(${JSON.stringify(bootstrap)})
+    const o = ${JSON.stringify(options)}
+    const report = await ${kind}({...o, connection: c, source: c, target: c})
+    process.stdout.write(JSON.stringify({report, maxRssKb: process.resourceUsage().maxRSS}))`
+  const t0 = Date.now()
+  const out = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {cwd: root})
+  const r = JSON.parse(out)
+  return {ms: Date.now() - t0, ...r}
+}
+
+async function countRecords(kafka, topic) {
+  const admin = kafka.admin()
+  await admin.connect()
+  const offs = await admin.fetchTopicOffsets(topic)
+  await admin.disconnect()
+  return offs.reduce((n, p) => n + Number(p.high), 0)
+}
+
+async function naiveCopy(kafka, from, to) {
+  const admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({topics: [{topic: to, numPartitions: PARTITIONS}], waitForLeaders: true})
+  await admin.disconnect()
+  const producer = kafka.producer({createPartitioner: Partitioners.DefaultPartitioner})
+  const consumer = kafka.consumer({groupId: 'bench-naive'})
+  await producer.connect()
+  await consumer.connect()
+  await consumer.subscribe({topic: from, fromBeginning: true})
+  let n = 0
+  let first = 0
+  await consumer.run({eachMessage: async ({message}) => {
+    if (first === 0) first = Date.now()
+    await producer.send({topic: to, messages: [{key: message.key, value: message.value}]})
+    n++
+  }})
+  while (first === 0) await new Promise((r) => setTimeout(r, 50))
+  const deadline = first + NAIVE_SECONDS * 1000
+  while (n < RECORDS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  const ms = Date.now() - first
+  const copied = n
+  await consumer.disconnect()
+  await producer.disconnect()
+  return {records: copied, ms, extrapolated: copied < RECORDS}
+}
+
+const results = {records: RECORDS, partitions: PARTITIONS, recordBytes: 0, runs: {}}
+try {
+  console.log(`starting a single-node dev cluster (Kafka ${dev.DEFAULT_KAFKA_VERSION})…`)
+  const info = await dev.devUp({dataDir, brokers: 1, secure: false, registry: false})
+  const bootstrap = info.bootstrap.join(',')
+  const kafka = new Kafka({...dev.devKafkaJsConfig(info.connection, 'bench-jobs'), logLevel: logLevel.NOTHING})
+  const admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({topics: [{topic: 'bench.src', numPartitions: PARTITIONS}], waitForLeaders: true})
+  await admin.disconnect()
+
+  // Input: RECORDS lines `key|json` of ~200 bytes value, produced by kcat (fast, not what we measure).
+  const file = join(work, 'input.txt')
+  const ws = createWriteStream(file)
+  const pad = 'x'.repeat(140)
+  for (let i = 0; i < RECORDS; i++) {
+    const line = `k${i % 10007}|{"id":${i},"customer":"c${i % 997}","amount":${i % 1000},"pad":"${pad}"}\n`
+    if (i === 0) results.recordBytes = line.length - line.indexOf('|') - 2
+    if (!ws.write(line)) await new Promise((r) => ws.once('drain', r))
+  }
+  await new Promise((r) => ws.end(r))
+  if (!kcatAvailable()) throw new Error('kcat is not installed (apt-get install -y kcat): it produces the input and is the peer we compare with')
+  await run('kcat', ['-P', '-b', bootstrap, '-t', 'bench.src', '-K', '|', '-l', file, '-X', 'linger.ms=20', '-X', 'batch.num.messages=10000'])
+  rmSync(file)
+  console.log(`input: ${await countRecords(kafka, 'bench.src')} records of ~${results.recordBytes} bytes in ${PARTITIONS} partitions`)
+
+  const rep = await jobProcess('repartition', {from: 'bench.src', to: 'bench.repartitioned', partitions: PARTITIONS}, bootstrap)
+  results.runs.repartition = {records: rep.report.read, ms: rep.report.durationMs, processMs: rep.ms, recordsPerSecond: rep.report.recordsPerSecond, peakRssMb: rep.maxRssKb / 1024}
+  console.log(`repartition: ${rep.report.read} records, ${Math.round(rep.report.recordsPerSecond)} rec/s, peak RSS ${(rep.maxRssKb / 1024).toFixed(0)} MB`)
+
+  const mig = await jobProcess('migrate', {from: 'bench.src', to: 'bench.migrated'}, bootstrap)
+  results.runs.migrate = {records: mig.report.read, ms: mig.report.durationMs, processMs: mig.ms, recordsPerSecond: mig.report.recordsPerSecond, peakRssMb: mig.maxRssKb / 1024}
+  console.log(`migrate: ${mig.report.read} records, ${Math.round(mig.report.recordsPerSecond)} rec/s, peak RSS ${(mig.maxRssKb / 1024).toFixed(0)} MB`)
+
+  const migT = await jobProcess('migrate', {from: 'bench.src', to: 'bench.migrated-transformed', declarative: {rename: [['amount', 'total']], drop: ['pad'], defaults: [['currency', 'EUR']], cast: [['total', 'float']]}}, bootstrap)
+  results.runs.migrateTransformed = {records: migT.report.read, ms: migT.report.durationMs, processMs: migT.ms, recordsPerSecond: migT.report.recordsPerSecond, peakRssMb: migT.maxRssKb / 1024}
+  console.log(`migrate with declarative transform: ${migT.report.read} records, ${Math.round(migT.report.recordsPerSecond)} rec/s, peak RSS ${(migT.maxRssKb / 1024).toFixed(0)} MB`)
+
+  await run('kcat', ['-b', bootstrap, '-L', '-t', 'bench.src'])
+  const t0 = Date.now()
+  const admin2 = kafka.admin()
+  await admin2.connect()
+  await admin2.createTopics({topics: [{topic: 'bench.kcat', numPartitions: PARTITIONS}], waitForLeaders: true})
+  await admin2.disconnect()
+  const k0 = Date.now()
+  await run('sh', ['-c', `kcat -C -b ${bootstrap} -t bench.src -o beginning -e -q -K '|' -f '%k|%s\\n' | kcat -P -b ${bootstrap} -t bench.kcat -K '|' -X linger.ms=20 -X batch.num.messages=10000`])
+  const kcatMs = Date.now() - k0
+  const kcatCount = await countRecords(kafka, 'bench.kcat')
+  results.runs.kcat = {records: kcatCount, ms: kcatMs, recordsPerSecond: (kcatCount * 1000) / kcatMs}
+  console.log(`kcat -C | kcat -P: ${kcatCount} records, ${Math.round((kcatCount * 1000) / kcatMs)} rec/s (setup ${k0 - t0} ms excluded)`)
+
+  const naive = await naiveCopy(kafka, 'bench.src', 'bench.naive')
+  results.runs.naive = {...naive, recordsPerSecond: (naive.records * 1000) / naive.ms}
+  console.log(`naive kafkajs eachMessage+send: ${naive.records} records in ${naive.ms} ms, ${Math.round(results.runs.naive.recordsPerSecond)} rec/s${naive.extrapolated ? ` (stopped after ${NAIVE_SECONDS}s; the rate is extrapolated to the full run)` : ''}`)
+
+  const r = results.runs
+  results.ratios = {
+    repartitionVsKcat: r.repartition.recordsPerSecond / r.kcat.recordsPerSecond,
+    migrateVsKcat: r.migrate.recordsPerSecond / r.kcat.recordsPerSecond,
+    repartitionVsNaive: r.repartition.recordsPerSecond / r.naive.recordsPerSecond,
+    migrateVsNaive: r.migrate.recordsPerSecond / r.naive.recordsPerSecond,
+  }
+  const peak = Math.max(r.repartition.peakRssMb, r.migrate.peakRssMb, r.migrateTransformed.peakRssMb)
+  console.log('')
+  console.log(`${'job'.padEnd(36)} ${'records/s'.padStart(10)} ${'vs kcat'.padStart(8)} ${'vs naive'.padStart(9)} ${'peak RSS'.padStart(9)}`)
+  for (const [name, row] of [['repartition (exactly once)', r.repartition], ['migrate (exactly once)', r.migrate], ['migrate + declarative transform', r.migrateTransformed], ['kcat -C | kcat -P (at least once)', r.kcat], ['naive kafkajs eachMessage+send', r.naive]]) {
+    const rss = row.peakRssMb ? `${row.peakRssMb.toFixed(0)} MB` : ''
+    console.log(`${name.padEnd(36)} ${Math.round(row.recordsPerSecond).toString().padStart(10)} ${(row.recordsPerSecond / r.kcat.recordsPerSecond).toFixed(2).padStart(7)}x ${(row.recordsPerSecond / r.naive.recordsPerSecond).toFixed(1).padStart(8)}x ${rss.padStart(9)}`)
+  }
+  console.log('')
+  console.log(`targets: >= 1.0x kcat pipe: ${results.ratios.repartitionVsKcat >= 1 && results.ratios.migrateVsKcat >= 1 ? 'met' : 'NOT met'}; >= 10x naive: ${results.ratios.repartitionVsNaive >= 10 && results.ratios.migrateVsNaive >= 10 ? 'met' : 'NOT met'}; RSS <= 250 MB: ${peak <= 250 ? 'met' : 'NOT met'} (${peak.toFixed(0)} MB)`)
+  mkdirSync(join(root, 'bench', 'out'), {recursive: true})
+  writeFileSync(join(root, 'bench', 'out', 'jobs.json'), JSON.stringify(results, null, 2) + '\n')
+} finally {
+  await dev.devDown({dataDir, graceMs: 10_000}).catch(() => undefined)
+  cleanup()
+}
