@@ -22,6 +22,7 @@ export class SchemaLog {
   private position = 0
   private waiters: {offset: number; resolve: () => void}[] = []
   private failure?: Error
+  private closed = false
 
   constructor(
     private readonly kafka: Kafka,
@@ -37,32 +38,7 @@ export class SchemaLog {
       await this.ensureTopic()
       this.producer = this.kafka.producer({maxInFlightRequests: 1, allowAutoTopicCreation: false})
       await this.producer.connect()
-      // A private group: each instance must see every record, and nothing is committed.
-      this.consumer = this.kafka.consumer({groupId: `streamctl-registry-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500})
-      await this.consumer.connect()
-      await this.consumer.subscribe({topic: this.topic, fromBeginning: true})
-      await this.consumer.run({
-        autoCommit: false,
-        eachMessage: async ({message}) => {
-          const offset = Number(message.offset)
-          const key = decodeKey(message.key?.toString('utf8'))
-          if (key) {
-            let value: unknown = null
-            if (message.value !== null && message.value.length > 0) {
-              try {
-                value = JSON.parse(message.value.toString('utf8'))
-              } catch {
-                value = undefined
-              }
-            }
-            if (value !== undefined) this.onRecord(offset, key, value)
-          }
-          this.advance(offset + 1)
-        },
-      })
-      this.consumer.on(this.consumer.events.CRASH, (e) => {
-        this.failure = e.payload.error
-      })
+      await this.startConsumer()
       await this.catchUp()
     } catch (error) {
       await this.close()
@@ -72,6 +48,45 @@ export class SchemaLog {
         cause: error,
       })
     }
+  }
+
+  /**
+   * A consumer in a private group: each instance must see every record, and nothing is committed.
+   * After a crash kafkajs may restart it from the beginning (or we start a new one); records
+   * below `position` were applied already and are skipped, so state only moves forward.
+   */
+  private async startConsumer(): Promise<void> {
+    const consumer = this.kafka.consumer({groupId: `streamctl-registry-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 500})
+    this.consumer = consumer
+    await consumer.connect()
+    await consumer.subscribe({topic: this.topic, fromBeginning: true})
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (e.payload.restart || this.closed) return
+      // kafkajs gave up on this consumer (a non-retriable error): replace it.
+      void consumer.disconnect().catch(() => undefined).then(() => this.closed ? undefined : this.startConsumer()).catch((error: Error) => {
+        this.failure = error
+      })
+    })
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({message}) => {
+        const offset = Number(message.offset)
+        if (offset < this.position) return
+        const key = decodeKey(message.key?.toString('utf8'))
+        if (key) {
+          let value: unknown = null
+          if (message.value !== null && message.value.length > 0) {
+            try {
+              value = JSON.parse(message.value.toString('utf8'))
+            } catch {
+              value = undefined
+            }
+          }
+          if (value !== undefined) this.onRecord(offset, key, value)
+        }
+        this.advance(offset + 1)
+      },
+    })
   }
 
   private async ensureTopic(): Promise<void> {
@@ -134,6 +149,7 @@ export class SchemaLog {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect(), this.admin?.disconnect()])
   }
 }
