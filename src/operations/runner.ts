@@ -209,6 +209,10 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           await tx.commit()
         } catch (err) {
           await tx.abort().catch(() => {})
+          // A fenced or broken producer never recovers: the next batch of this partition (if we
+          // still own it) starts a fresh one, whose InitProducerId takes over the transactional id.
+          producers.delete(p)
+          await producer.disconnect().catch(() => {})
           throw err
         }
       } catch (err) {
