@@ -19,7 +19,7 @@ const GLOBAL = ''
  * writers safe. A schema record that contradicts what the log already says — its subject version
  * holds another schema, its id names another schema, or its schema already has another id — is
  * rejected (ignored) by every instance alike; the writer that produced it sees the rejection and
- * retries (see schema-log-writer in service.ts).
+ * retries (see writer.ts).
  */
 export class RegistryStore {
   private readonly subjects = new Map<string, Map<number, VersionEntry>>()
