@@ -153,6 +153,8 @@ function checkCompatible(dataDir: string, state: DevState, opts: DevUpOptions): 
   if (opts.kafkaVersion !== undefined && opts.kafkaVersion !== l.kafkaVersion) diffs.push(`Kafka ${l.kafkaVersion} (asked: ${opts.kafkaVersion})`)
   if (opts.brokers !== undefined && opts.brokers !== l.brokers) diffs.push(`${l.brokers} broker(s) (asked: ${opts.brokers})`)
   if (opts.secure !== undefined && opts.secure !== l.secure) diffs.push(`${l.secure ? 'secure' : 'not secure'} (asked: ${opts.secure ? '--secure' : 'not secure'})`)
+  const firstPort = l.secure ? l.nodes[0]?.ports.sasl : l.nodes[0]?.ports.broker
+  if (opts.port !== undefined && opts.port !== firstPort) diffs.push(`client port ${firstPort} (asked: --port ${opts.port})`)
   if (diffs.length) {
     throw new StreamctlError('DEV_CLUSTER', `the dev cluster in ${dataDir} was created with ${diffs.join(', ')}`, {
       hint: `start it as it is (omit those flags), wipe it with \`streamctl dev reset --data-dir ${dataDir}\`, or use another --data-dir`,
