@@ -20,8 +20,7 @@ export default class HistoryCommand extends BaseCommand {
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {AuditLog} = await import('../apply/audit.js')
     const target = await connectEnvironment(desired.environment, {start: !flags['no-start']})
-    const admin = target.kafka.admin()
-    await admin.connect()
+    const admin = await target.connectAdmin()
     try {
       const all = await new AuditLog(target.kafka, admin).list(desired.environment.name)
       const records = flags.limit ? all.slice(-flags.limit) : all

@@ -12,8 +12,7 @@ export default class UnlockCommand extends BaseCommand {
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {ClusterLock} = await import('../apply/lock.js')
     const target = await connectEnvironment(desired.environment, {start: !flags['no-start']})
-    const admin = target.kafka.admin()
-    await admin.connect()
+    const admin = await target.connectAdmin()
     try {
       const name = `apply/${desired.environment.name}`
       const lock = new ClusterLock(target.kafka, admin, name, {command: 'unlock'})

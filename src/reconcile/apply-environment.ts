@@ -49,8 +49,7 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
     return {outcome: result.ok ? 'validated' : 'failed', plan, result}
   }
 
-  const admin = target.kafka.admin()
-  await admin.connect()
+  const admin = await target.connectAdmin()
   const lock = new ClusterLock(target.kafka, admin, `apply/${desired.environment.name}`, {waitMs: request.lockWaitMs, leaseMs: request.leaseMs})
   try {
     await lock.acquire()

@@ -49,7 +49,8 @@ function asDesired(side: DiffSide, defaults: TopicConfigDefaults): DesiredState 
 }
 
 function asObserved(side: DiffSide): ClusterState {
-  if (side.kind === 'live') return side.observed
+  // The other side's topics need not fit this side's brokers: a diff is not an apply.
+  if (side.kind === 'live') return {...side.observed, brokerCount: undefined, brokerIds: undefined}
   const d = side.desired
   const derived: AclEntry[] = [...deriveAcls(d.services, d.topicMeta).acls, ...d.cluster.acls]
   return {topics: d.cluster.topics, acls: derived, subjects: d.cluster.subjects}

@@ -1,4 +1,5 @@
-import {Kafka} from 'kafkajs'
+import {Kafka, type Admin} from 'kafkajs'
+import {translateError} from '../cluster/connection-errors.js'
 import {createGateway} from '../cluster/create-gateway.js'
 import type {AdminGateway} from '../cluster/gateway.js'
 import {devKafkaJsConfig, resolveEnvironmentConnection} from '../dev/index.js'
@@ -13,6 +14,8 @@ export interface Target {
   readonly kafka: Kafka
   /** True when connecting had to start the local dev cluster first. */
   readonly startedDevCluster: boolean
+  /** A connected kafkajs admin; connection and auth failures become the gateway's clear errors. */
+  connectAdmin(): Promise<Admin>
   close(): Promise<void>
 }
 
@@ -49,6 +52,22 @@ function connect(environment: string, connection: KafkaConnectionSpec, started: 
     gateway,
     kafka,
     startedDevCluster: started,
+    connectAdmin: async () => {
+      const admin = kafka.admin()
+      try {
+        await admin.connect()
+      } catch (error) {
+        const sasl = connection.sasl
+        throw translateError(error, {
+          environment,
+          bootstrap: connection.bootstrap,
+          saslUser: sasl?.username,
+          saslMechanism: sasl?.mechanism,
+          secrets: sasl ? [sasl.password.reveal()] : [],
+        }, 'connect')
+      }
+      return admin
+    },
     close: () => gateway.close(),
   }
 }
