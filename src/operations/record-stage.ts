@@ -19,7 +19,9 @@ export function recordStage(job: string, fn: RecordFn, deadLetterTopic?: string)
       for (const r of records) {
         let produced: OutputRecord[]
         try {
-          produced = await fn(r)
+          // Only await when the function is async: a microtask per record is measurable at 1M records.
+          const res = fn(r)
+          produced = Array.isArray(res) ? res : await res
         } catch (err) {
           if (!deadLetterTopic) {
             throw new RecordError(`${describeRecord(r)}: ${(err as Error).message ?? String(err)} (no --dead-letter topic set, so the job stops here)`)
