@@ -134,7 +134,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
 
     consumer = o.source.kafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false,
-      maxBytesPerPartition: o.maxBytesPerPartition ?? 1 << 20, maxBytes: 4 << 20, maxWaitTimeInMs: 500,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? 512 << 10, maxBytes: 2 << 20, maxWaitTimeInMs: 500,
       sessionTimeout: 10_000, heartbeatInterval: 1000, retry: {retries: 5},
     })
     const c = consumer
