@@ -88,6 +88,14 @@ export interface SubjectState {
   /** Observed only. */
   readonly version?: number
   readonly id?: number
+  /**
+   * Observed only, filled by the observe step when the desired schema differs from the latest
+   * version: the registry's compatibility verdict on the desired text (at `level`), so the pure
+   * planner can block an incompatible change with the registry's reasons.
+   */
+  readonly compatibilityWithDesired?: {readonly compatible: boolean; readonly messages: readonly string[]; readonly level?: CompatibilityLevel}
+  /** Observed only: the registry's lookup found the desired text as this (latest) version. */
+  readonly matchesDesired?: boolean
 }
 
 export interface ClusterState {

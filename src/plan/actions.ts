@@ -1,4 +1,4 @@
-import type {AclEntry} from '../model/state.js'
+import type {AclEntry, CompatibilityLevel, SchemaReference, SchemaType} from '../model/state.js'
 
 /**
  * The planner's output vocabulary. Every action carries what the executor needs and a
@@ -8,6 +8,9 @@ export const RISKS = ['safe', 'disruptive', 'destructive'] as const
 export type Risk = (typeof RISKS)[number]
 
 export const ACTION_KINDS = [
+  // Schemas first: producers of a new topic expect its subjects to be registered already.
+  'schema.compatibility.set',
+  'schema.register',
   'topic.create',
   'topic.partitions.increase',
   'topic.config.alter',
@@ -91,7 +94,29 @@ export interface TopicDeleteAction extends ActionBase {
   readonly allowedBy: 'prune-scope' | 'allow-delete'
 }
 
+/** Sets a subject's own compatibility level (`PUT /config/{subject}`); runs before its register. */
+export interface SchemaCompatibilitySetAction extends ActionBase {
+  readonly kind: 'schema.compatibility.set'
+  readonly subject: string
+  /** The subject's own level before; null = none (the registry's global level applied). */
+  readonly before: CompatibilityLevel | null
+  readonly after: CompatibilityLevel
+}
+
+/** Registers a new version of a subject (`POST /subjects/{subject}/versions`). */
+export interface SchemaRegisterAction extends ActionBase {
+  readonly kind: 'schema.register'
+  readonly subject: string
+  readonly schemaType: SchemaType
+  readonly schema: string
+  readonly references: readonly SchemaReference[]
+  /** The latest version before; null for a new subject. */
+  readonly before: {readonly version: number | null; readonly id: number | null} | null
+}
+
 export type Action =
+  | SchemaCompatibilitySetAction
+  | SchemaRegisterAction
   | TopicCreateAction
   | PartitionIncreaseAction
   | ConfigAlterAction
@@ -103,6 +128,7 @@ export type Action =
 /** The topic an action is about (ACLs: the topic resource, else undefined). */
 export function actionTopic(a: Action): string | undefined {
   if (a.kind === 'acl.create' || a.kind === 'acl.delete') return a.acl.resourceType === 'TOPIC' ? a.acl.resourceName : undefined
+  if (a.kind === 'schema.register' || a.kind === 'schema.compatibility.set') return undefined
   return a.topic
 }
 

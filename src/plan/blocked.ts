@@ -13,6 +13,7 @@ export const BLOCKED_KINDS = [
   'topic.config.read-only',
   'acl.single-writer',
   'acl.authorizer-disabled',
+  'schema.incompatible',
 ] as const
 export type BlockedKind = (typeof BLOCKED_KINDS)[number]
 
@@ -31,7 +32,7 @@ export interface JobManifest {
 
 export interface BlockedItem {
   readonly kind: BlockedKind
-  /** The resource, e.g. `Topic/shop.orders.v1`, `Service/orders`, `Cluster`. */
+  /** The resource, e.g. `Topic/shop.orders.v1`, `Service/orders`, `Subject/shop.orders.v1-value`, `Cluster`. */
   readonly resource: string
   readonly topic?: string
   readonly key?: string

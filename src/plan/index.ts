@@ -1,6 +1,7 @@
 /** The pure planner's public surface: what commands and the executor import. */
 export {ACTION_KINDS, RISKS, actionTopic, maxRisk} from './actions.js'
-export type {Action, ActionKind, ConfigChange, Risk} from './actions.js'
+export type {Action, ActionKind, ConfigChange, Risk, SchemaCompatibilitySetAction, SchemaRegisterAction} from './actions.js'
+export {planSubjects, wantedSubjects} from './schema-plan.js'
 export {BLOCKED_KINDS} from './blocked.js'
 export type {BlockedItem, BlockedKind, JobManifest} from './blocked.js'
 export {deriveAcls, CLUSTER_RESOURCE} from './acl-derive.js'

@@ -3,7 +3,7 @@ import {ACTION_KINDS, actionTopic} from './actions.js'
 
 /**
  * Execution order (docs/plan-format.md): actions run phase by phase in ACTION_KINDS order —
- * topic creates, partition increases, config alters, replication changes, ACL creates, ACL
+ * subject compatibility levels, schema registrations, topic creates, partition increases, config alters, replication changes, ACL creates, ACL
  * deletes, topic deletes last — and by id within a phase. Explicit dependencies:
  * an ACL create on a topic waits for that topic's create; a topic delete waits for the deletes
  * of ACLs on it (ACLs outlive their topic in Kafka, so they are removed while still meaningful).

@@ -57,7 +57,7 @@ export function summarize(actions: readonly Action[], blocked: readonly BlockedI
   let change = 0
   let destroy = 0
   for (const a of actions) {
-    if (a.kind === 'topic.create' || a.kind === 'acl.create') add++
+    if (a.kind === 'topic.create' || a.kind === 'acl.create' || (a.kind === 'schema.register' && a.before === null)) add++
     else if (a.kind === 'topic.delete' || a.kind === 'acl.delete') destroy++
     else change++
   }

@@ -12,6 +12,7 @@ import {orderActions} from './order.js'
 import type {DriftItem, Plan, Unmanaged} from './plan.js'
 import {PLAN_FORMAT_VERSION, summarize} from './plan.js'
 import {planUndeclaredTopics} from './prune.js'
+import {planSubjects, wantedSubjects} from './schema-plan.js'
 import {planTopic} from './topic-plan.js'
 import {isInternalTopic} from './topic-scope.js'
 
@@ -21,6 +22,7 @@ export function observedDigest(observed: ClusterState): string {
     ...observed,
     topics: [...observed.topics].sort((a, b) => compareStrings(a.name, b.name)),
     acls: [...observed.acls].sort(compareAcls),
+    subjects: [...observed.subjects].sort((a, b) => compareStrings(a.subject, b.subject)),
     reassigningTopics: observed.reassigningTopics === undefined ? undefined : [...observed.reassigningTopics].sort(),
   })
 }
@@ -113,6 +115,10 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
 
   const undeclared = planUndeclaredTopics(observed.topics, declared, env, options.allowDelete)
   actions.push(...undeclared.actions)
+
+  const subjectPlan = planSubjects(wantedSubjects(desired), observed.subjects)
+  actions.push(...subjectPlan.actions)
+  blocked.push(...subjectPlan.blocked)
 
   const drift: DriftItem[] = [...driftMap.values()]
     .map(({item, topics}) => ({...item, topics: topics.sort()}))

@@ -7,7 +7,7 @@ import {compareStrings} from '../plan/compare.js'
 import type {Plan} from '../plan/plan.js'
 
 /**
- * The plan as display sections — one per topic, then per principal for ACLs on other resources —
+ * The plan as display sections — one per subject, one per topic, then per principal for ACLs on other resources —
  * shared by the text and markdown renderers so both show the same lines. Built from the plan's
  * JSON data only.
  */
@@ -66,6 +66,16 @@ function actionLines(a: Action, inTopic: boolean): DisplayLine[] {
       return [{sign: '-', text: aclText(a.acl, !inTopic), risk: a.risk}]
     case 'topic.delete':
       return [{sign: '-', text: `delete topic (${a.allowedBy})`, risk: a.risk}]
+    case 'schema.compatibility.set':
+      return [a.before === null
+        ? {sign: '+', text: `compatibility: ${a.after}`, risk: a.risk}
+        : {sign: '~', text: `compatibility: ${a.before} ${ARROW} ${a.after}`, risk: a.risk}]
+    case 'schema.register': {
+      const refs = a.references.length ? `, ${a.references.length} reference(s)` : ''
+      return [a.before === null
+        ? {sign: '+', text: `schema ${a.schemaType}: version 1 (new subject${refs})`, risk: a.risk}
+        : {sign: '~', text: `schema ${a.schemaType}: version ${a.before.version ?? '?'} ${ARROW} new version${refs}`, risk: a.risk}]
+    }
   }
 }
 
@@ -90,6 +100,14 @@ export function planSections(plan: Plan): DisplaySection[] {
   }
   for (const a of plan.actions) {
     const topic = actionTopic(a)
+    if (a.kind === 'schema.register' || a.kind === 'schema.compatibility.set') {
+      // Subjects have a lifecycle like topics: + for a new subject, ~ for a new version or level.
+      const b = bucket(`subject:${a.subject}`, `subject ${a.subject}`, 0.5)
+      if (a.kind === 'schema.register' && a.before === null) b.created = true
+      else b.changed = true
+      b.lines.push(...actionLines(a, false))
+      continue
+    }
     const b = topic !== undefined
       ? bucket(`topic:${topic}`, `topic ${topic}`, 1)
       : bucket(`principal:${a.kind === 'acl.create' || a.kind === 'acl.delete' ? a.acl.principal : ''}`,
@@ -102,7 +120,8 @@ export function planSections(plan: Plan): DisplaySection[] {
   for (const item of plan.blocked) {
     const b = item.topic !== undefined ? bucket(`topic:${item.topic}`, `topic ${item.topic}`, 1)
       : item.kind === 'cluster.id-mismatch' ? bucket('cluster', 'cluster', 0)
-        : bucket(`resource:${item.resource}`, item.resource, 3)
+        : item.resource.startsWith('Subject/') ? bucket(`subject:${item.resource.slice('Subject/'.length)}`, `subject ${item.resource.slice('Subject/'.length)}`, 0.5)
+          : bucket(`resource:${item.resource}`, item.resource, 3)
     b.lines.push(blockedLine(item))
   }
   return [...buckets.entries()]
@@ -121,7 +140,7 @@ export function planSections(plan: Plan): DisplaySection[] {
 function sectionSign(key: string, b: {lines: DisplayLine[]; created: boolean; deleted: boolean; changed: boolean}): Sign {
   if (b.created) return '+'
   if (b.deleted) return '-'
-  if (key.startsWith('topic:') || key === 'cluster') return b.changed ? '~' : '!'
+  if (key.startsWith('topic:') || key.startsWith('subject:') || key === 'cluster') return b.changed ? '~' : '!'
   const signs = new Set(b.lines.map((l) => l.sign))
   return signs.size === 1 ? [...signs][0]! : '~'
 }

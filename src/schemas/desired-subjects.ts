@@ -1,0 +1,77 @@
+import type {SourceLocation} from '../errors.js'
+import type {DesiredState, SchemaSpec} from '../model/desired.js'
+import type {SubjectState} from '../model/state.js'
+import {sameSchemaText} from './canonical.js'
+import {recordFullName} from './record-name.js'
+
+/** A subject the manifests want, with the Schema resource it comes from (for error positions). */
+export interface DesiredSubject {
+  readonly state: SubjectState
+  readonly schema: SchemaSpec
+  /** `Topic/<name>` when the subject comes from a topic's keySchema/valueSchema reference. */
+  readonly via?: string
+}
+
+export interface SubjectProblem {
+  readonly subject: string
+  readonly message: string
+  readonly hint: string
+  readonly resource: string
+  readonly location?: SourceLocation
+}
+
+/**
+ * Every subject the manifests ask for (pure): each Schema's own `subject`, plus the subjects its
+ * topic references imply — TopicNameStrategy `<topic>-key` / `<topic>-value`, RecordNameStrategy
+ * the record's full name. A subject asked for twice must get the same text and level.
+ */
+export function desiredSubjects(desired: Pick<DesiredState, 'schemas' | 'topicMeta'>): {subjects: DesiredSubject[]; problems: SubjectProblem[]} {
+  const bySubject = new Map<string, DesiredSubject>()
+  const problems: SubjectProblem[] = []
+  const add = (subject: string, schema: SchemaSpec, via?: string): void => {
+    const state: SubjectState = {
+      subject, schemaType: schema.type, schema: schema.schema, references: schema.references,
+      ...(schema.compatibility ? {compatibility: schema.compatibility} : {}),
+    }
+    const seen = bySubject.get(subject)
+    if (!seen) {
+      bySubject.set(subject, {state, schema, ...(via ? {via} : {})})
+      return
+    }
+    if (seen.schema.name === schema.name) return
+    const same = seen.state.schemaType === state.schemaType && sameSchemaText(state.schemaType, seen.state.schema, state.schema) &&
+      seen.state.compatibility === state.compatibility
+    if (!same) {
+      problems.push({
+        subject, resource: via ?? `Schema/${schema.name}`, ...(schema.location ? {location: schema.location} : {}),
+        message: `subject ${subject} is asked for by Schema/${seen.schema.name}${seen.via ? ` (via ${seen.via})` : ''} and by Schema/${schema.name}${via ? ` (via ${via})` : ''} with different schemas or compatibility`,
+        hint: 'one subject holds one schema history: point both at the same Schema resource, or use distinct subjects',
+      })
+    }
+  }
+  const byName = new Map(desired.schemas.map((s) => [s.name, s]))
+  for (const s of desired.schemas) add(s.subject, s)
+  for (const t of desired.topicMeta) {
+    for (const [part, ref] of [['key', t.keySchema], ['value', t.valueSchema]] as const) {
+      if (!ref) continue
+      const schema = byName.get(ref.schema)
+      if (!schema) continue // check-references reports unknown Schema names
+      if (ref.strategy === 'topic') {
+        add(`${t.name}-${part}`, schema, `Topic/${t.name}`)
+        continue
+      }
+      const full = recordFullName(schema.type, schema.schema)
+      if (full === undefined) {
+        problems.push({
+          subject: `${t.name}-${part}`, resource: `Topic/${t.name}`, ...(t.location ? {location: t.location} : {}),
+          message: `${part}Schema of ${t.name} uses the record strategy, but Schema/${schema.name} names no record (${schema.type === 'AVRO' ? 'a named record' : schema.type === 'JSON' ? 'a "title"' : 'a message'})`,
+          hint: `give the schema a record name, or use strategy: topic (subject ${t.name}-${part})`,
+        })
+        continue
+      }
+      add(full, schema, `Topic/${t.name}`)
+    }
+  }
+  const subjects = [...bySubject.values()].sort((a, b) => (a.state.subject < b.state.subject ? -1 : a.state.subject > b.state.subject ? 1 : 0))
+  return {subjects, problems}
+}
