@@ -36,6 +36,8 @@ export class InternalLog<T> {
       const brokers = (await admin.describeCluster()).brokers.length
       await admin
         .createTopics({
+          // kafkajs's own leader wait gives up on UNKNOWN_TOPIC_OR_PARTITION; waitForLeader below retries it.
+          waitForLeaders: false,
           topics: [{
             topic: this.spec.name,
             numPartitions: 1,
@@ -71,7 +73,14 @@ export class InternalLog<T> {
 
   /** Appends with acks=all and returns the record's offset and broker timestamp. */
   async append(key: string, value: T): Promise<{offset: string; timestamp: number}> {
-    const producer = this.kafka.producer({allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1})
+    // A partition created moments ago may not be hosted yet (UNKNOWN_TOPIC_OR_PARTITION, retriable):
+    // a busy broker that just created a thousand topics needs more than the client's short retry budget.
+    const producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: {retries: 10, initialRetryTime: 200, maxRetryTime: 3000},
+    })
     await producer.connect()
     try {
       const [meta] = await producer.send({topic: this.spec.name, acks: -1, messages: [{key, value: JSON.stringify(value)}]})

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// One `plan` of an environment through the library, measured from inside the process so the
+// figures are the planner's own: phase times, admin requests sent, peak RSS. Prints one JSON line.
+import {register} from 'tsx/esm/api'
+
+register()
+const [dir, envName] = process.argv.slice(2)
+const t0 = performance.now()
+const {loadManifests, resolveEnvironment} = await import('../src/manifest/index.ts')
+const {connectEnvironment} = await import('../src/reconcile/target.ts')
+const {planEnvironment} = await import('../src/reconcile/plan-environment.ts')
+const tImport = performance.now()
+const desired = resolveEnvironment(await loadManifests([dir]), envName)
+const tLoad = performance.now()
+const target = await connectEnvironment(desired.environment, {start: false})
+const {plan, observed} = await planEnvironment(target, desired)
+const tPlan = performance.now()
+const requests = target.gateway.stats().requests
+await target.close()
+console.log(JSON.stringify({
+  importMs: Math.round(tImport - t0),
+  loadMs: Math.round(tLoad - tImport),
+  observeAndPlanMs: Math.round(tPlan - tLoad),
+  totalMs: Math.round(tPlan - t0),
+  requests,
+  topicsObserved: observed.topics.length,
+  actions: plan.actions.length,
+  maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+}))

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/* global performance */
+// npm run bench:plan — on a real single-node dev cluster:
+//   * plan wall time, admin requests and peak RSS with N topics of mixed configs (N = 10,000, or
+//     BENCH_TOPICS; the largest count the open-files limit allows), against a naive reader that
+//     sends one metadata + one DescribeConfigs request per topic;
+//   * apply creating 1,000 topics, against segmentio/topicctl applying the same 1,000 topics.
+// Every JVM it starts is stopped, also on Ctrl-C. Figures go to stdout and bench/out/plan.json.
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpus, loadavg, tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {register} from 'tsx/esm/api'
+
+register()
+const dev = await import('../src/dev/index.ts')
+const {createGateway} = await import('../src/cluster/create-gateway.ts')
+const {Kafka, logLevel} = await import('kafkajs')
+
+const root = mkdtempSync(join(tmpdir(), 'streamctl-bench-plan-'))
+const dataDir = join(root, 'kafka')
+const cleanup = () => { dev.killClusterSync(dataDir); rmSync(root, {recursive: true, force: true}) }
+process.once('SIGINT', () => { cleanup(); process.exit(130) })
+process.once('SIGTERM', () => { cleanup(); process.exit(143) })
+
+const hardFiles = Number(spawnSync('bash', ['-c', 'ulimit -Hn']).stdout.toString().trim()) || 20_000
+// One open log file per partition plus sockets and jars: keep a margin of 4,000 descriptors.
+const N = Math.min(Number(process.env.BENCH_TOPICS ?? 10_000), hardFiles - 4_000)
+const APPLY_N = 1_000
+const CLI = join(import.meta.dirname, '..', 'src', 'dev', 'source-cli.mjs')
+
+const configFor = (i) => [
+  {},
+  {'retention.ms': String(3_600_000 * (1 + (i % 48)))},
+  {'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000'},
+  {'compression.type': 'zstd', 'max.message.bytes': '2097152'},
+][i % 4]
+
+function envYaml(name, bootstrap, prunePrefix) {
+  return `apiVersion: streamctl/v1\nkind: Environment\nmetadata: {name: ${name}}\nspec:\n  kafka: {bootstrap: [${bootstrap.join(', ')}]}\n  defaults: {replicationFactor: 1}\n${prunePrefix ? `  prune: {prefixes: ['${prunePrefix}']}\n` : ''}`
+}
+
+function topicYaml(name, config, partitions = 1) {
+  const entries = Object.entries(config)
+  return `apiVersion: streamctl/v1\nkind: Topic\nmetadata: {name: ${name}}\nspec:\n  partitions: ${partitions}\n${entries.length ? `  config: {${entries.map(([k, v]) => `${k}: '${v}'`).join(', ')}}\n` : ''}`
+}
+
+function time(fn) {
+  const t = performance.now()
+  const r = fn()
+  return {ms: Math.round(performance.now() - t), r}
+}
+
+const results = {machine: {cpus: cpus().length, loadavg: loadavg().map((x) => x.toFixed(2))}, topics: N}
+const lines = []
+try {
+  console.error(`starting a single-node dev cluster (Kafka ${dev.DEFAULT_KAFKA_VERSION}) in ${dataDir}`)
+  const up = await dev.devUp({dataDir, brokers: 1, registry: false, heap: '1g'})
+  const bootstrap = up.bootstrap
+  const gateway = createGateway({bootstrap}, {environment: 'bench', timeoutMs: 120_000})
+  console.error(`creating ${N} topics with mixed configs`)
+  for (let i = 0; i < N; i += 500) {
+    await gateway.createTopics(Array.from({length: Math.min(500, N - i)}, (_, j) => ({
+      name: `bench.plan.t${String(i + j).padStart(5, '0')}.v1`, partitions: 1, replicationFactor: 1, config: configFor(i + j),
+    })))
+  }
+  await gateway.close()
+
+  // The manifests declare every topic; 1% differ from the cluster so the plan has work to show.
+  const planDir = join(root, 'plan-manifests')
+  mkdirSync(planDir)
+  writeFileSync(join(planDir, 'env.yaml'), envYaml('bench', bootstrap))
+  writeFileSync(join(planDir, 'topics.yaml'), Array.from({length: N}, (_, i) => {
+    const config = i % 100 === 7 ? {...configFor(i), 'retention.ms': '86400000'} : configFor(i)
+    return topicYaml(`bench.plan.t${String(i).padStart(5, '0')}.v1`, config)
+  }).join('---\n'))
+
+  console.error('planning (library, fresh process)')
+  const planRuns = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname, 'plan-child.mjs'), planDir, 'bench'], {encoding: 'utf8', maxBuffer: 64 << 20}).trim().split('\n').at(-1)))
+  const best = planRuns.sort((a, b) => a.observeAndPlanMs - b.observeAndPlanMs)[Math.floor(planRuns.length / 2)]
+  results.plan = best
+  console.error('planning (CLI, fresh process)')
+  const cliPlan = time(() => spawnSync(process.execPath, ['--import', 'tsx', CLI, 'plan', '-e', 'bench', '-f', planDir, '--json'], {maxBuffer: 256 << 20}))
+  results.planCliMs = cliPlan.ms
+
+  console.error('naive reader: one metadata + one DescribeConfigs request per topic (capped at 60 s, then extrapolated)')
+  const kafka = new Kafka({clientId: 'bench-naive', brokers: bootstrap, logLevel: logLevel.NOTHING})
+  const admin = kafka.admin()
+  await admin.connect()
+  const naiveStart = performance.now()
+  let naiveDone = 0
+  for (; naiveDone < N && performance.now() - naiveStart < 60_000; naiveDone++) {
+    const name = `bench.plan.t${String(naiveDone).padStart(5, '0')}.v1`
+    await admin.fetchTopicMetadata({topics: [name]})
+    await admin.describeConfigs({resources: [{type: 2, name}], includeSynonyms: true})
+  }
+  const naiveMs = performance.now() - naiveStart
+  await admin.disconnect()
+  results.naive = {topicsRead: naiveDone, ms: Math.round(naiveMs), extrapolatedMs: Math.round((naiveMs / naiveDone) * N), requests: 2 * N, extrapolated: naiveDone < N}
+
+  console.error(`apply creating ${APPLY_N} topics (CLI)`)
+  const applyDir = join(root, 'apply-manifests')
+  mkdirSync(applyDir)
+  writeFileSync(join(applyDir, 'env.yaml'), envYaml('bench-apply', bootstrap, 'bench.apply.'))
+  writeFileSync(join(applyDir, 'topics.yaml'), Array.from({length: APPLY_N}, (_, i) => topicYaml(`bench.apply.t${String(i).padStart(4, '0')}.v1`, configFor(i), 3)).join('---\n'))
+  const apply = time(() => spawnSync(process.execPath, ['--import', 'tsx', CLI, 'apply', '-e', 'bench-apply', '-f', applyDir, '--auto-approve'], {maxBuffer: 256 << 20, encoding: 'utf8', env: {...process.env, STREAMCTL_DEBUG: '1'}}))
+  if (apply.r.status !== 0) throw new Error(`apply failed: ${apply.r.stderr}`)
+  results.apply = {topics: APPLY_N, ms: apply.ms}
+
+  console.error(`topicctl applying the same ${APPLY_N} topics`)
+  results.topicctl = runTopicctl(bootstrap)
+} finally {
+  dev.killClusterSync(dataDir)
+  rmSync(root, {recursive: true, force: true})
+}
+
+function runTopicctl(bootstrap) {
+  const bin = process.env.TOPICCTL_BIN ?? findTopicctl()
+  if (!bin) return {skipped: 'topicctl is not installed: the Go module proxy refuses github.com/segmentio/topicctl; set TOPICCTL_BIN to a binary built from its source'}
+  const dir = join(root, 'topicctl')
+  mkdirSync(join(dir, 'topics'), {recursive: true})
+  writeFileSync(join(dir, 'cluster.yaml'), `meta: {name: bench, environment: bench, region: local}\nspec:\n  bootstrapAddrs: [${bootstrap.join(', ')}]\n`)
+  const files = []
+  for (let i = 0; i < APPLY_N; i++) {
+    const name = `bench.topicctl.t${String(i).padStart(4, '0')}.v1`
+    const settings = Object.entries(configFor(i)).filter(([k]) => k !== 'retention.ms')
+    const retention = configFor(i)['retention.ms']
+    const file = join(dir, 'topics', `${name}.yaml`)
+    writeFileSync(file, `meta: {name: ${name}, cluster: bench, environment: bench, region: local}\nspec:\n  partitions: 3\n  replicationFactor: 1\n${retention ? `  retentionMinutes: ${Number(retention) / 60_000}\n` : ''}  placement: {strategy: any}\n${settings.length ? `  settings:\n${settings.map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`).join('\n')}\n` : ''}`)
+    files.push(file)
+  }
+  const r = time(() => spawnSync(bin, ['apply', '--skip-confirm', '--no-spinner', '--sleep-loop-duration', '100ms', '--cluster-config', join(dir, 'cluster.yaml'), ...files], {maxBuffer: 256 << 20, encoding: 'utf8'}))
+  if (r.r.status !== 0) return {failed: (r.r.stderr || r.r.stdout).slice(-400), ms: r.ms}
+  return {topics: APPLY_N, ms: r.ms, bin}
+}
+
+function findTopicctl() {
+  for (const p of [join(process.env.HOME ?? '', 'go', 'bin', 'topicctl'), '/tmp/gobin/topicctl']) if (existsSync(p)) return p
+  const which = spawnSync('bash', ['-c', 'command -v topicctl'])
+  return which.status === 0 ? which.stdout.toString().trim() : undefined
+}
+
+const p = results.plan
+const ratio = (peer, ours) => (ours > 0 ? `${(peer / ours).toFixed(1)}x` : 'n/a')
+lines.push(`machine: ${results.machine.cpus} cores, load ${results.machine.loadavg.join(' ')}`)
+lines.push(`plan of ${N} topics (target: <= 3 s, <= 30 requests, <= 300 MB RSS)`)
+lines.push(`  streamctl observe+plan     ${p.observeAndPlanMs} ms   requests ${p.requests}   peak RSS ${p.maxRssMB} MB   (manifest load ${p.loadMs} ms, module import ${p.importMs} ms, ${p.actions} actions)`)
+lines.push(`  streamctl plan (CLI, total) ${results.planCliMs} ms`)
+lines.push(`  naive per-topic reader     ${results.naive.extrapolatedMs} ms${results.naive.extrapolated ? ` (extrapolated from ${results.naive.topicsRead} topics in ${results.naive.ms} ms)` : ''}   requests ${results.naive.requests}   → streamctl is ${ratio(results.naive.extrapolatedMs, p.observeAndPlanMs)} faster, ${ratio(results.naive.requests, p.requests)} fewer requests`)
+lines.push(`apply creating ${APPLY_N} topics (target: <= 10 s)`)
+lines.push(`  streamctl apply            ${results.apply.ms} ms`)
+const tc = results.topicctl
+lines.push(tc.skipped ? `  topicctl                   skipped: ${tc.skipped}` : tc.failed ? `  topicctl                   failed after ${tc.ms} ms: ${tc.failed}` : `  topicctl apply             ${tc.ms} ms   → streamctl is ${ratio(tc.ms, results.apply.ms)} faster`)
+console.log(lines.join('\n'))
+mkdirSync(join(import.meta.dirname, 'out'), {recursive: true})
+writeFileSync(join(import.meta.dirname, 'out', 'plan.json'), JSON.stringify(results, null, 2))
