@@ -10,7 +10,7 @@ export function devKafkaJsConfig(conn: KafkaConnectionSpec, clientId: string): K
     logLevel: logLevel.NOTHING,
     connectionTimeout: conn.connectionTimeoutMs ?? 3000,
     requestTimeout: conn.requestTimeoutMs ?? 15_000,
-    retry: {retries: 2, initialRetryTime: 200, maxRetryTime: 1000},
+    retry: {retries: 5, initialRetryTime: 300, maxRetryTime: 3000},
   }
   if (conn.tls) {
     cfg.ssl = {

@@ -23,6 +23,20 @@ export function spawnJava(javaArgs: readonly string[], opts: {logFile: string; c
   return spawnDetached('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec java "$@"', 'streamctl-node', ...javaArgs], opts)
 }
 
+/**
+ * Alive and not a zombie, whatever its command line. For processes this call just spawned: during
+ * bash's exec into java, /proc/<pid>/cmdline can read empty for an instant.
+ */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+    return state !== 'Z' && state !== 'X'
+  } catch {
+    return false
+  }
+}
+
 /** True when `pid` is alive, not a zombie, and its command line contains `marker`. */
 export function isOurProcess(pid: number | undefined, marker: string): boolean {
   if (!pid) return false

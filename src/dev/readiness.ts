@@ -10,7 +10,8 @@ export const READY_TOPIC = '__streamctl_ready'
  * with acks=all is read back. Throws (with a short reason) while the cluster is not ready yet.
  */
 export async function probeReady(conn: KafkaConnectionSpec, brokers: number): Promise<void> {
-  const kafka = new Kafka(devKafkaJsConfig({...conn, requestTimeoutMs: 10_000}, 'streamctl-dev-ready'))
+  // Few retries: the caller polls, and a probe stuck in retries would hide a dead node.
+  const kafka = new Kafka({...devKafkaJsConfig({...conn, requestTimeoutMs: 10_000}, 'streamctl-dev-ready'), retry: {retries: 2, initialRetryTime: 200, maxRetryTime: 1000}})
   const admin = kafka.admin()
   await admin.connect()
   try {

@@ -12,7 +12,7 @@ import {runKafkaTool} from './kafka-tool.js'
 import {nodeFiles, registryLogFile, secureDir, toolClientConfigFile} from './paths.js'
 import {allocatePorts, assertPortFree} from './ports.js'
 import {checkJava} from './prerequisites.js'
-import {isOurProcess, killNow, spawnJava} from './process.js'
+import {isAlive, isOurProcess, killNow, spawnJava} from './process.js'
 import {probeReady} from './readiness.js'
 import {registryCommand, registryMarker, spawnRegistry, waitForRegistry} from './registry-process.js'
 import {readState, writeState, type DevState} from './state.js'
@@ -99,7 +99,7 @@ async function upInDir(dataDir: string, opts: DevUpOptions, emit: (e: DevEvent) 
       state = {...state, pids: {...state.pids, [String(node.id)]: pid}}
       await writeState(dataDir, state)
     }
-    await waitReady(dataDir, state, release, opts.timeoutMs ?? (state.layout.brokers === 3 ? 180_000 : 120_000), emit)
+    await waitReady(dataDir, state, release, opts.timeoutMs ?? (state.layout.brokers === 3 ? 180_000 : 120_000), emit, started)
     emit({type: 'ready', message: `ready after ${Date.now() - t0} ms`})
 
     const wantRegistry = opts.registry ?? !state.noRegistry
@@ -226,15 +226,15 @@ async function createCluster(dataDir: string, release: KafkaRelease, opts: DevUp
   return state
 }
 
-async function waitReady(dataDir: string, state: DevState, release: KafkaRelease, timeoutMs: number, emit: (e: DevEvent) => void): Promise<void> {
+async function waitReady(dataDir: string, state: DevState, release: KafkaRelease, timeoutMs: number, emit: (e: DevEvent) => void, started: readonly {id: number; pid: number}[]): Promise<void> {
   const t0 = Date.now()
   const deadline = t0 + timeoutMs
   let last = 'no answer yet'
   let lastReported = t0
   for (;;) {
-    const info = describeCluster(dataDir, state)
-    const dead = info.nodes.find((n) => !n.up)
+    const dead = started.find((s) => !isAlive(s.pid))
     if (dead) throw notReady(dataDir, state, release, dead.id, `node ${dead.id} exited during start`)
+    const info = describeCluster(dataDir, state)
     try {
       await probeReady(info.connection, state.layout.brokers)
       return

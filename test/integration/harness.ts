@@ -108,3 +108,26 @@ export async function kafkaTool(tool: KafkaToolName | string, args: readonly str
 export function newKafkaJs(cluster: TestCluster = singleCluster(), clientId = 'streamctl-it'): Kafka {
   return new Kafka(devKafkaJsConfig(cluster.connection, clientId))
 }
+
+/**
+ * Creates topics and waits until every partition has a leader on the metadata of every broker
+ * (kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION from a broker that has
+ * not caught up with the metadata log yet, which happens on three nodes under load).
+ */
+export async function createTopicsAndWait(cluster: TestCluster, topics: {topic: string; numPartitions?: number; replicationFactor?: number; configEntries?: {name: string; value: string}[]}[], timeoutMs = 30_000): Promise<void> {
+  const admin = newKafkaJs(cluster).admin()
+  await admin.connect()
+  try {
+    await admin.createTopics({topics, waitForLeaders: false})
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const ok = await admin.fetchTopicMetadata({topics: topics.map((t) => t.topic)})
+        .then((md) => md.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)), () => false)
+      if (ok) return
+      if (Date.now() > deadline) throw new Error(`topics ${topics.map((t) => t.topic).join(', ')} have no leaders after ${timeoutMs} ms`)
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  } finally {
+    await admin.disconnect()
+  }
+}

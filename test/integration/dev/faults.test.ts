@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {Kafka} from 'kafkajs'
 import {devKafkaJsConfig} from '../../../src/dev/index.js'
-import {hasSecureCluster, kafkaTool, secureCluster, uniquePrefix} from '../harness.js'
+import {createTopicsAndWait, hasSecureCluster, kafkaTool, secureCluster, uniquePrefix} from '../harness.js'
 import {streamctl} from './cli.js'
 
 describe.skipIf(!hasSecureCluster())('three-node cluster survives kill -9 of one node', () => {
@@ -22,7 +22,7 @@ describe.skipIf(!hasSecureCluster())('three-node cluster survives kill -9 of one
     const kafka = new Kafka({...devKafkaJsConfig(c.connection, 'it-faults'), retry: {retries: 10, initialRetryTime: 300, maxRetryTime: 3000}})
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({topics: [{topic, numPartitions: 3, replicationFactor: 3, configEntries: [{name: 'min.insync.replicas', value: '2'}]}], waitForLeaders: true})
+    await createTopicsAndWait(c, [{topic, numPartitions: 3, replicationFactor: 3, configEntries: [{name: 'min.insync.replicas', value: '2'}]}])
     const producer = kafka.producer()
     await producer.connect()
     await producer.send({topic, acks: -1, messages: Array.from({length: 30}, (_, i) => ({key: String(i), value: `before-${i}`}))})

@@ -8,7 +8,7 @@ import {describe, expect, it} from 'vitest'
 import {devKafkaJsConfig} from '../../../src/dev/index.js'
 import {Secret} from '../../../src/model/secret.js'
 import type {KafkaConnectionSpec} from '../../../src/model/environment.js'
-import {hasSecureCluster, kafkaTool, newKafkaJs, secureCluster, uniquePrefix} from '../harness.js'
+import {createTopicsAndWait, hasSecureCluster, kafkaTool, newKafkaJs, secureCluster, uniquePrefix} from '../harness.js'
 
 function as(conn: KafkaConnectionSpec, username: string, password: string): Kafka {
   const cfg = devKafkaJsConfig({...conn, sasl: {mechanism: 'scram-sha-512', username, password: new Secret(password, 'test')}}, 'it-secure')
@@ -49,7 +49,7 @@ describe.skipIf(!hasSecureCluster())('secure dev cluster', () => {
     const password = randomBytes(12).toString('hex')
     const add = await kafkaTool('configs', ['--alter', '--entity-type', 'users', '--entity-name', user, '--add-config', `SCRAM-SHA-512=[password=${password}]`], {cluster: c})
     expect(add.code, add.stderr).toBe(0)
-    await withAdmin(newKafkaJs(c), (a) => a.createTopics({topics: [{topic, numPartitions: 1, replicationFactor: 3, configEntries: [{name: 'min.insync.replicas', value: '2'}]}], waitForLeaders: true}))
+    await createTopicsAndWait(c, [{topic, numPartitions: 1, replicationFactor: 3, configEntries: [{name: 'min.insync.replicas', value: '2'}]}])
 
     // The credential reaches every broker through the metadata log: retry the first login briefly.
     const userKafka = as(c.connection, user, password)

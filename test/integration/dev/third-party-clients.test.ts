@@ -1,17 +1,11 @@
 /** kcat and the confluent-kafka Python client (librdkafka) against the dev clusters. */
 import {execFileSync} from 'node:child_process'
 import {describe, expect, it} from 'vitest'
-import {hasSecureCluster, newKafkaJs, secureCluster, singleCluster, uniquePrefix, type TestCluster} from '../harness.js'
+import {createTopicsAndWait, hasSecureCluster, secureCluster, singleCluster, uniquePrefix, type TestCluster} from '../harness.js'
 import {PYTHON_ROUND_TRIP, kcatArgs, librdkafkaProps, run} from './clients.js'
 
 async function createTopic(c: TestCluster, topic: string): Promise<void> {
-  const admin = newKafkaJs(c).admin()
-  await admin.connect()
-  try {
-    await admin.createTopics({topics: [{topic, numPartitions: 1, replicationFactor: Math.min(3, c.brokers)}], waitForLeaders: true})
-  } finally {
-    await admin.disconnect()
-  }
+  await createTopicsAndWait(c, [{topic, numPartitions: 1, replicationFactor: Math.min(3, c.brokers)}])
 }
 
 /**
