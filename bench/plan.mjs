@@ -27,7 +27,10 @@ const hardFiles = Number(spawnSync('bash', ['-c', 'ulimit -Hn']).stdout.toString
 // One open log file per partition plus sockets and jars: keep a margin of 4,000 descriptors.
 const N = Math.min(Number(process.env.BENCH_TOPICS ?? 10_000), hardFiles - 4_000)
 const APPLY_N = 1_000
-const CLI = join(import.meta.dirname, '..', 'src', 'dev', 'source-cli.mjs')
+// The built CLI is what users run (`npm run build` first); the source runner adds tsx's transpile time.
+const BUILT = join(import.meta.dirname, '..', 'bin', 'run.js')
+const useBuilt = existsSync(join(import.meta.dirname, '..', 'dist', 'commands', 'apply.js'))
+const CLI_ARGS = useBuilt ? [BUILT] : ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'dev', 'source-cli.mjs')]
 
 const configFor = (i) => [
   {},
@@ -80,7 +83,7 @@ try {
   const best = planRuns.sort((a, b) => a.observeAndPlanMs - b.observeAndPlanMs)[Math.floor(planRuns.length / 2)]
   results.plan = best
   console.error('planning (CLI, fresh process)')
-  const cliPlan = time(() => spawnSync(process.execPath, ['--import', 'tsx', CLI, 'plan', '-e', 'bench', '-f', planDir, '--json'], {maxBuffer: 256 << 20}))
+  const cliPlan = time(() => spawnSync(process.execPath, [...CLI_ARGS, 'plan', '-e', 'bench', '-f', planDir, '--json'], {maxBuffer: 256 << 20}))
   results.planCliMs = cliPlan.ms
 
   console.error('naive reader: one metadata + one DescribeConfigs request per topic (capped at 60 s, then extrapolated)')
@@ -103,7 +106,7 @@ try {
   mkdirSync(applyDir)
   writeFileSync(join(applyDir, 'env.yaml'), envYaml('bench-apply', bootstrap, 'bench.apply.'))
   writeFileSync(join(applyDir, 'topics.yaml'), Array.from({length: APPLY_N}, (_, i) => topicYaml(`bench.apply.t${String(i).padStart(4, '0')}.v1`, configFor(i), 3)).join('---\n'))
-  const apply = time(() => spawnSync(process.execPath, ['--import', 'tsx', CLI, 'apply', '-e', 'bench-apply', '-f', applyDir, '--auto-approve'], {maxBuffer: 256 << 20, encoding: 'utf8', env: {...process.env, STREAMCTL_DEBUG: '1'}}))
+  const apply = time(() => spawnSync(process.execPath, [...CLI_ARGS, 'apply', '-e', 'bench-apply', '-f', applyDir, '--auto-approve'], {maxBuffer: 256 << 20, encoding: 'utf8', env: {...process.env, STREAMCTL_DEBUG: '1'}}))
   if (apply.r.status !== 0) throw new Error(`apply failed: ${apply.r.stderr}`)
   results.apply = {topics: APPLY_N, ms: apply.ms}
 
@@ -142,7 +145,7 @@ function findTopicctl() {
 
 const p = results.plan
 const ratio = (peer, ours) => (ours > 0 ? `${(peer / ours).toFixed(1)}x` : 'n/a')
-lines.push(`machine: ${results.machine.cpus} cores, load ${results.machine.loadavg.join(' ')}`)
+lines.push(`machine: ${results.machine.cpus} cores, load ${results.machine.loadavg.join(' ')}; CLI: ${useBuilt ? 'built (bin/run.js)' : 'from sources via tsx (run npm run build for the real figure)'}`)
 lines.push(`plan of ${N} topics (target: <= 3 s, <= 30 requests, <= 300 MB RSS)`)
 lines.push(`  streamctl observe+plan     ${p.observeAndPlanMs} ms   requests ${p.requests}   peak RSS ${p.maxRssMB} MB   (manifest load ${p.loadMs} ms, module import ${p.importMs} ms, ${p.actions} actions)`)
 lines.push(`  streamctl plan (CLI, total) ${results.planCliMs} ms`)
