@@ -36,10 +36,11 @@ export async function ensureDevCluster(spec: Partial<DevClusterSpec> & {dataDir?
 }
 
 /** An environment's Kafka connection: its `kafka` block, or the dev cluster for `cluster: dev`. */
-export async function resolveEnvironmentConnection(env: EnvironmentSpec, opts: {start: boolean; onEvent?: (e: DevEvent) => void}): Promise<KafkaConnectionSpec & {clusterId?: string; started?: boolean}> {
+export async function resolveEnvironmentConnection(env: EnvironmentSpec, opts: {start: boolean; onEvent?: (e: DevEvent) => void}): Promise<KafkaConnectionSpec & {clusterId?: string; started?: boolean; registryUrl?: string}> {
   if (env.cluster === 'dev') {
     const r = await ensureDevCluster({...env.dev, dataDir: env.dev?.dataDir}, opts)
-    return {...r.connection, clusterId: r.clusterId, started: r.started}
+    // The dev cluster's own registry (absent after `dev up --no-registry`).
+    return {...r.connection, clusterId: r.clusterId, started: r.started, ...(r.registryUrl ? {registryUrl: r.registryUrl} : {})}
   }
   if (!env.kafka) {
     throw new StreamctlError('ENV_NOT_FOUND', `environment "${env.name}" has neither \`cluster: dev\` nor a \`kafka\` connection`, {hint: 'add `kafka: {bootstrap: [...]}` or `cluster: dev` to the environment'})
