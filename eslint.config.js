@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     files: ['bench/**/*.mjs', 'bin/**/*.js', 'test/**/*.mjs'],
-    languageOptions: {globals: {process: 'readonly', console: 'readonly', setTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly'}},
+    languageOptions: {globals: {process: 'readonly', console: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', performance: 'readonly', URL: 'readonly', Buffer: 'readonly'}},
   },
   {
     files: pureCore,

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global performance */
 // npm run bench:plan — on a real single-node dev cluster:
 //   * plan wall time, admin requests and peak RSS with N topics of mixed configs (N = 10,000, or
 //     BENCH_TOPICS; the largest count the open-files limit allows), against a naive reader that
