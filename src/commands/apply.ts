@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import type {ApplyEvent} from '../apply/events.js'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
-import {connectFlags, loadDesired, parseDuration} from '../cli/environment.js'
+import {connectFlags, withBootstrap, loadDesired, parseDuration} from '../cli/environment.js'
 import {askYes, isInteractive, terminalStyler} from '../cli/terminal.js'
 import {StreamctlError} from '../errors.js'
 import type {ApplyReport} from '../reconcile/apply-environment.js'
@@ -41,7 +41,7 @@ export default class ApplyCommand extends BaseCommand {
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {applyEnvironment} = await import('../reconcile/apply-environment.js')
     const {listrExecution} = await import('../cli/apply-progress.js')
-    const target = await connectEnvironment(desired.environment, {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
+    const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
     const listeners: ((e: ApplyEvent) => void)[] = []
     try {
       const report = await applyEnvironment(target, desired, {

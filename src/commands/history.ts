@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import type {AuditRecord} from '../apply/audit.js'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
-import {connectFlags, loadDesired} from '../cli/environment.js'
+import {connectFlags, withBootstrap, loadDesired} from '../cli/environment.js'
 
 export default class HistoryCommand extends BaseCommand {
   static override description = "List the audit trail of applies to an environment (who, when, plan digest, result)"
@@ -19,7 +19,7 @@ export default class HistoryCommand extends BaseCommand {
     const desired = await loadDesired(flags.file, flags.env)
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {AuditLog} = await import('../apply/audit.js')
-    const target = await connectEnvironment(desired.environment, {start: !flags['no-start']})
+    const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start']})
     const admin = await target.connectAdmin()
     try {
       const all = await new AuditLog(target.kafka, admin).list(desired.environment.name)

@@ -1,7 +1,7 @@
 import {writeFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
-import {connectFlags, loadDesired} from '../cli/environment.js'
+import {connectFlags, withBootstrap, loadDesired} from '../cli/environment.js'
 import {terminalStyler} from '../cli/terminal.js'
 import type {Plan} from '../plan/index.js'
 
@@ -30,7 +30,7 @@ export default class PlanCommand extends BaseCommand {
     const desired = await loadDesired(flags.file, flags.env)
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {planEnvironment} = await import('../reconcile/plan-environment.js')
-    const target = await connectEnvironment(desired.environment, {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
+    const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
     try {
       const {plan} = await planEnvironment(target, desired, {allowDelete: flags['allow-delete'], retentionStep: flags['retention-step'], throttle: flags.throttle})
       const render = await import('../render/index.js')

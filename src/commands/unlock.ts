@@ -1,5 +1,5 @@
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
-import {connectFlags, loadDesired} from '../cli/environment.js'
+import {connectFlags, withBootstrap, loadDesired} from '../cli/environment.js'
 
 export default class UnlockCommand extends BaseCommand {
   static override description = 'Break a stale apply lock left by a killed apply (check `history` and running CI jobs first)'
@@ -11,7 +11,7 @@ export default class UnlockCommand extends BaseCommand {
     const desired = await loadDesired(flags.file, flags.env)
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {ClusterLock} = await import('../apply/lock.js')
-    const target = await connectEnvironment(desired.environment, {start: !flags['no-start']})
+    const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start']})
     const admin = await target.connectAdmin()
     try {
       const name = `apply/${desired.environment.name}`
