@@ -1,5 +1,7 @@
 import type {AdminGateway, ConfigAlteration} from '../cluster/gateway.js'
+import {StreamctlError} from '../errors.js'
 import type {Action} from '../plan/index.js'
+import type {RegistryClient} from '../registry/client/registry-client.js'
 import type {ActionResult, ApplyEventListener, ApplyResult} from './events.js'
 import {moveReplicas} from './reassign.js'
 
@@ -13,6 +15,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal
   /** How long to wait for a partition reassignment to finish before reporting it in progress. */
   readonly reassignmentTimeoutMs?: number
+  /** The environment's schema registry, for `schema.*` actions. */
+  readonly registry?: RegistryClient
 }
 
 const VALIDATABLE: ReadonlySet<Action['kind']> = new Set(['topic.create', 'topic.partitions.increase', 'topic.config.alter'])
@@ -109,5 +113,23 @@ async function runBatch(batch: readonly Action[], gateway: AdminGateway, options
       return
     case 'topic.delete':
       return gateway.deleteTopics(of('topic.delete').map((a) => a.topic))
+    case 'schema.compatibility.set': {
+      const registry = needRegistry(options)
+      for (const a of of('schema.compatibility.set')) await registry.setSubjectCompatibility(a.subject, a.after)
+      return
+    }
+    case 'schema.register': {
+      // The registry API has no batch register; one request per subject, in plan order.
+      const registry = needRegistry(options)
+      for (const a of of('schema.register')) await registry.register(a.subject, {schemaType: a.schemaType, schema: a.schema, references: a.references})
+      return
+    }
   }
+}
+
+function needRegistry(options: ExecuteOptions): RegistryClient {
+  if (options.registry) return options.registry
+  throw new StreamctlError('REGISTRY_ERROR', 'the plan registers schemas but no schema registry is connected', {
+    hint: 'declare `registry: {url: ...}` in the Environment (or run the dev cluster with its registry)',
+  })
 }

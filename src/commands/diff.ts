@@ -63,9 +63,8 @@ export default class DiffCommand extends BaseCommand {
     }
     const target = await connectEnvironment(environment, {start})
     closers.push(() => target.close())
-    const {observeCluster} = await import('../observe/observe-cluster.js')
-    const {isInternalTopic} = await import('../plan/index.js')
-    const observed = await observeCluster(target.gateway, {acls: true, topicFilter: (n) => !isInternalTopic(n)})
+    const {observeLive} = await import('../reconcile/plan-environment.js')
+    const observed = await observeLive(target)
     return {kind: 'live', label: spec, observed}
   }
 }

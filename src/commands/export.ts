@@ -15,7 +15,7 @@ export default class ExportCommand extends BaseCommand {
   static override flags = {
     ...manifestFlags,
     ...connectFlags,
-    out: Flags.string({char: 'o', description: 'directory to write environment.yaml, topics.yaml, services.yaml, acls.yaml (default: print)'}),
+    out: Flags.string({char: 'o', description: 'directory to write environment.yaml, topics.yaml, services.yaml, acls.yaml, schemas.yaml (default: print)'}),
     bootstrap: Flags.string({description: 'export from host:port[,host:port] without manifests'}),
     'env-name': Flags.string({description: 'name of the exported Environment with --bootstrap', default: 'exported'}),
   }
@@ -26,19 +26,18 @@ export default class ExportCommand extends BaseCommand {
     const environment = flags.bootstrap
       ? adHocEnvironment(flags.bootstrap.split(','), flags['env-name'])
       : (await loadDesired(flags.file, flags.env)).environment
-    const {observeCluster} = await import('../observe/observe-cluster.js')
     const {exportState} = await import('../export/export-state.js')
     const {exportFiles} = await import('../export/write-yaml.js')
-    const {TOPIC_DEFAULTS} = await import('../reconcile/plan-environment.js')
+    const {TOPIC_DEFAULTS, observeLive} = await import('../reconcile/plan-environment.js')
     const target = await connectEnvironment(environment, {start: !flags['no-start']})
     try {
-      const observed = await observeCluster(target.gateway, {acls: true})
+      const observed = await observeLive(target)
       const exported = exportState(observed, environment, TOPIC_DEFAULTS)
       const files = exportFiles(exported, `streamctl export (${environment.name})`)
       if (flags.out) {
         await mkdir(flags.out, {recursive: true})
         for (const f of files) await writeFile(join(flags.out, f.name), f.content)
-        this.out(`exported ${exported.topics.length} topic(s), ${exported.services.length} service(s), ${exported.acls.length} raw ACL principal(s) to ${flags.out}: ${files.map((f) => f.name).join(', ')}`)
+        this.out(`exported ${exported.topics.length} topic(s), ${exported.services.length} service(s), ${exported.acls.length} raw ACL principal(s), ${exported.schemas.length} subject(s) to ${flags.out}: ${files.map((f) => f.name).join(', ')}`)
       } else {
         this.out(files.map((f) => f.content).join('---\n'))
       }

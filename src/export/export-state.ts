@@ -1,5 +1,5 @@
 import type {EnvironmentSpec} from '../model/environment.js'
-import type {AclEntry, ClusterState, TopicState} from '../model/state.js'
+import type {AclEntry, ClusterState, SubjectState, TopicState} from '../model/state.js'
 import {compareStrings} from '../plan/compare.js'
 import {clusterInheritedValues, inheritedValue} from '../plan/config-diff.js'
 import {sameConfigValue} from '../plan/config-values.js'
@@ -10,7 +10,7 @@ import {foldAcls, type FoldedAcls} from './fold-acls.js'
 /** One manifest document, as plain data (the YAML writer turns it into text). */
 export interface ManifestDoc {
   readonly apiVersion: 'streamctl/v1'
-  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl'
+  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl' | 'Schema'
   readonly metadata: {readonly name: string; readonly description?: string}
   readonly spec: Readonly<Record<string, unknown>>
 }
@@ -20,6 +20,8 @@ export interface ExportedManifests {
   readonly topics: ManifestDoc[]
   readonly services: ManifestDoc[]
   readonly acls: ManifestDoc[]
+  /** Registry subjects as `Schema` resources with the latest version's text inline. */
+  readonly schemas: ManifestDoc[]
 }
 
 /**
@@ -54,7 +56,34 @@ export function exportState(observed: ClusterState, environment: EnvironmentSpec
       },
     })),
     acls: rawAclDocs(adopted.raw),
+    schemas: schemaDocs(observed.subjects),
   }
+}
+
+/**
+ * One Schema per subject. The name is the subject made manifest-safe (subjects like
+ * `shop.orders.v1-value` are already); the per-subject level is kept, the global one is not ours.
+ */
+function schemaDocs(subjects: readonly SubjectState[]): ManifestDoc[] {
+  const used = new Set<string>()
+  return [...subjects].sort((a, b) => compareStrings(a.subject, b.subject)).map((s) => {
+    const base = s.subject.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'schema'
+    let name = base
+    for (let i = 2; used.has(name); i++) name = `${base}-${i}`
+    used.add(name)
+    return {
+      apiVersion: 'streamctl/v1',
+      kind: 'Schema',
+      metadata: {name},
+      spec: {
+        subject: s.subject,
+        type: s.schemaType,
+        schema: s.schema,
+        ...(s.references.length ? {references: s.references.map((r) => ({name: r.name, subject: r.subject, version: r.version}))} : {}),
+        ...(s.compatibility ? {compatibility: s.compatibility} : {}),
+      },
+    }
+  })
 }
 
 export interface AdoptedState extends FoldedAcls {

@@ -14,5 +14,6 @@ export function exportFiles(exported: ExportedManifests, generatedBy: string): {
   add('topics.yaml', exported.topics)
   add('services.yaml', exported.services)
   add('acls.yaml', exported.acls)
+  add('schemas.yaml', exported.schemas)
   return files
 }

@@ -45,7 +45,7 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
     request.onPlan?.(plan)
     refuseBlocking(plan)
     if (!hasChanges(plan)) return {outcome: 'no-changes', plan}
-    const result = await executePlan(plan.actions, target.gateway, {validateOnly: true, onEvent: request.onEvent, signal: request.signal})
+    const result = await executePlan(plan.actions, target.gateway, {validateOnly: true, onEvent: request.onEvent, signal: request.signal, registry: target.registry})
     return {outcome: result.ok ? 'validated' : 'failed', plan, result}
   }
 
@@ -64,7 +64,7 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
         return {outcome: 'no-changes', plan}
       }
       if (request.confirm && !(await request.confirm(plan))) return {outcome: 'declined', plan}
-      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent: request.onEvent, signal: request.signal})
+      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent: request.onEvent, signal: request.signal, registry: target.registry})
       const result = await (request.wrapExecution ? request.wrapExecution(plan, run) : run())
       const failed = result.results.find((r) => r.outcome === 'failed')
       await audit.append({
@@ -114,4 +114,12 @@ async function currentPlan(target: Target, desired: DesiredState, request: Apply
 function refuseBlocking(plan: Plan): void {
   const mismatch = plan.blocked.find((b) => b.kind === 'cluster.id-mismatch')
   if (mismatch) throw new StreamctlError('CLUSTER_MISMATCH', mismatch.reason, {hint: mismatch.wayOut})
+  // An incompatible schema stops the whole apply: topics and ACLs for producers whose schema the
+  // registry would refuse are not half a deployment anyone wants.
+  const incompatible = plan.blocked.filter((b) => b.kind === 'schema.incompatible')
+  if (incompatible.length > 0) {
+    throw new StreamctlError('PLAN_BLOCKED', `${incompatible.length} schema change(s) are incompatible, nothing was applied: ${incompatible.map((b) => b.resource).join(', ')}`, {
+      hint: incompatible[0]!.wayOut,
+    })
+  }
 }

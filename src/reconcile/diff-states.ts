@@ -2,7 +2,7 @@ import {adoptState} from '../export/export-state.js'
 import type {DesiredState} from '../model/desired.js'
 import type {EnvironmentSpec} from '../model/environment.js'
 import type {AclEntry, ClusterState} from '../model/state.js'
-import {deriveAcls, planChanges, type Plan, type TopicConfigDefaults} from '../plan/index.js'
+import {deriveAcls, planChanges, wantedSubjects, type Plan, type TopicConfigDefaults} from '../plan/index.js'
 
 /** One side of `streamctl diff`: a live cluster or the desired state of an environment's manifests. */
 export type DiffSide =
@@ -53,5 +53,5 @@ function asObserved(side: DiffSide): ClusterState {
   if (side.kind === 'live') return {...side.observed, brokerCount: undefined, brokerIds: undefined}
   const d = side.desired
   const derived: AclEntry[] = [...deriveAcls(d.services, d.topicMeta).acls, ...d.cluster.acls]
-  return {topics: d.cluster.topics, acls: derived, subjects: d.cluster.subjects}
+  return {topics: d.cluster.topics, acls: derived, subjects: wantedSubjects(d)}
 }

@@ -1,5 +1,8 @@
+import {DiagnosticsError, StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
-import type {ClusterState} from '../model/state.js'
+import type {ClusterState, SubjectState} from '../model/state.js'
+import {desiredSubjects} from '../schemas/desired-subjects.js'
+import {checkDesiredSubjects, observeAllSubjects, refuseInvalid} from '../schemas/observe-subjects.js'
 import {TOPIC_CONFIGS} from '../manifest/kafka-topic-configs.js'
 import {observeCluster} from '../observe/observe-cluster.js'
 import {isInternalTopic, planChanges, topicDefaultsFrom, type Plan} from '../plan/index.js'
@@ -24,7 +27,39 @@ export const TOPIC_DEFAULTS = topicDefaultsFrom(TOPIC_CONFIGS)
  * appearing between plan and apply must not make a saved plan look stale.
  */
 export async function observeForPlan(target: Target, desired: DesiredState): Promise<ClusterState> {
-  return observeCluster(target.gateway, {acls: desired.services.length > 0, topicFilter: (name) => !isInternalTopic(name)})
+  // Subjects first: a registry that is down or a schema it refuses stops the plan before Kafka is asked.
+  const subjects = await observeDesiredSubjects(target, desired)
+  const cluster = await observeCluster(target.gateway, {acls: desired.services.length > 0, topicFilter: (name) => !isInternalTopic(name)})
+  return {...cluster, subjects}
+}
+
+/**
+ * The desired subjects as the environment's registry holds them, with the registry's verdict on
+ * each change. Only subjects the manifests name are read: a registry can hold thousands.
+ */
+export async function observeDesiredSubjects(target: Target, desired: DesiredState): Promise<SubjectState[]> {
+  const {subjects: wanted, problems} = desiredSubjects(desired)
+  if (problems.length > 0) {
+    throw new DiagnosticsError(problems.map((p) => ({severity: 'error' as const, rule: 'schema-subject', resource: p.resource, message: p.message, hint: p.hint, ...(p.location ? {location: p.location} : {})})))
+  }
+  if (wanted.length === 0) return []
+  if (!target.registry) {
+    throw new StreamctlError('REGISTRY_ERROR', `the manifests declare ${wanted.length} schema subject(s) for ${desired.environment.name}, but there is no registry to register them in: ${target.noRegistryReason ?? 'no registry'}`, {
+      hint: 'give the environment a registry, or leave the Schema resources out of this manifest set',
+    })
+  }
+  const checked = await checkDesiredSubjects(target.registry, wanted)
+  refuseInvalid(checked)
+  return checked.subjects
+}
+
+/** Everything live (export, diff): the cluster plus every subject of the registry, when there is one. */
+export async function observeLive(target: Target): Promise<ClusterState> {
+  const [cluster, subjects] = await Promise.all([
+    observeCluster(target.gateway, {acls: true, topicFilter: (n) => !isInternalTopic(n)}),
+    target.registry ? observeAllSubjects(target.registry) : Promise.resolve([] as SubjectState[]),
+  ])
+  return {...cluster, subjects}
 }
 
 export async function planEnvironment(target: Target, desired: DesiredState, request: PlanRequest = {}): Promise<PlannedChanges> {

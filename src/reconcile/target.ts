@@ -5,6 +5,7 @@ import type {AdminGateway} from '../cluster/gateway.js'
 import {devKafkaJsConfig, resolveEnvironmentConnection} from '../dev/index.js'
 import type {DevEvent} from '../dev/events.js'
 import type {EnvironmentSpec, KafkaConnectionSpec} from '../model/environment.js'
+import {RegistryClient} from '../registry/client/registry-client.js'
 
 /** One connected cluster: the admin gateway plus a kafkajs client for streamctl's internal topics. */
 export interface Target {
@@ -14,6 +15,10 @@ export interface Target {
   readonly kafka: Kafka
   /** True when connecting had to start the local dev cluster first. */
   readonly startedDevCluster: boolean
+  /** The environment's schema registry: its `registry` block, or the dev cluster's own registry. */
+  readonly registry?: RegistryClient
+  /** Why there is no registry (said when the manifests need one). */
+  readonly noRegistryReason?: string
   /** A connected kafkajs admin; connection and auth failures become the gateway's clear errors. */
   connectAdmin(): Promise<Admin>
   close(): Promise<void>
@@ -28,7 +33,19 @@ export interface ConnectOptions {
 
 export async function connectEnvironment(env: EnvironmentSpec, options: ConnectOptions = {}): Promise<Target> {
   const resolved = await resolveEnvironmentConnection(env, {start: options.start ?? true, onEvent: options.onDevEvent})
-  return connect(env.name, resolved, resolved.started ?? false, options)
+  return {...connect(env.name, resolved, resolved.started ?? false, options), ...registryOf(env, resolved.registryUrl)}
+}
+
+/** For `cluster: dev` the dev registry wins over a declared url (its port is the dev cluster's). */
+function registryOf(env: EnvironmentSpec, devRegistryUrl: string | undefined): {registry?: RegistryClient; noRegistryReason?: string} {
+  if (env.cluster === 'dev') {
+    return devRegistryUrl
+      ? {registry: new RegistryClient({environment: env.name, url: devRegistryUrl})}
+      : {noRegistryReason: `the dev cluster of ${env.name} runs without its schema registry (started with --no-registry); run \`streamctl dev up --registry\``}
+  }
+  const r = env.registry
+  if (!r) return {noRegistryReason: `environment ${env.name} declares no schema registry; add \`registry: {url: ...}\` to it`}
+  return {registry: new RegistryClient({environment: env.name, url: r.url, username: r.username, password: r.password, token: r.token})}
 }
 
 /** Ad-hoc use without manifests: `--bootstrap host:port`. */

@@ -1,0 +1,93 @@
+import {DiagnosticsError, type Diagnostic} from '../errors.js'
+import type {CompatibilityLevel, SubjectState} from '../model/state.js'
+import {INVALID_SCHEMA, type RegistryClient} from '../registry/client/registry-client.js'
+import {RegistryResponseError} from '../registry/client/http.js'
+import {sameSchemaText} from './canonical.js'
+import type {DesiredSubject} from './desired-subjects.js'
+import {invalidSchemaDiagnostic} from './invalid-schema.js'
+
+/** Registry requests in flight at once: enough to hide latency, few enough for a small registry. */
+const CONCURRENCY = 8
+
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i]!)
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+  return out
+}
+
+async function readSubject(client: RegistryClient, subject: string): Promise<SubjectState | undefined> {
+  const [latest, compatibility] = await Promise.all([client.latest(subject), client.subjectCompatibility(subject)])
+  if (!latest) return undefined
+  return {
+    subject, schemaType: latest.schemaType, schema: latest.schema, references: latest.references,
+    version: latest.version, id: latest.id, ...(compatibility ? {compatibility} : {}),
+  }
+}
+
+/** Every subject of the registry, as is (for `export` and `diff`: no desired side to check). */
+export async function observeAllSubjects(client: RegistryClient): Promise<SubjectState[]> {
+  const names = (await client.subjects()).sort()
+  const states = await mapLimited(names, CONCURRENCY, (s) => readSubject(client, s))
+  return states.filter((s): s is SubjectState => s !== undefined)
+}
+
+export interface CheckedSubjects {
+  /** Observed state of the desired subjects that exist, with the registry's verdict on each change. */
+  readonly subjects: SubjectState[]
+  /** Schemas the registry refused to parse (42201), one diagnostic each. */
+  readonly invalid: {readonly subject: string; readonly diagnostic: Diagnostic}[]
+}
+
+/**
+ * Observes only the desired subjects, and asks the registry about each desired schema that is not
+ * the latest version: the lookup (registries may re-render the text, so "same" is theirs to say)
+ * and the compatibility check with reasons. The verdicts go into the observed state, so the
+ * planner stays pure. New subjects are checked too: the registry parses the text (42201 when
+ * invalid) and an empty subject is compatible.
+ */
+export async function checkDesiredSubjects(client: RegistryClient, wanted: readonly DesiredSubject[]): Promise<CheckedSubjects> {
+  let globalLevel: Promise<CompatibilityLevel> | undefined
+  const invalid: CheckedSubjects['invalid'] = []
+  const states = await mapLimited(wanted, CONCURRENCY, async (d): Promise<SubjectState | undefined> => {
+    const have = await readSubject(client, d.state.subject)
+    const want = d.state
+    const input = {schemaType: want.schemaType, schema: want.schema, references: want.references}
+    if (have && have.schemaType === want.schemaType && sameSchemaText(want.schemaType, want.schema, have.schema)) return have
+    try {
+      if (have) {
+        const found = await client.lookup(want.subject, input)
+        if (found && found.version === have.version) return {...have, matchesDesired: true}
+      }
+      const verdict = await client.checkCompatibility(want.subject, input)
+      if (!have) return undefined
+      globalLevel ??= client.globalCompatibility()
+      const level = have.compatibility ?? (await globalLevel)
+      return {...have, compatibilityWithDesired: {compatible: verdict.compatible, messages: [...verdict.messages], level}}
+    } catch (error) {
+      if (error instanceof RegistryResponseError && error.errorCode === INVALID_SCHEMA) {
+        invalid.push({subject: want.subject, diagnostic: invalidSchemaDiagnostic(d, registryMessageOf(error.message))})
+        return have
+      }
+      throw error
+    }
+  })
+  return {subjects: states.filter((s): s is SubjectState => s !== undefined), invalid}
+}
+
+/** The registry's own words, without the request prefix the client adds. */
+function registryMessageOf(message: string): string {
+  const i = message.indexOf('(error 42201): ')
+  return i < 0 ? message : message.slice(i + '(error 42201): '.length)
+}
+
+/** Throws the invalid-schema diagnostics together, so every broken schema is named at once. */
+export function refuseInvalid(checked: CheckedSubjects): void {
+  if (checked.invalid.length > 0) throw new DiagnosticsError(checked.invalid.map((i) => i.diagnostic), 'REGISTRY_ERROR')
+}
