@@ -5,7 +5,7 @@ import {TransformError, parseDeclarativeFlags} from '../operations/declarative-t
 import {migrate, type MigrateReport} from '../operations/migrate.js'
 import {interruptSignal, withProgress} from '../operations/progress-view.js'
 import {formatReport} from '../operations/record.js'
-import {resolveJobConnection} from '../operations/resolve-connection.js'
+import {resolveJobConnection, resolveRegistry} from '../operations/resolve-connection.js'
 
 export default class Migrate extends BaseCommand {
   static override description = 'Copy a topic within or across clusters, with an optional filter, transformation and dead-letter topic (exactly once)'
@@ -33,6 +33,9 @@ export default class Migrate extends BaseCommand {
     filter: Flags.string({description: "keep records where this JS expression over value/key/headers is true, or a module exporting filter(record)"}),
     'dead-letter': Flags.string({description: 'topic (on the target cluster) for records that fail, the error in headers'}),
     partitions: Flags.integer({description: 'partition count of the target when it is created', min: 1}),
+    'to-schema-id': Flags.integer({description: 'schema upgrade: re-encode values with this registry schema id', exclusive: ['to-subject']}),
+    'to-subject': Flags.string({description: 'schema upgrade: re-encode values with the latest schema of this subject'}),
+    registry: Flags.string({description: 'schema registry URL for the upgrade (default: the target environment\'s registry)'}),
     follow: Flags.boolean({description: 'keep running after the end offsets captured at start', default: false}),
     job: Flags.string({description: 'job name (consumer group, transactional ids, checkpoints); rerun with the same name to resume'}),
   }
@@ -48,12 +51,16 @@ export default class Migrate extends BaseCommand {
     }
     const source = await resolveJobConnection({bootstrap: flags['from-bootstrap'] ?? flags.bootstrap, env: flags['from-env'] ?? (flags['from-bootstrap'] ? undefined : flags.env), files: flags.file, flag: '--from-bootstrap'})
     const target = await resolveJobConnection({bootstrap: flags['to-bootstrap'] ?? flags.bootstrap, env: flags['to-env'] ?? (flags['to-bootstrap'] ? undefined : flags.env), files: flags.file, flag: '--to-bootstrap'})
+    const upgrading = flags['to-schema-id'] !== undefined || flags['to-subject'] !== undefined
+    const schemaUpgrade = upgrading
+      ? {registry: await resolveRegistry({url: flags.registry, env: flags['to-env'] ?? flags.env, files: flags.file}), toSchemaId: flags['to-schema-id'], toSubject: flags['to-subject']}
+      : undefined
     const {signal, dispose} = interruptSignal(process)
     try {
       const report = await withProgress(`migrate ${flags.from} → ${flags.to}`, process.stderr, !this.jsonEnabled(), (onEvent) =>
         migrate({
           from: flags.from, to: flags.to, source, target, transformModule: flags.transform, declarative, filter: flags.filter,
-          deadLetter: flags['dead-letter'], partitions: flags.partitions, follow: flags.follow, job: flags.job, signal, onEvent,
+          deadLetter: flags['dead-letter'], partitions: flags.partitions, schemaUpgrade, follow: flags.follow, job: flags.job, signal, onEvent,
         }))
       this.out(formatReport(report) + (report.crossCluster ? `\n  cross-cluster: ${source.label} → ${target.label}` : ''))
       return report

@@ -37,7 +37,7 @@ export function createKafka(conn: JobConnection, clientId = 'streamctl-job'): Ka
     connectionTimeout: spec.connectionTimeoutMs ?? 5000,
     requestTimeout: spec.requestTimeoutMs ?? 30_000,
     logLevel: logLevel.NOTHING,
-    retry: {retries: 8, initialRetryTime: 200, maxRetryTime: 5000},
+    retry: {retries: 5, initialRetryTime: 200, maxRetryTime: 3000},
   }
   if (spec.tls) {
     config.ssl = {

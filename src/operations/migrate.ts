@@ -7,6 +7,7 @@ import {compileFilterExpression, encodeValue, normaliseTransformResult, toView, 
 import type {InputRecord, JobReport, OutputRecord} from './record.js'
 import {recordStage} from './record-stage.js'
 import {runJob} from './runner.js'
+import {createSchemaUpgrade, type SchemaUpgrade, type SchemaUpgradeOptions} from './schema-upgrade.js'
 import {describeTopicShape, ensureTopic, topicExists} from './topics.js'
 
 /**
@@ -29,6 +30,8 @@ export interface MigrateOptions extends Omit<CommonJobOptions, 'connection'> {
   readonly filter?: string
   readonly deadLetter?: string
   readonly partitions?: number
+  /** Decode with the writer's registry schema, re-encode with this target schema. */
+  readonly schemaUpgrade?: SchemaUpgradeOptions
 }
 
 export interface MigrateReport extends JobReport {
@@ -40,18 +43,25 @@ export function sameCluster(a: JobConnection, b: JobConnection): boolean {
   return [...a.spec.bootstrap].sort().join(',') === [...b.spec.bootstrap].sort().join(',')
 }
 
-export function migrateRecordFn(o: {to: string; transform?: TransformFn; filter?: FilterFn; declarative?: DeclarativeTransform}): (r: InputRecord) => Promise<OutputRecord[]> | OutputRecord[] {
+export function migrateRecordFn(o: {to: string; transform?: TransformFn; filter?: FilterFn; declarative?: DeclarativeTransform; upgrade?: SchemaUpgrade}): (r: InputRecord) => Promise<OutputRecord[]> | OutputRecord[] {
   const decl = o.declarative && !isEmptyTransform(o.declarative) ? o.declarative : undefined
-  if (!o.transform && !o.filter && !decl) {
+  const up = o.upgrade
+  if (!o.transform && !o.filter && !decl && !up) {
     // Plain copy: bytes in, bytes out, nothing decoded.
     return (r) => [{topic: o.to, key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp}]
   }
   return async (r) => {
     const view = toView(r)
+    if (up) view.value = await up.decode(r.value)
     if (o.filter && !(await o.filter(view))) return []
     let views = o.transform ? normaliseTransformResult(await o.transform(view)) : [view]
     if (decl) views = views.map((v) => ({...v, value: applyDeclarative(v.value, decl)}))
-    return views.map((v) => ({topic: o.to, key: v.key, value: encodeValue(v.value), headers: v.headers, timestamp: v.timestamp}))
+    const out: OutputRecord[] = []
+    for (const v of views) {
+      const value = up ? (v.value === null ? null : await up.encode(v.value)) : encodeValue(v.value)
+      out.push({topic: o.to, key: v.key, value, headers: v.headers, timestamp: v.timestamp})
+    }
+    return out
   }
 }
 
@@ -68,6 +78,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
       throw err
     }
   }
+  const upgrade = o.schemaUpgrade ? await createSchemaUpgrade(o.schemaUpgrade) : undefined
   const job = o.job ?? defaultJobName('migrate', o.from, o.to)
   const sourceKafka = createKafka(o.source)
   const targetKafka = crossCluster ? createKafka(o.target) : sourceKafka
@@ -87,7 +98,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
   }
   const report = await runJob({
     job, source: {kafka: sourceKafka, topic: o.from}, target: {kafka: targetKafka}, crossCluster,
-    stage: recordStage(job, migrateRecordFn({to: o.to, transform, filter, declarative: o.declarative}), o.deadLetter),
+    stage: recordStage(job, migrateRecordFn({to: o.to, transform, filter, declarative: o.declarative, upgrade}), o.deadLetter),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent,
   })
   return {...report, crossCluster, targetCreated}

@@ -2,6 +2,7 @@ import {StreamctlError} from '../errors.js'
 import {resolveEnvironmentConnection} from '../dev/index.js'
 import {loadManifests, resolveEnvironment} from '../manifest/index.js'
 import type {DesiredState} from '../model/desired.js'
+import type {RegistryConnection} from '../registry/client/http.js'
 import {bootstrapConnection, type JobConnection} from './connection.js'
 
 /**
@@ -28,4 +29,15 @@ export async function loadDesired(files: readonly string[], env: string): Promis
 export async function environmentConnection(desired: DesiredState): Promise<JobConnection> {
   const spec = await resolveEnvironmentConnection(desired.environment, {start: false})
   return {label: `environment ${desired.environment.name} (${spec.bootstrap.join(',')})`, spec}
+}
+
+/** The schema registry for a schema upgrade: `--registry URL`, or the environment's `registry` block. */
+export async function resolveRegistry(o: {url?: string; env?: string; files: readonly string[]}): Promise<RegistryConnection> {
+  if (o.url) return {environment: o.url, url: o.url}
+  if (o.env) {
+    const reg = (await loadDesired(o.files, o.env)).environment.registry
+    if (!reg) throw new StreamctlError('USAGE', `environment ${o.env} declares no registry`, {hint: 'add registry: {url: …} to the environment, or pass --registry URL'})
+    return {environment: o.env, url: reg.url, ...(reg.username ? {username: reg.username} : {}), ...(reg.password ? {password: reg.password} : {}), ...(reg.token ? {token: reg.token} : {})}
+  }
+  throw new StreamctlError('USAGE', 'a schema upgrade needs a registry', {hint: 'pass --registry URL or an environment with a registry'})
 }
