@@ -140,15 +140,26 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     const c = consumer
     c.on(c.events.GROUP_JOIN, (e) => {
       joined = true
+      const previous = new Set(assigned)
       assigned = [...(e.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)
+      const fresh = assigned.filter((p) => !previous.has(p))
       ready = (async () => {
-        const pos = await committedPositions(assigned)
-        for (const p of assigned) {
+        // Fence the previous owner of each new partition *before* reading its position: our
+        // InitProducerId aborts (or waits out) its open transaction, so the offset read next is final
+        // and a zombie can no longer commit on top of it.
+        await Promise.all(fresh.map(async (p) => {
+          const old = producers.get(p)
+          producers.delete(p)
+          await old?.disconnect().catch(() => {})
+          await producerFor(p)
+        }))
+        const pos = await committedPositions(fresh)
+        for (const p of fresh) {
           const position = pos.get(p)!
           const end = ends.get(p)?.high ?? 0
           parts.set(p, {end, position, highWatermark: end, done: false, skipBelow: position})
-          // The target's checkpoint is the truth cross-cluster; the source group's offset may lag it.
-          if (checkpoints) c.seek({topic, partition: p, offset: String(position)})
+          // Batches kafkajs fetched before the fence are stale after this seek and are not processed.
+          c.seek({topic, partition: p, offset: String(position)})
           if (o.mode === 'bounded' && position >= end) markDone(p)
         }
         emit({type: 'status', message: `assigned partitions [${assigned.join(', ')}] of ${topic}`})
@@ -172,7 +183,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       await ready
       const p = batch.partition
       const s = parts.get(p)
-      if (!s || fatal || o.signal?.aborted || !isRunning() || isStale()) return
+      if (!s || !assigned.includes(p) || fatal || o.signal?.aborted || !isRunning() || isStale()) return
       s.highWatermark = Number(batch.highWatermark)
       const records: InputRecord[] = []
       let cutAtEnd = false
@@ -221,6 +232,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           fatal ??= err
           return
         }
+        // Fenced: another member owns this partition now and has taken over its transactional id.
+        // Our batch was aborted; nothing to do but leave the partition to it.
+        if ((err as {type?: string}).type === 'INVALID_PRODUCER_EPOCH' || (err as {type?: string}).type === 'PRODUCER_FENCED') return
         throw err
       }
       if (checkpoints) await c.commitOffsets([{topic, partition: p, offset: String(next)}]).catch(() => {})

@@ -76,4 +76,25 @@ describe('job faults on a real cluster', () => {
     const out = await readAll(kafka, to)
     expect(multiset(out.map((r) => `${r.key!.toString()}|${r.value!.toString()}`))).toEqual(multiset([...input, {key: 'late', value: '{"late":true}'}].map((r) => `${r.key}|${r.value}`)))
   })
+
+  it('scale-out: the same bounded job in two processes splits the partitions and together writes every record once', async () => {
+    const p = uniquePrefix('scale out')
+    const from = `${p}in`
+    const to = `${p}out`
+    await createTopic(kafka, from, 6)
+    const input = inputRecords(p).slice(0, 12_000)
+    await produce(kafka, from, input)
+    const conn = {label: 'single', spec: singleCluster().connection}
+    const args = {kind: 'repartition', from, to, partitions: 6, job: `${p}job`, connection: conn}
+    const a = spawnJob(args, () => {})
+    const b = spawnJob(args, () => {})
+    const [ra, rb] = await Promise.all([a.exited, b.exited])
+    expect(ra.code, ra.stderr).toBe(0)
+    expect(rb.code, rb.stderr).toBe(0)
+    const reads = [ra, rb].map((r) => (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {report: {read: number}}).report.read)
+    // Each record is read-and-committed by exactly one of them (a rebalance may move partitions mid-way).
+    expect(reads[0]! + reads[1]!).toBe(input.length)
+    const out = await readAll(kafka, to)
+    expect(multiset(out.map((r) => `${r.key!.toString()}|${r.value!.toString()}`))).toEqual(multiset(input.map((r) => `${r.key}|${r.value}`)))
+  })
 })
