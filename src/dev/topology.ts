@@ -116,6 +116,10 @@ export function renderServerProperties(layout: ClusterLayout, node: NodeLayout, 
       ['advertised.listeners', `PLAINTEXT://127.0.0.1:${p.broker}`],
       ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
       ['inter.broker.listener.name', 'PLAINTEXT'],
+      // An authorizer even without security, so the ACLs that Services declare can be applied and
+      // read back on the local cluster too; every client here is ANONYMOUS and super, so none is denied.
+      ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+      ['super.users', 'User:ANONYMOUS'],
     )
   }
   props.push(

@@ -50,7 +50,10 @@ describe('renderServerProperties', () => {
     expect(p['transaction.state.log.min.isr']).toBe('1')
     expect(p['share.coordinator.state.topic.replication.factor']).toBe('1')
     expect(p['log.dirs']).toBe('/d/node-1/data')
-    expect(p['authorizer.class.name']).toBeUndefined()
+    // ACLs can be stored and read back locally; the only (ANONYMOUS) client is a super user.
+    expect(p['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer')
+    expect(p['super.users']).toBe('User:ANONYMOUS')
+    expect(p['allow.everyone.if.no.acl.found']).toBeUndefined()
   })
 
   it('three nodes: static voters, RF 3 / min ISR 2; 3.9 has no share coordinator keys', () => {
