@@ -1,3 +1,4 @@
+import {isNode, parseDocument} from 'yaml'
 import type {Diagnostic, SourceLocation} from '../errors.js'
 import type {DesiredSubject} from './desired-subjects.js'
 
@@ -12,16 +13,40 @@ export function schemaFilePath(d: DesiredSubject): string | undefined {
 
 /**
  * Where in the schema text the parser stopped, from the registry's message: JSON.parse's
- * "position N" / "line L column C", protobufjs' "line L". Line and column are 1-based.
+ * "position N" / "line L column C", protobufjs' "line L", or a JSON Schema validator's pointer
+ * ("data/properties/sku/type", located in the text). Line and column are 1-based.
  */
 export function positionInText(text: string, message: string): {line: number; column: number} | undefined {
   const lc = /line (\d+)(?: column (\d+))?/.exec(message)
   if (lc) return {line: Number(lc[1]), column: lc[2] === undefined ? 1 : Number(lc[2])}
   const pos = /position (\d+)/.exec(message)
-  if (!pos) return undefined
-  const before = text.slice(0, Number(pos[1]))
-  const lines = before.split('\n')
+  if (pos) return offsetToLineColumn(text, Number(pos[1]))
+  const pointer = /\bdata((?:\/[^\s,/]+)+)/.exec(message)
+  if (pointer) {
+    const offset = pointerOffset(text, pointer[1]!.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')))
+    if (offset !== undefined) return offsetToLineColumn(text, offset)
+  }
+  return undefined
+}
+
+function offsetToLineColumn(text: string, offset: number): {line: number; column: number} {
+  const lines = text.slice(0, offset).split('\n')
   return {line: lines.length, column: lines.at(-1)!.length + 1}
+}
+
+/** Start offset of the value at a JSON pointer (JSON is YAML, so the YAML parser gives ranges). */
+function pointerOffset(text: string, path: readonly string[]): number | undefined {
+  try {
+    const doc = parseDocument(text)
+    const keys = path.map((p) => (/^\d+$/.test(p) ? Number(p) : p))
+    for (let n = keys.length; n > 0; n--) {
+      const node = doc.getIn(keys.slice(0, n), true)
+      if (isNode(node) && node.range) return node.range[0]
+    }
+  } catch {
+    // No position then: the message still names the pointer.
+  }
+  return undefined
 }
 
 /**

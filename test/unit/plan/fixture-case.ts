@@ -1,8 +1,8 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import type {DesiredState, ServiceSpec, TopicMeta} from '../../../src/model/desired.js'
+import type {DesiredState, SchemaSpec, ServiceSpec, TopicMeta} from '../../../src/model/desired.js'
 import type {EnvironmentSpec} from '../../../src/model/environment.js'
-import type {ClusterState, TopicState} from '../../../src/model/state.js'
+import type {ClusterState, SubjectState, TopicState} from '../../../src/model/state.js'
 import type {PlanOptions, TopicConfigDefaults} from '../../../src/plan/options.js'
 
 /**
@@ -17,6 +17,9 @@ interface DesiredFixture {
   environment?: Partial<EnvironmentSpec>
   topicMeta?: Partial<TopicMeta>[]
   services?: ServiceSpec[]
+  /** Schema resources (their subjects, and those topic references imply, are planned). */
+  schemas?: SchemaSpec[]
+  subjects?: SubjectState[]
 }
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T
@@ -32,10 +35,10 @@ export function buildDesired(f: DesiredFixture): DesiredState {
   const meta = new Map((f.topicMeta ?? []).map((m) => [m.name!, m]))
   return {
     environment,
-    cluster: {clusterId: environment.clusterId, topics: f.topics, acls: [], subjects: []},
+    cluster: {clusterId: environment.clusterId, topics: f.topics, acls: [], subjects: f.subjects ?? []},
     topicMeta: f.topics.map((t) => ({labels: {}, ...meta.get(t.name), name: t.name})),
     services: f.services ?? [],
-    schemas: [],
+    schemas: f.schemas ?? [],
     jobs: [],
     policies: [],
   }

@@ -1,4 +1,4 @@
-import type {AclEntry, ClusterState, ObservedConfigEntry, TopicState} from '../../../src/model/state.js'
+import type {AclEntry, ClusterState, CompatibilityLevel, ObservedConfigEntry, TopicState} from '../../../src/model/state.js'
 import {aclKey} from '../../../src/model/state.js'
 import type {Plan} from '../../../src/plan/plan.js'
 
@@ -10,6 +10,9 @@ import type {Plan} from '../../../src/plan/plan.js'
 export function simulateApply(observed: ClusterState, plan: Plan): ClusterState {
   const topics = new Map(observed.topics.map((t) => [t.name, t]))
   let acls: AclEntry[] = [...observed.acls]
+  const subjects = new Map(observed.subjects.map((s) => [s.subject, s]))
+  // A level set on a subject before its first version (the registry keeps it) applies to it.
+  const pendingLevels = new Map<string, CompatibilityLevel>()
   for (const a of plan.actions) {
     switch (a.kind) {
       case 'topic.create': {
@@ -55,7 +58,20 @@ export function simulateApply(observed: ClusterState, plan: Plan): ClusterState 
       case 'topic.delete':
         topics.delete(a.topic)
         break
+      case 'schema.compatibility.set': {
+        const s = subjects.get(a.subject)
+        if (s) subjects.set(a.subject, {...s, compatibility: a.after})
+        else pendingLevels.set(a.subject, a.after)
+        break
+      }
+      case 'schema.register': {
+        const prior = subjects.get(a.subject)
+        const level = prior?.compatibility ?? pendingLevels.get(a.subject)
+        subjects.set(a.subject, {subject: a.subject, schemaType: a.schemaType, schema: a.schema, references: a.references,
+          version: (prior?.version ?? 0) + 1, id: 100 + subjects.size, ...(level ? {compatibility: level} : {})})
+        break
+      }
     }
   }
-  return {...observed, topics: [...topics.values()] as TopicState[], acls}
+  return {...observed, topics: [...topics.values()] as TopicState[], acls, subjects: [...subjects.values()]}
 }

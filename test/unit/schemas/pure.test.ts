@@ -1,0 +1,99 @@
+import {describe, expect, it} from 'vitest'
+import type {SchemaSpec, TopicMeta} from '../../../src/model/desired.js'
+import {canonicalSchemaText, sameSchemaText} from '../../../src/schemas/canonical.js'
+import {desiredSubjects} from '../../../src/schemas/desired-subjects.js'
+import {invalidSchemaDiagnostic, positionInText} from '../../../src/schemas/invalid-schema.js'
+import {recordFullName} from '../../../src/schemas/record-name.js'
+
+const schema = (over: Partial<SchemaSpec> & Pick<SchemaSpec, 'name' | 'subject' | 'schema'>): SchemaSpec => ({type: 'AVRO', references: [], ...over})
+const topic = (name: string, over: Partial<TopicMeta> = {}): TopicMeta => ({name, labels: {}, ...over})
+
+describe('canonical schema comparison', () => {
+  it.each([
+    ['AVRO', '{"type":"record","name":"A","fields":[]}', '{\n  "name": "A",\n  "type": "record", "fields": [ ]\n}', true],
+    ['AVRO', '{"type":"record","name":"A","fields":[{"name":"x","type":"int"},{"name":"y","type":"int"}]}',
+      '{"type":"record","name":"A","fields":[{"name":"y","type":"int"},{"name":"x","type":"int"}]}', false],
+    ['JSON', '{"type":"object","title":"T"}', '{ "title": "T", "type": "object" }', true],
+    ['JSON', '{"type":"object"}', '{"type":"string"}', false],
+    ['PROTOBUF', 'syntax = "proto3";\nmessage A {\n  string id = 1; // the id\n}\n', 'syntax="proto3";\n/* doc */\nmessage A { string id = 1; }', true],
+    ['PROTOBUF', 'syntax = "proto3";\nmessage A { string id = 1; }', 'syntax = "proto3";\nmessage A { string id = 2; }', false],
+  ] as const)('%s %#', (type, a, b, same) => {
+    expect(sameSchemaText(type, a, b)).toBe(same)
+  })
+
+  it('compares invalid JSON as trimmed text instead of throwing', () => {
+    expect(canonicalSchemaText('AVRO', ' {broken ')).toBe('{broken')
+  })
+})
+
+describe('record full name (RecordNameStrategy)', () => {
+  it.each([
+    ['AVRO', '{"type":"record","name":"Order","namespace":"shop.v1","fields":[]}', 'shop.v1.Order'],
+    ['AVRO', '{"type":"record","name":"shop.v2.Order","namespace":"ignored","fields":[]}', 'shop.v2.Order'],
+    ['AVRO', '{"type":"record","name":"Order","fields":[]}', 'Order'],
+    ['AVRO', '"string"', undefined],
+    ['JSON', '{"title":"Customer","type":"object"}', 'Customer'],
+    ['JSON', '{"type":"object"}', undefined],
+    ['PROTOBUF', 'syntax = "proto3";\npackage shop.pay;\nenum E { A = 0; }\nmessage Payment { string id = 1; }\nmessage Other {}', 'shop.pay.Payment'],
+    ['PROTOBUF', 'syntax = "proto3";\nmessage Bare { string id = 1; }', 'Bare'],
+  ] as const)('%s %s', (type, text, expected) => {
+    expect(recordFullName(type, text)).toBe(expected)
+  })
+})
+
+describe('desired subjects', () => {
+  const order = schema({name: 'order', subject: 'shop.orders.v1-value', schema: '{"type":"record","name":"Order","namespace":"shop","fields":[]}', compatibility: 'BACKWARD'})
+
+  it('adds TopicNameStrategy and RecordNameStrategy subjects from topic references, once each', () => {
+    const {subjects, problems} = desiredSubjects({
+      schemas: [order],
+      topicMeta: [
+        topic('shop.orders.v1', {valueSchema: {schema: 'order', strategy: 'topic'}}),
+        topic('shop.orders.v2', {valueSchema: {schema: 'order', strategy: 'topic'}, keySchema: {schema: 'order', strategy: 'record'}}),
+      ],
+    })
+    expect(problems).toEqual([])
+    expect(subjects.map((s) => [s.state.subject, s.via ?? null, s.state.compatibility])).toEqual([
+      ['shop.Order', 'Topic/shop.orders.v2', 'BACKWARD'],
+      ['shop.orders.v1-value', null, 'BACKWARD'],
+      ['shop.orders.v2-value', 'Topic/shop.orders.v2', 'BACKWARD'],
+    ])
+  })
+
+  it('reports a subject asked for with two different schemas, and a record strategy without a record name', () => {
+    const other = schema({name: 'other', subject: 'shop.orders.v1-value', schema: '"string"'})
+    const {problems} = desiredSubjects({
+      schemas: [order, other],
+      topicMeta: [topic('t', {location: {file: 'm.yaml', line: 3, column: 1}, valueSchema: {schema: 'other', strategy: 'record'}})],
+    })
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/subject shop\.orders\.v1-value is asked for by Schema\/order and by Schema\/other/),
+      expect.stringMatching(/valueSchema of t uses the record strategy, but Schema\/other names no record/),
+    ])
+    expect(problems[1]!.location).toEqual({file: 'm.yaml', line: 3, column: 1})
+  })
+})
+
+describe('positions in registry messages', () => {
+  const text = '{\n  "type": "object",\n  "properties": {\n    "sku": {"type": "strin"}\n  }\n}'
+  it.each([
+    ['JSON.parse position', 'Unexpected token } in JSON at position 20', {line: 2, column: 19}],
+    ['line and column', 'Expected comma in JSON at position 3 (line 4 column 7)', {line: 4, column: 7}],
+    ['protobufjs line', "illegal token 'x' (line 3)", {line: 3, column: 1}],
+    ['Ajv pointer', 'schema is invalid: data/properties/sku/type must be equal to one of the allowed values', {line: 4, column: 21}],
+    ['nothing to go by', 'unknown type: strin', undefined],
+  ])('%s', (_n, message, expected) => {
+    expect(positionInText(text, message)).toEqual(expected)
+  })
+
+  it('names the manifest, the schema file (relative to the manifest) and the parser position', () => {
+    const d = invalidSchemaDiagnostic({
+      state: {subject: 's-value', schemaType: 'JSON', schema: text, references: []},
+      schema: schema({name: 'stock', subject: 's-value', type: 'JSON', schema: text, file: 'schemas/stock.json', location: {file: 'manifests/schemas.yaml', line: 7, column: 3}}),
+    }, 'Invalid schema: data/properties/sku/type must be equal to one of the allowed values')
+    expect(d.location).toEqual({file: 'manifests/schemas/stock.json', line: 4, column: 21})
+    expect(d.message).toContain('declared at manifests/schemas.yaml:7:3')
+    expect(d.message).toContain('schema file manifests/schemas/stock.json:4:21')
+    expect(d.resource).toBe('Schema/stock')
+  })
+})
