@@ -56,7 +56,12 @@ describe('registry client', () => {
 
   it('names the environment and URL in errors, never the password, even when the server echoes it', async () => {
     const c = new RegistryClient({environment: 'prod', url, username: 'svc', password: new Secret('s3cr3t-pass', 'inline')})
-    const err = await c.register('leaky', {schemaType: 'JSON', schema: '{}', references: []}).catch((e: unknown) => e as Error & {code: string; hint: string})
+    const err = await c.register('leaky', {schemaType: 'JSON', schema: '{}', references: []}).then(
+      () => {
+        throw new Error('expected a failure')
+      },
+      (e: unknown) => e as Error & {code: string; hint: string},
+    )
     expect(err.code).toBe('REGISTRY_ERROR')
     expect(err.message).toContain(`the schema registry of prod (${url})`)
     expect(err.message).toContain('HTTP 401')
