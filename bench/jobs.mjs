@@ -6,7 +6,7 @@
 // and the peak RSS of each job process; writes bench/out/jobs.json. Every JVM it starts is stopped.
 import {execFileSync, spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {register} from 'tsx/esm/api'
@@ -158,7 +158,10 @@ try {
     migrateVsNaive: r.migrate.recordsPerSecond / r.naive.recordsPerSecond,
   }
   const peak = Math.max(r.repartition.peakRssMb, r.migrate.peakRssMb, r.migrateTransformed.peakRssMb)
+  results.loadAverage = loadavg()
   console.log('')
+  // Shared machines skew these numbers: print the load so a slow run can be read for what it is.
+  console.log(`load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${(await import('node:os')).cpus().length} cores`)
   console.log(`${'job'.padEnd(36)} ${'records/s'.padStart(10)} ${'vs kcat'.padStart(8)} ${'vs naive'.padStart(9)} ${'peak RSS'.padStart(9)}`)
   for (const [name, row] of [['repartition (exactly once)', r.repartition], ['migrate (exactly once)', r.migrate], ['migrate + declarative transform', r.migrateTransformed], ['kcat -C | kcat -P (at least once)', r.kcat], ['naive kafkajs eachMessage+send', r.naive]]) {
     const rss = row.peakRssMb ? `${row.peakRssMb.toFixed(0)} MB` : ''
