@@ -26,7 +26,8 @@ export interface JobManifest {
     readonly type: 'repartition'
     readonly source: {readonly topic: string}
     readonly target: {readonly topic: string}
-    readonly partitions: number
+    /** The same shape as a `Job` manifest's spec, so the generated job validates as written. */
+    readonly options: {readonly partitions: number}
   }
 }
 

@@ -19,6 +19,6 @@ export function repartitionJob(source: string, partitions: number, taken: Readon
     apiVersion: 'streamctl/v1',
     kind: 'Job',
     metadata: {name: `repartition-${source.replace(/[^a-zA-Z0-9-]+/g, '-')}`},
-    spec: {type: 'repartition', source: {topic: source}, target: {topic: target}, partitions},
+    spec: {type: 'repartition', source: {topic: source}, target: {topic: target}, options: {partitions}},
   }
 }
