@@ -145,13 +145,22 @@ function exportEnvironment(env: EnvironmentSpec, clusterId: string | undefined):
         : {}),
     }
   }
+  if (env.registry && env.cluster !== 'dev') {
+    const r = env.registry
+    spec.registry = {
+      url: r.url,
+      ...(r.username === undefined ? {} : {username: r.username}),
+      ...(r.password ? {password: secretReference(r.password.origin, 'REGISTRY_PASSWORD')} : {}),
+      ...(r.token ? {token: secretReference(r.token.origin, 'REGISTRY_TOKEN')} : {}),
+    }
+  }
   if (clusterId) spec.clusterId = clusterId
   if (env.protect.length) spec.protect = [...env.protect]
   if (env.prune) spec.prune = {prefixes: [...env.prune.prefixes]}
   return {apiVersion: 'streamctl/v1', kind: 'Environment', metadata: {name: env.name}, spec}
 }
 
-function secretReference(origin: string): string {
+function secretReference(origin: string, fallbackVar = 'KAFKA_PASSWORD'): string {
   const m = /^(env|file):(.+)$/.exec(origin)
-  return m ? `\${${m[1]}:${m[2]}}` : '${env:KAFKA_PASSWORD}'
+  return m ? `\${${m[1]}:${m[2]}}` : `\${env:${fallbackVar}}`
 }
