@@ -71,12 +71,15 @@ export async function executePlan(actions: readonly Action[], gateway: AdminGate
   return {ok: counts.failed === 0 && (options.validateOnly ? true : counts.skipped === 0), results, counts}
 }
 
+/** Kinds whose API takes one resource per request: one batch each, so results stay exact per action. */
+const UNBATCHED: ReadonlySet<Action['kind']> = new Set(['schema.compatibility.set', 'schema.register'])
+
 /** Consecutive actions of the same kind (the planner already orders by dependency). */
 export function batchByKind(actions: readonly Action[]): Action[][] {
   const batches: Action[][] = []
   for (const a of actions) {
     const last = batches.at(-1)
-    if (last && last[0]!.kind === a.kind) last.push(a)
+    if (last && last[0]!.kind === a.kind && !UNBATCHED.has(a.kind)) last.push(a)
     else batches.push([a])
   }
   return batches
@@ -119,7 +122,6 @@ async function runBatch(batch: readonly Action[], gateway: AdminGateway, options
       return
     }
     case 'schema.register': {
-      // The registry API has no batch register; one request per subject, in plan order.
       const registry = needRegistry(options)
       for (const a of of('schema.register')) await registry.register(a.subject, {schemaType: a.schemaType, schema: a.schema, references: a.references})
       return
