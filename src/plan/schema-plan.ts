@@ -44,7 +44,7 @@ export function planSubjects(wanted: readonly SubjectState[], observed: readonly
       const level = verdict.level ?? 'the registry level'
       blocked.push({
         kind: 'schema.incompatible', resource: `Subject/${want.subject}`,
-        reason: `the new schema is not ${level}-compatible with version ${have.version ?? '?'} of ${want.subject}: ${verdict.messages.length ? verdict.messages.map(withoutLevelPrefix).join('; ') : 'the registry gave no reason'}`,
+        reason: `the new schema is not ${level}-compatible with version ${have.version ?? '?'} of ${want.subject}: ${verdict.messages.length ? [...new Set(verdict.messages.map(withoutLevelPrefix))].join('; ') : 'the registry gave no reason'}`,
         wayOut: 'make the change compatible (e.g. give a new field a default, keep removed fields optional), or publish it under a new subject/topic version; set compatibility: NONE only on purpose',
       })
       continue

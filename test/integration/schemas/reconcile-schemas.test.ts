@@ -107,16 +107,20 @@ spec:
 
   it('an incompatible edit is blocked at plan time with the registry\'s reasons; apply refuses and registers nothing', async () => {
     // Removing an enum symbol and adding a field without a default: BACKWARD readers break.
+    // Changing a Protobuf field's scalar type breaks FULL both ways.
     writeTree(dir, {
+      'schemas/payment.proto': schemaFiles(ns)['schemas/payment.proto']!.replace('string id = 1;', 'int64 id = 1;'),
       'schemas/order.avsc': schemaFiles(ns, {orderExtra: {name: 'priority', type: 'int'}})['schemas/order.avsc']!.replace(', "CANCELLED"', '').replace(/,\s*"CANCELLED"/, ''),
     })
     const p = await run(['plan', '-e', 'it-schemas', '--json'])
     expect(p.code, p.stderr).toBe(0)
     const plan = JSON.parse(p.stdout)
     const blocked = plan.blocked.filter((b: {kind: string}) => b.kind === 'schema.incompatible')
-    expect(blocked.map((b: {resource: string}) => b.resource).sort()).toEqual([`Subject/${s.orders}`, `Subject/${s.record}`].sort())
-    expect(blocked[0].reason).toMatch(/field 'priority' was added without a default/)
-    expect(blocked[0].reason).toMatch(/symbol 'CANCELLED' was removed/)
+    expect(blocked.map((b: {resource: string}) => b.resource).sort()).toEqual([`Subject/${s.orders}`, `Subject/${s.payments}`, `Subject/${s.record}`].sort())
+    const reasonOf = (subject: string): string => blocked.find((b: {resource: string}) => b.resource === `Subject/${subject}`).reason
+    expect(reasonOf(s.orders)).toMatch(/field 'priority' was added without a default/)
+    expect(reasonOf(s.orders)).toMatch(/symbol 'CANCELLED' was removed/)
+    expect(reasonOf(s.payments)).toMatch(/not FULL-compatible .*field 1: type changed from string to int64/)
     expect(plan.actions.filter((a: {kind: string}) => a.kind.startsWith('schema.'))).toEqual([])
 
     const text = await run(['plan', '-e', 'it-schemas'])
@@ -126,6 +130,7 @@ spec:
     expect(a.code).toBe(1)
     expect(a.stderr).toMatch(/schema change\(s\) are incompatible, nothing was applied/)
     expect((await http(`/subjects/${encodeURIComponent(s.orders)}/versions`)).body).toEqual([1])
+    expect((await http(`/subjects/${encodeURIComponent(s.payments)}/versions`)).body).toEqual([1])
 
     const check = await run(['schema', 'check', '-e', 'it-schemas'])
     expect(check.code).toBe(1)
@@ -136,7 +141,10 @@ spec:
   })
 
   it('a compatible edit registers a new version, and then nothing more', async () => {
-    writeTree(dir, {'schemas/order.avsc': schemaFiles(ns, {orderExtra: {name: 'priority', type: 'int', default: 0}})['schemas/order.avsc']!})
+    writeTree(dir, {
+      'schemas/order.avsc': schemaFiles(ns, {orderExtra: {name: 'priority', type: 'int', default: 0}})['schemas/order.avsc']!,
+      'schemas/payment.proto': schemaFiles(ns)['schemas/payment.proto']!,
+    })
     const check = await run(['schema', 'check', '-e', 'it-schemas'])
     expect(check.code, check.stdout).toBe(0)
     expect(check.stdout).toMatch(new RegExp(`compatible +${s.orders.replace(/\./g, '\\.')}`))
