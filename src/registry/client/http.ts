@@ -34,13 +34,13 @@ export const DEFAULT_REGISTRY_TIMEOUT_MS = 10_000
  * messages name the environment, URL and path, and any echo of a secret by the server is cut.
  */
 export async function registryRequest<T>(conn: RegistryConnection, method: string, path: string, body?: unknown): Promise<T> {
-  const base = conn.url.replace(/\/+$/, '')
+  const {base, userInfo} = splitUserInfo(conn.url)
   const headers: Record<string, string> = {accept: `${REGISTRY_CONTENT_TYPE}, application/json`}
   if (body !== undefined) headers['content-type'] = REGISTRY_CONTENT_TYPE
   if (conn.token) headers.authorization = `Bearer ${conn.token.reveal()}`
   else if (conn.username !== undefined) {
     headers.authorization = `Basic ${Buffer.from(`${conn.username}:${conn.password?.reveal() ?? ''}`).toString('base64')}`
-  }
+  } else if (userInfo !== undefined) headers.authorization = `Basic ${Buffer.from(userInfo).toString('base64')}`
   const where = `the schema registry of ${conn.environment} (${base})`
   let res: Response
   try {
@@ -76,6 +76,17 @@ export async function registryRequest<T>(conn: RegistryConnection, method: strin
     ? `check the registry credentials of ${conn.environment} (username/password or token)`
     : 'see the registry message above'
   throw new RegistryResponseError(res.status, errorCode, `${where}: ${method} ${path} failed with HTTP ${res.status} (error ${errorCode}): ${message}`, hint)
+}
+
+/**
+ * `https://user:pass@host` works with Confluent's clients; fetch refuses credentials in URLs, and
+ * they must never be shown, so they move into the Authorization header and out of messages.
+ */
+export function splitUserInfo(url: string): {base: string; userInfo?: string} {
+  const trimmed = url.replace(/\/+$/, '')
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@(.*)$/i.exec(trimmed)
+  if (!m) return {base: trimmed}
+  return {base: `${m[1]}${m[3]}`, userInfo: decodeURIComponent(m[2]!)}
 }
 
 function scrub(message: string, conn: RegistryConnection): string {

@@ -1,5 +1,5 @@
 import type {CompatibilityLevel, SchemaReference, SchemaType} from '../../model/state.js'
-import {RegistryResponseError, registryRequest, type RegistryConnection} from './http.js'
+import {RegistryResponseError, registryRequest, splitUserInfo, type RegistryConnection} from './http.js'
 
 /**
  * A small typed client for the Confluent Schema Registry REST API (also served by Karapace,
@@ -64,8 +64,9 @@ async function orAbsent<T>(p: Promise<T>, codes: readonly number[]): Promise<T |
 export class RegistryClient {
   constructor(readonly connection: RegistryConnection) {}
 
+  /** The url without any credentials in it: safe to show. */
   get url(): string {
-    return this.connection.url
+    return splitUserInfo(this.connection.url).base
   }
 
   subjects(): Promise<string[]> {

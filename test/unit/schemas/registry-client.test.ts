@@ -69,6 +69,15 @@ describe('registry client', () => {
     expect(err.hint).toMatch(/credentials of prod/)
   })
 
+  it('moves credentials in the url into basic auth and out of every message', async () => {
+    const c = new RegistryClient({environment: 'it', url: url.replace('http://', 'http://svc:url-s3cret@')})
+    const err = await c.register('leaky', {schemaType: 'JSON', schema: '{}', references: []}).then(() => undefined, (e: unknown) => e as Error)
+    expect(seen.at(-1)!.auth).toBe(`Basic ${Buffer.from('svc:url-s3cret').toString('base64')}`)
+    expect(err?.message).toContain(`(${url})`)
+    expect(err?.message).not.toContain('url-s3cret')
+    expect(c.url).toBe(url)
+  })
+
   it('reports a registry that is down, and one that does not answer in time', async () => {
     const closed = createServer()
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
