@@ -5,6 +5,7 @@ import {RegistryResponseError} from '../registry/client/http.js'
 import {sameSchemaText} from './canonical.js'
 import type {DesiredSubject} from './desired-subjects.js'
 import {invalidSchemaDiagnostic} from './invalid-schema.js'
+import {verdictAtNewLevel} from './level-change-check.js'
 
 /** Registry requests in flight at once: enough to hide latency, few enough for a small registry. */
 const CONCURRENCY = 8
@@ -69,6 +70,11 @@ export async function checkDesiredSubjects(client: RegistryClient, wanted: reado
       if (!have) return undefined
       globalLevel ??= client.globalCompatibility()
       const level = have.compatibility ?? (await globalLevel)
+      if (want.compatibility !== undefined && want.compatibility !== level) {
+        // The apply sets the new level before registering: judge the change at that level.
+        const atNew = await verdictAtNewLevel(client, want, want.compatibility)
+        if (atNew) return {...have, compatibilityWithDesired: {...atNew, level: want.compatibility}}
+      }
       return {...have, compatibilityWithDesired: {compatible: verdict.compatible, messages: [...verdict.messages], level}}
     } catch (error) {
       if (error instanceof RegistryResponseError && error.errorCode === INVALID_SCHEMA) {

@@ -79,6 +79,15 @@ export class RegistryClient {
     return r && toRegistered(r)
   }
 
+  /** Live version numbers, oldest first. */
+  versions(subject: string): Promise<number[]> {
+    return registryRequest<number[]>(this.connection, 'GET', `/subjects/${seg(subject)}/versions`)
+  }
+
+  async version(subject: string, version: number): Promise<RegisteredSchema> {
+    return toRegistered(await registryRequest<RawSchema>(this.connection, 'GET', `/subjects/${seg(subject)}/versions/${version}`))
+  }
+
   /** Registers (or finds, when identical) a version; returns the schema id. */
   async register(subject: string, schema: SchemaInput): Promise<number> {
     const r = await registryRequest<{id: number}>(this.connection, 'POST', `/subjects/${seg(subject)}/versions`, body(schema))

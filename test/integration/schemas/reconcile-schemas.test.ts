@@ -140,6 +140,26 @@ spec:
     expect(check.stdout).toMatch(/field 'priority' was added without a default/)
   })
 
+  it('a change that also changes the level is judged at the new level (which apply sets first)', async () => {
+    // Dropping `status` is BACKWARD-compatible (the registry's current level says yes) but not
+    // FORWARD-compatible: old readers need the field. Declaring FORWARD must block it.
+    const withoutStatus = JSON.parse(schemaFiles(ns)['schemas/order.avsc']!)
+    withoutStatus.fields = withoutStatus.fields.filter((f: {name: string}) => f.name !== 'status')
+    writeTree(dir, {
+      'schemas.yaml': schemasYaml(prefix).replace('compatibility: BACKWARD', 'compatibility: FORWARD'),
+      'schemas/order.avsc': JSON.stringify(withoutStatus, null, 2),
+      'schemas/payment.proto': schemaFiles(ns)['schemas/payment.proto']!,
+    })
+    const p = await run(['plan', '-e', 'it-schemas', '--json'])
+    expect(p.code, p.stderr).toBe(0)
+    const plan = JSON.parse(p.stdout)
+    const blocked = plan.blocked.find((b: {resource: string}) => b.resource === `Subject/${s.orders}`)
+    expect(blocked?.reason).toMatch(/not FORWARD-compatible with version 1 .*status/)
+    expect(plan.actions.map((a: {id: string}) => a.id)).toContain(`schema.compatibility.set:${s.orders}`)
+    expect(plan.actions.map((a: {id: string}) => a.id)).not.toContain(`schema.register:${s.orders}`)
+    writeTree(dir, {'schemas.yaml': schemasYaml(prefix)})
+  })
+
   it('a compatible edit registers a new version, and then nothing more', async () => {
     writeTree(dir, {
       'schemas/order.avsc': schemaFiles(ns, {orderExtra: {name: 'priority', type: 'int', default: 0}})['schemas/order.avsc']!,
