@@ -64,7 +64,7 @@ export default class DiffCommand extends BaseCommand {
     const target = await connectEnvironment(environment, {start})
     closers.push(() => target.close())
     const {observeLive} = await import('../reconcile/plan-environment.js')
-    const observed = await observeLive(target)
+    const observed = await observeLive(target, {internalTopics: false})
     return {kind: 'live', label: spec, observed}
   }
 }

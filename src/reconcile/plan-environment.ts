@@ -53,10 +53,13 @@ export async function observeDesiredSubjects(target: Target, desired: DesiredSta
   return checked.subjects
 }
 
-/** Everything live (export, diff): the cluster plus every subject of the registry, when there is one. */
-export async function observeLive(target: Target): Promise<ClusterState> {
+/**
+ * Everything live (export, diff): the cluster plus every subject of the registry, when there is
+ * one. `internalTopics: false` leaves internal topics out of the detailed description (diff).
+ */
+export async function observeLive(target: Target, options: {internalTopics?: boolean} = {}): Promise<ClusterState> {
   const [cluster, subjects] = await Promise.all([
-    observeCluster(target.gateway, {acls: true, topicFilter: (n) => !isInternalTopic(n)}),
+    observeCluster(target.gateway, {acls: true, ...(options.internalTopics === false ? {topicFilter: (n: string) => !isInternalTopic(n)} : {})}),
     target.registry ? observeAllSubjects(target.registry) : Promise.resolve([] as SubjectState[]),
   ])
   return {...cluster, subjects}
