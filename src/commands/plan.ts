@@ -40,7 +40,15 @@ export default class PlanCommand extends BaseCommand {
       }
       if (flags.markdown) this.out(render.renderPlanMarkdown(plan))
       else this.out(render.renderPlanText(plan, terminalStyler()))
-      if (flags['detailed-exitcode'] && plan.actions.length > 0) process.exitCode = 2
+      // A plan that apply would refuse (wrong cluster, incompatible schema) is an error, not "changes".
+      const {planRefusal} = await import('../plan/index.js')
+      const refusal = planRefusal(plan)
+      if (refusal) {
+        this.logToStderr(`error: ${refusal.message}\n  hint: ${refusal.hint}`)
+        process.exitCode = 1
+      } else if (flags['detailed-exitcode'] && plan.actions.length > 0) {
+        process.exitCode = 2
+      }
       return plan
     } finally {
       await target.close()

@@ -13,3 +13,4 @@ export type {DriftItem, Plan, PlanSummary, Unmanaged, UnmanagedTopicReason} from
 export {observedDigest, planChanges} from './planner.js'
 export {placeReplicas} from './placement.js'
 export {isInternalTopic} from './topic-scope.js'
+export {planRefusal, type PlanRefusal} from './refusal.js'

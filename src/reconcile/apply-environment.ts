@@ -4,7 +4,7 @@ import {executePlan} from '../apply/executor.js'
 import {ClusterLock} from '../apply/lock.js'
 import {StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
-import {observedDigest, planChanges, hasChanges, type Plan} from '../plan/index.js'
+import {observedDigest, planChanges, hasChanges, planRefusal, type Plan} from '../plan/index.js'
 import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, type PlanRequest} from './plan-environment.js'
 import type {Target} from './target.js'
 
@@ -112,14 +112,6 @@ async function currentPlan(target: Target, desired: DesiredState, request: Apply
 }
 
 function refuseBlocking(plan: Plan): void {
-  const mismatch = plan.blocked.find((b) => b.kind === 'cluster.id-mismatch')
-  if (mismatch) throw new StreamctlError('CLUSTER_MISMATCH', mismatch.reason, {hint: mismatch.wayOut})
-  // An incompatible schema stops the whole apply: topics and ACLs for producers whose schema the
-  // registry would refuse are not half a deployment anyone wants.
-  const incompatible = plan.blocked.filter((b) => b.kind === 'schema.incompatible')
-  if (incompatible.length > 0) {
-    throw new StreamctlError('PLAN_BLOCKED', `${incompatible.length} schema change(s) are incompatible, nothing was applied: ${incompatible.map((b) => b.resource).join(', ')}`, {
-      hint: incompatible[0]!.wayOut,
-    })
-  }
+  const refusal = planRefusal(plan)
+  if (refusal) throw new StreamctlError(refusal.code, refusal.message.replace('nothing can be applied', 'nothing was applied'), {hint: refusal.hint})
 }
