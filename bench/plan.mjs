@@ -29,7 +29,7 @@ const APPLY_N = 1_000
 // The built CLI is what users run (`npm run build` first); the source runner adds tsx's transpile time.
 const BUILT = join(import.meta.dirname, '..', 'bin', 'run.js')
 const useBuilt = existsSync(join(import.meta.dirname, '..', 'dist', 'commands', 'apply.js'))
-const CLI_ARGS = useBuilt ? [BUILT] : ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'dev', 'source-cli.mjs')]
+const CLI_ARGS = useBuilt ? [BUILT] : ['--import', 'tsx', join(import.meta.dirname, '..', 'bin', 'dev.js')]
 
 const configFor = (i) => [
   {},

@@ -14,7 +14,7 @@ export function registryCommand(): {cmd: string; args: string[]} | undefined {
     return {cmd: process.execPath, args: [join(PACKAGE_ROOT, 'bin/run.js')]}
   }
   if (existsSync(join(PACKAGE_ROOT, 'src/commands/registry/serve.ts'))) {
-    return {cmd: process.execPath, args: ['--import', 'tsx', join(PACKAGE_ROOT, 'src/dev/source-cli.mjs')]}
+    return {cmd: process.execPath, args: ['--import', 'tsx', join(PACKAGE_ROOT, 'bin/dev.js')]}
   }
   return undefined
 }

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const SOURCE_RUNNER = join(ROOT, 'src/dev/source-cli.mjs')
+const SOURCE_RUNNER = join(ROOT, 'bin/dev.js')
 
 function newestMtime(dir: string): number {
   let newest = 0

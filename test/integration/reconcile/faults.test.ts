@@ -7,7 +7,7 @@ import {streamctl} from '../dev/cli.js'
 import {hasSecureCluster, kafkaTool, newKafkaJs, secureCluster, singleCluster, uniquePrefix} from '../harness.js'
 import {PASSWORD_VAR, environmentYaml, topicYaml, writeEstate} from './estate.js'
 
-const RUNNER = fileURLToPath(new URL('../../../src/dev/source-cli.mjs', import.meta.url))
+const RUNNER = fileURLToPath(new URL('../../../bin/dev.js', import.meta.url))
 const single = singleCluster()
 const dirs: string[] = []
 afterAll(() => dirs.forEach((d) => rmSync(d, {recursive: true, force: true})))

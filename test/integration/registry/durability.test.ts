@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {providedClusters, singleCluster, uniquePrefix} from '../harness.js'
 import {avroRecord, call, testRegistry} from './helpers.js'
 
-const RUNNER = fileURLToPath(new URL('../../../src/dev/source-cli.mjs', import.meta.url))
+const RUNNER = fileURLToPath(new URL('../../../bin/dev.js', import.meta.url))
 
 /** Everything a client can observe about subjects and ids, from one registry. */
 async function snapshot(url: string): Promise<unknown> {

@@ -5,7 +5,7 @@ import {startRegistry} from '../../../src/registry/server.js'
 import {hasSecureCluster, newKafkaJs, secureCluster, uniquePrefix} from '../harness.js'
 import {call} from './helpers.js'
 
-const RUNNER = fileURLToPath(new URL('../../../src/dev/source-cli.mjs', import.meta.url))
+const RUNNER = fileURLToPath(new URL('../../../bin/dev.js', import.meta.url))
 
 describe.skipIf(!hasSecureCluster())('registry on the secure cluster (SASL_SSL, SCRAM-SHA-512, 3 brokers)', () => {
   it('keeps its state in a topic replicated 3 ways over an authenticated connection', async () => {

@@ -54,7 +54,7 @@ describe('manifests/examples', () => {
   })
 
   it('passes `validate -e prod` and `lint` through the CLI', () => {
-    const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'test/unit/manifest/dev-cli.mjs', ...args], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+    const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/dev.js', ...args], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
     const v = cli(['validate', '-f', 'manifests/examples', '-e', 'prod'])
     expect(v.status).toBe(0)
     expect(v.stdout).toContain('✓ prod: 10 topics')
