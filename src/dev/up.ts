@@ -44,9 +44,15 @@ export interface DevUpResult extends DevClusterInfo {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Kafka's Uuid string form: 16 random bytes, URL-safe base64 without padding. */
-function newClusterId(): string {
-  return randomBytes(16).toString('base64url')
+/**
+ * Kafka's Uuid string form: 16 random bytes, URL-safe base64 without padding. Like Kafka's own
+ * Uuid.randomUuid, never one starting with '-': the storage tool would read `-t -abc…` as a flag.
+ */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
 
 export async function devUp(opts: DevUpOptions): Promise<DevUpResult> {

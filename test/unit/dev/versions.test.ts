@@ -33,3 +33,15 @@ describe('parseKafkaRelease', () => {
     expect(pom.match(/<dependency>/g)).toHaveLength(4)
   })
 })
+
+describe('newClusterId', () => {
+  it('never starts with "-" (the storage tool would take it for a flag), as Kafka\'s Uuid.randomUuid', async () => {
+    const {newClusterId} = await import('../../../src/dev/up.js')
+    // 0xf8 as first byte encodes to "-" in base64url; the second draw does not.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)]
+    const id = newClusterId(() => draws.shift()!)
+    expect(id.startsWith('-')).toBe(false)
+    expect(draws).toHaveLength(0)
+    expect(Buffer.alloc(16, 0xf8).toString('base64url').startsWith('-')).toBe(true)
+  })
+})
