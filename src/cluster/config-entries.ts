@@ -32,8 +32,12 @@ export function toObservedEntry(c: DescribedConfig): ObservedConfigEntry {
   return {...entry, inheritedValue: inherited.value, inheritedSource: configSource(inherited.source)}
 }
 
-export function toObservedConfigs(configs: readonly DescribedConfig[]): Record<string, ObservedConfigEntry> {
+export function toObservedConfigs(configs: readonly DescribedConfig[], omitBuiltInDefaults?: Readonly<Record<string, string | null>>): Record<string, ObservedConfigEntry> {
   const out: Record<string, ObservedConfigEntry> = {}
-  for (const c of [...configs].sort((a, b) => a.name.localeCompare(b.name))) out[c.name] = toObservedEntry(c)
+  for (const c of [...configs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const entry = toObservedEntry(c)
+    if (omitBuiltInDefaults && entry.source === 'DEFAULT' && omitBuiltInDefaults[c.name] !== undefined && entry.value === omitBuiltInDefaults[c.name]) continue
+    out[c.name] = entry
+  }
   return out
 }

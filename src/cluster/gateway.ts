@@ -111,12 +111,21 @@ export interface GatewayStats {
   readonly requests: number
 }
 
+export interface DescribeTopicConfigsOptions {
+  readonly includeSynonyms?: boolean
+  /**
+   * Kafka's built-in defaults: entries with source DEFAULT and exactly this value are dropped as each
+   * response is decoded, so describing 10,000 topics does not hold 400,000 entries nobody set.
+   */
+  readonly omitBuiltInDefaults?: Readonly<Record<string, string | null>>
+}
+
 export interface AdminGateway {
   describeCluster(): Promise<ClusterDescription>
   listTopics(options?: {includeInternal?: boolean}): Promise<string[]>
   describeTopics(names: readonly string[]): Promise<TopicDescription[]>
   /** All configs of each topic, with sources and (when asked) synonyms: batched, one request per broker round. */
-  describeTopicConfigs(names: readonly string[], options?: {includeSynonyms?: boolean}): Promise<Map<string, Record<string, ObservedConfigEntry>>>
+  describeTopicConfigs(names: readonly string[], options?: DescribeTopicConfigsOptions): Promise<Map<string, Record<string, ObservedConfigEntry>>>
   describeBrokerConfigs(brokerIds: readonly number[]): Promise<Map<number, Record<string, ObservedConfigEntry>>>
   createTopics(topics: readonly NewTopic[], options?: {validateOnly?: boolean}): Promise<void>
   createPartitions(increases: readonly {topic: string; totalCount: number}[], options?: {validateOnly?: boolean}): Promise<void>

@@ -6,7 +6,7 @@ import {throwIfErrors} from './errors.js'
 import type {
   AclFilter, AdminGateway, ClusterDescription, ConfigAlteration, GatewayStats, LogDirTopicSize, NewTopic,
   OngoingReassignment, PartitionReassignment, QuotaAlteration, QuotaEntry, ScramAlteration, ScramCredentialInfo,
-  TopicDescription,
+  TopicDescription, DescribeTopicConfigsOptions,
 } from './gateway.js'
 import {describeLogDirs} from './log-dirs.js'
 import {describeTopics, fetchMetadata, toDescriptions, waitForTopics} from './topic-metadata.js'
@@ -63,7 +63,7 @@ export class KafkajsGateway implements AdminGateway {
     return this.session.call('Metadata', () => describeTopics(this.session, names))
   }
 
-  describeTopicConfigs(names: readonly string[], options: {includeSynonyms?: boolean} = {}): Promise<Map<string, Record<string, ObservedConfigEntry>>> {
+  describeTopicConfigs(names: readonly string[], options: DescribeTopicConfigsOptions = {}): Promise<Map<string, Record<string, ObservedConfigEntry>>> {
     const batches = chunks(names, TOPICS_PER_REQUEST)
     return this.session.call('DescribeConfigs', async () => {
       const out = new Map<string, Record<string, ObservedConfigEntry>>()
@@ -74,7 +74,7 @@ export class KafkajsGateway implements AdminGateway {
           includeSynonyms: options.includeSynonyms ?? true,
         })
         throwIfErrors('DescribeConfigs', res.results.map((r) => ({code: r.errorCode, message: r.errorMessage, resource: `topic ${r.name}`})))
-        for (const r of res.results) out.set(r.name, toObservedConfigs(r.configs))
+        for (const r of res.results) out.set(r.name, toObservedConfigs(r.configs, options.omitBuiltInDefaults))
       }
       return out
     }, batches.length)

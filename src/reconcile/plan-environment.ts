@@ -29,7 +29,7 @@ export const TOPIC_DEFAULTS = topicDefaultsFrom(TOPIC_CONFIGS)
 export async function observeForPlan(target: Target, desired: DesiredState): Promise<ClusterState> {
   // Subjects first: a registry that is down or a schema it refuses stops the plan before Kafka is asked.
   const subjects = await observeDesiredSubjects(target, desired)
-  const cluster = await observeCluster(target.gateway, {acls: desired.services.length > 0, topicFilter: (name) => !isInternalTopic(name)})
+  const cluster = await observeCluster(target.gateway, {acls: desired.services.length > 0, topicFilter: (name) => !isInternalTopic(name), kafkaDefaults: TOPIC_DEFAULTS})
   return {...cluster, subjects}
 }
 
@@ -59,7 +59,7 @@ export async function observeDesiredSubjects(target: Target, desired: DesiredSta
  */
 export async function observeLive(target: Target, options: {internalTopics?: boolean} = {}): Promise<ClusterState> {
   const [cluster, subjects] = await Promise.all([
-    observeCluster(target.gateway, {acls: true, ...(options.internalTopics === false ? {topicFilter: (n: string) => !isInternalTopic(n)} : {})}),
+    observeCluster(target.gateway, {acls: true, kafkaDefaults: TOPIC_DEFAULTS, ...(options.internalTopics === false ? {topicFilter: (n: string) => !isInternalTopic(n)} : {})}),
     target.registry ? observeAllSubjects(target.registry) : Promise.resolve([] as SubjectState[]),
   ])
   return {...cluster, subjects}
