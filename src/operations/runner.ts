@@ -72,6 +72,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   const parts = new Map<number, PartitionState>()
   let assigned: number[] = []
   let joined = false
+  /** Set once this process leaves the group: later joins must not fence or open producers. */
+  let stopping = false
   let fatal: unknown
   let ready: Promise<void> = Promise.resolve()
 
@@ -139,6 +141,11 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     })
     const c = consumer
     c.on(c.events.GROUP_JOIN, (e) => {
+      // consumer.disconnect() lets the runner finish a rebalance that is under way before it leaves,
+      // so a join can complete after we decided to stop. We will not read those partitions: their
+      // next owner fences them, and producers opened here would outlive the cleanup below and keep
+      // the process alive.
+      if (stopping) return
       joined = true
       const previous = new Set(assigned)
       assigned = [...(e.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)
@@ -154,6 +161,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           await producerFor(p)
         }))
         const pos = await committedPositions(fresh)
+        if (stopping) return
         for (const p of fresh) {
           const position = pos.get(p)!
           const end = ends.get(p)?.high ?? 0
@@ -165,7 +173,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         emit({type: 'status', message: `assigned partitions [${assigned.join(', ')}] of ${topic}`})
         progress()
       })()
-      ready.catch((err) => (fatal ??= err))
+      ready.catch((err) => {
+        if (!stopping) fatal ??= err
+      })
     })
     c.on(c.events.END_BATCH_PROCESS, (e) => {
       // A fetched batch holding only transaction markers / aborted records never reaches eachBatch.
@@ -273,6 +283,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       await sleep(100, o.signal)
     }
     // consumer.disconnect waits for the in-flight batch: its transaction commits (or aborts) first.
+    stopping = true
     await c.disconnect()
     consumer = undefined
     if (fatal) throw fatal
@@ -283,7 +294,11 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       outcome: o.signal?.aborted ? 'stopped' : 'completed',
     }
   } finally {
+    stopping = true
     await consumer?.disconnect().catch(() => {})
+    // Fencing started by an earlier join may still be opening producers: let it settle so that
+    // every producer it opened is in the map disconnected next.
+    await ready.catch(() => {})
     await Promise.all([...producers.values()].map((p) => p.disconnect().catch(() => {})))
     await sourceAdmin.disconnect().catch(() => {})
     if (o.crossCluster) await targetAdmin.disconnect().catch(() => {})
