@@ -112,8 +112,9 @@ spec:
       'schemas/payment.proto': schemaFiles(ns)['schemas/payment.proto']!.replace('string id = 1;', 'int64 id = 1;'),
       'schemas/order.avsc': schemaFiles(ns, {orderExtra: {name: 'priority', type: 'int'}})['schemas/order.avsc']!.replace(', "CANCELLED"', '').replace(/,\s*"CANCELLED"/, ''),
     })
+    // The plan is still printed in full, but plan exits 1: apply would refuse it.
     const p = await run(['plan', '-e', 'it-schemas', '--json'])
-    expect(p.code, p.stderr).toBe(0)
+    expect(p.code, p.stderr).toBe(1)
     const plan = JSON.parse(p.stdout)
     const blocked = plan.blocked.filter((b: {kind: string}) => b.kind === 'schema.incompatible')
     expect(blocked.map((b: {resource: string}) => b.resource).sort()).toEqual([`Subject/${s.orders}`, `Subject/${s.payments}`, `Subject/${s.record}`].sort())
@@ -125,6 +126,8 @@ spec:
 
     const text = await run(['plan', '-e', 'it-schemas'])
     expect(text.stdout).toContain(`! subject ${s.orders}`)
+    expect(text.code).toBe(1)
+    expect(text.stderr).toMatch(/schema change\(s\) are incompatible, nothing can be applied/)
 
     const a = await run(['apply', '-e', 'it-schemas', '--auto-approve'])
     expect(a.code).toBe(1)
@@ -151,7 +154,7 @@ spec:
       'schemas/payment.proto': schemaFiles(ns)['schemas/payment.proto']!,
     })
     const p = await run(['plan', '-e', 'it-schemas', '--json'])
-    expect(p.code, p.stderr).toBe(0)
+    expect(p.code, p.stderr).toBe(1)
     const plan = JSON.parse(p.stdout)
     const blocked = plan.blocked.find((b: {resource: string}) => b.resource === `Subject/${s.orders}`)
     expect(blocked?.reason).toMatch(/not FORWARD-compatible with version 1 .*status/)
