@@ -1,5 +1,5 @@
-import {Kafka, logLevel, type KafkaConfig, type SASLOptions} from 'kafkajs'
-import {readFileSync} from 'node:fs'
+import {Kafka} from 'kafkajs'
+import {kafkaJsConfig} from '../cluster/kafkajs-config.js'
 import {StreamctlError} from '../errors.js'
 import type {KafkaConnectionSpec} from '../model/environment.js'
 
@@ -30,27 +30,8 @@ export function bootstrapConnection(value: string): JobConnection {
 }
 
 export function createKafka(conn: JobConnection, clientId = 'streamctl-job'): Kafka {
-  const {spec} = conn
-  const config: KafkaConfig = {
-    clientId: spec.clientId ?? clientId,
-    brokers: [...spec.bootstrap],
-    connectionTimeout: spec.connectionTimeoutMs ?? 5000,
-    requestTimeout: spec.requestTimeoutMs ?? 30_000,
-    logLevel: logLevel.NOTHING,
-    retry: {retries: 5, initialRetryTime: 200, maxRetryTime: 3000},
-  }
-  if (spec.tls) {
-    config.ssl = {
-      ca: spec.tls.caFile ? [readFileSync(spec.tls.caFile, 'utf8')] : undefined,
-      cert: spec.tls.certFile ? readFileSync(spec.tls.certFile, 'utf8') : undefined,
-      key: spec.tls.keyFile ? readFileSync(spec.tls.keyFile, 'utf8') : undefined,
-      rejectUnauthorized: !spec.tls.insecureSkipVerify,
-    }
-  }
-  if (spec.sasl) {
-    config.sasl = {mechanism: spec.sasl.mechanism, username: spec.sasl.username, password: spec.sasl.password.reveal()} as SASLOptions
-  }
-  return new Kafka(config)
+  // Jobs ride out broker restarts and leader moves: more retries than the CLI's admin calls.
+  return new Kafka(kafkaJsConfig(conn.spec, {clientId, retries: 8, maxRetryTimeMs: 5000, connectionTimeoutMs: 5000, requestTimeoutMs: 30_000}))
 }
 
 /** Connection failures name the cluster label only; kafkajs messages never contain the password. */

@@ -8,7 +8,7 @@ import type {InputRecord, JobReport, OutputRecord, Stage, StageResult} from './r
 import {readTopicOnce} from './read-topic.js'
 import {RecordError, jobGroupId, runJob} from './runner.js'
 import {LatestStateStore, positionsMatch} from './state-store.js'
-import {describeTopicShape, ensureTopic, topicExists} from './topics.js'
+import {prepareDerivedTopics} from './topics.js'
 import {parseVersionedKey} from './versioned-key.js'
 
 /**
@@ -101,10 +101,7 @@ export async function deriveLatest(o: DeriveLatestOptions): Promise<DeriveLatest
   try {
     try {
       await admin.connect().catch((err) => Promise.reject(unreachable(o.connection, err)))
-      if (!(await topicExists(admin, o.from))) throw new StreamctlError('JOB_FAILED', `source topic '${o.from}' does not exist on ${o.connection.label}`)
-      const shape = await describeTopicShape(admin, o.from)
-      await ensureTopic(admin, o.to, {partitions: o.partitions ?? shape.partitions, replicationFactor: shape.replicationFactor, config: {'cleanup.policy': 'compact'}})
-      if (o.deadLetter) await ensureTopic(admin, o.deadLetter, {partitions: 1, replicationFactor: shape.replicationFactor, config: {}})
+      await prepareDerivedTopics(admin, {...o, label: o.connection.label})
       const res = await admin.fetchOffsets({groupId: jobGroupId(job), topics: [o.from]})
       const committed = new Map((res[0]?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, Number(p.offset)]))
       if (store.meta('output') !== o.to || !positionsMatch(store.positions(), committed)) {

@@ -5,7 +5,7 @@ import {decodeValue} from './record-function.js'
 import type {InputRecord, JobReport, OutputRecord} from './record.js'
 import {recordStage} from './record-stage.js'
 import {runJob} from './runner.js'
-import {describeTopicShape, ensureTopic, topicExists} from './topics.js'
+import {prepareDerivedTopics} from './topics.js'
 import {DEFAULT_VERSIONED_KEY_TEMPLATE, formatVersionedKey} from './versioned-key.js'
 
 /**
@@ -49,11 +49,8 @@ export async function deriveVersioned(o: DeriveVersionedOptions): Promise<JobRep
   const admin = kafka.admin()
   try {
     await admin.connect().catch((err) => Promise.reject(unreachable(o.connection, err)))
-    if (!(await topicExists(admin, o.from))) throw new StreamctlError('JOB_FAILED', `source topic '${o.from}' does not exist on ${o.connection.label}`)
-    const shape = await describeTopicShape(admin, o.from)
     // Versioned keys are unique per version: compaction only removes exact replays.
-    await ensureTopic(admin, o.to, {partitions: o.partitions ?? shape.partitions, replicationFactor: shape.replicationFactor, config: {'cleanup.policy': 'compact'}})
-    if (o.deadLetter) await ensureTopic(admin, o.deadLetter, {partitions: 1, replicationFactor: shape.replicationFactor, config: {}})
+    await prepareDerivedTopics(admin, {...o, label: o.connection.label})
   } finally {
     await admin.disconnect()
   }

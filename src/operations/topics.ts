@@ -65,3 +65,15 @@ export async function partitionCount(admin: Admin, topic: string): Promise<numbe
   const meta = await admin.fetchTopicMetadata({topics: [topic]})
   return meta.topics[0]?.partitions.length ?? 0
 }
+
+/**
+ * The topics of a derive job: the source must exist; the target is created compacted (latest
+ * values, or versioned keys that are unique per version) with the source's shape unless told
+ * otherwise, and the dead-letter topic when one is named.
+ */
+export async function prepareDerivedTopics(admin: Admin, o: {from: string; to: string; partitions?: number; deadLetter?: string; label: string}): Promise<void> {
+  if (!(await topicExists(admin, o.from))) throw new StreamctlError('JOB_FAILED', `source topic '${o.from}' does not exist on ${o.label}`)
+  const shape = await describeTopicShape(admin, o.from)
+  await ensureTopic(admin, o.to, {partitions: o.partitions ?? shape.partitions, replicationFactor: shape.replicationFactor, config: {'cleanup.policy': 'compact'}})
+  if (o.deadLetter) await ensureTopic(admin, o.deadLetter, {partitions: 1, replicationFactor: shape.replicationFactor, config: {}})
+}
