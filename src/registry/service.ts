@@ -174,13 +174,8 @@ export function toValue(v: VersionEntry): SchemaValue {
   }
 }
 
+/** The API's version object: the stored record without its tombstone flag. */
 function toResponse(v: VersionEntry): VersionResponse {
-  return {
-    subject: v.subject,
-    version: v.version,
-    id: v.id,
-    schema: v.schema,
-    ...(v.schemaType === 'AVRO' ? {} : {schemaType: v.schemaType}),
-    ...(v.references.length > 0 ? {references: v.references.map((r) => ({...r}))} : {}),
-  }
+  const {deleted: _deleted, ...response} = toValue(v)
+  return response
 }
