@@ -24,6 +24,12 @@ import {ListPartitionReassignments} from './protocol/list-partition-reassignment
  * topics keep a response to a few MB while 10,000 topics still cost only five requests.
  */
 export const TOPICS_PER_REQUEST = 2000
+/**
+ * DescribeConfigs answers ~40 entries (with synonyms) per topic: 500 topics per request keeps the
+ * decoded batch small (10,000 topics: ~280 MB peak RSS for a whole plan instead of ~380 MB with
+ * 2,000) for 20 requests instead of 5, still within the plan's budget of 30.
+ */
+export const CONFIG_TOPICS_PER_REQUEST = 500
 const SERVER_TIMEOUT_MS = 30_000
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -64,7 +70,7 @@ export class KafkajsGateway implements AdminGateway {
   }
 
   describeTopicConfigs(names: readonly string[], options: DescribeTopicConfigsOptions = {}): Promise<Map<string, Record<string, ObservedConfigEntry>>> {
-    const batches = chunks(names, TOPICS_PER_REQUEST)
+    const batches = chunks(names, CONFIG_TOPICS_PER_REQUEST)
     return this.session.call('DescribeConfigs', async () => {
       const out = new Map<string, Record<string, ObservedConfigEntry>>()
       const broker = await this.session.anyBroker()
