@@ -24,7 +24,7 @@ export default class Validate extends BaseCommand {
       warnings: [...checked.warnings],
     }
     if (!this.jsonEnabled()) for (const w of result.warnings) process.stderr.write(formatDiagnostic(w) + '\n')
-    const pc = (await import('picocolors')).default
+    const pc = (await import('../cli/terminal.js')).colors()
     for (const e of result.environments) {
       this.out(`${pc.green('✓')} ${e.name}: ${n(e.topics, 'topic')}, ${n(e.schemas, 'schema')}, ${n(e.services, 'service')}, ${n(e.jobs, 'job')}, ${n(e.policies, 'policy', 'policies')}`)
     }
