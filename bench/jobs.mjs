@@ -55,7 +55,9 @@ async function jobProcess(kind, options, bootstrap) {
     const report = await ${kind}({...o, connection: c, source: c, target: c})
     process.stdout.write(JSON.stringify({report, maxRssKb: process.resourceUsage().maxRSS}))`
   const t0 = Date.now()
-  const out = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {cwd: root})
+  // JOB_NODE_ARGS: extra node flags for the job process, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof.
+  const extra = (process.env.JOB_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const out = await run(process.execPath, [...extra, '--import', 'tsx', '--input-type=module', '-e', code], {cwd: root})
   const r = JSON.parse(out)
   return {ms: Date.now() - t0, ...r}
 }

@@ -1,8 +1,9 @@
 import {StreamctlError} from '../errors.js'
-import {chooseVersion, decodeResponseBody, encodeRequestBody, type ApiDefinition} from './protocol/api.js'
+import type {ApiDefinition} from './protocol/api.js'
+import {sendApi} from './send-api.js'
 import {deadlineError, translateError, type ConnectionContext} from './connection-errors.js'
 import {KafkaApiError} from './errors.js'
-import {createKjsCluster, kjsPayload, type KjsBroker, type KjsCluster, type KjsClusterOptions, type SocketTracker} from './kafkajs-internals.js'
+import {createKjsCluster, type KjsBroker, type KjsCluster, type KjsClusterOptions, type SocketTracker} from './kafkajs-internals.js'
 
 const CLOSE_GRACE_MS = 1000
 
@@ -73,26 +74,8 @@ export class BrokerSession {
     return Promise.all(this.cluster.getNodeIds().map((nodeId) => this.cluster.findBroker({nodeId})))
   }
 
-  async send<Req, Res>(broker: KjsBroker, api: ApiDefinition<Req, Res>, request: Req): Promise<Res> {
-    const version = chooseVersion(api as ApiDefinition<unknown, unknown>, broker.versions?.[api.apiKey])
-    if (version === undefined) {
-      throw new StreamctlError('KAFKA_ERROR', `broker ${broker.nodeId} does not support ${api.name} versions ${api.minVersion}–${api.maxVersion}`, {
-        hint: 'this operation needs a newer Kafka (2.4+ for reassignments and leader election, 2.7+ for SCRAM and quotas, 2.8+ for DescribeCluster)',
-      })
-    }
-    const result = await broker.connectionPool.send({
-      request: {
-        apiKey: api.apiKey,
-        apiVersion: version,
-        apiName: api.name,
-        encode: async () => kjsPayload(encodeRequestBody(api, version, request)),
-      },
-      response: {
-        decode: async (payload: Buffer) => decodeResponseBody(api, version, payload),
-        parse: async (data: unknown) => data,
-      },
-    })
-    return result as Res
+  send<Req, Res>(broker: KjsBroker, api: ApiDefinition<Req, Res>, request: Req): Promise<Res> {
+    return sendApi(broker, api, request)
   }
 
   /**

@@ -60,6 +60,26 @@ export interface KjsCluster {
   getNodeIds(): number[]
   findBroker(args: {nodeId: number}): Promise<KjsBroker>
   findControllerBroker(): Promise<KjsBroker>
+  addTargetTopic(topic: string): Promise<void>
+  refreshMetadataIfNecessary(): Promise<void>
+  /** From the cached metadata: call addTargetTopic (or refreshMetadata) first. */
+  findTopicPartitionMetadata(topic: string): {partitionId: number; leader: number | null}[]
+}
+
+/** kafkajs's transaction manager ("eosManager"): InitProducerId, AddPartitionsToTxn, sendOffsets, EndTxn, sequences, with its retries. */
+export interface KjsTransactionManager {
+  getTransactionalId(): string
+  getProducerId(): number
+  getProducerEpoch(): number
+  initProducerId(): Promise<void>
+  getSequence(topic: string, partition: number): number
+  updateSequence(topic: string, partition: number, increment: number): void
+  beginTransaction(): void
+  addPartitionsToTransaction(topicData: {topic: string; partitions: {partition: number}[]}[]): Promise<void>
+  sendOffsets(args: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string}[]}[]}): Promise<void>
+  commit(): Promise<void>
+  abort(): Promise<void>
+  isInTransaction(): boolean
 }
 
 export interface KjsClusterOptions {
@@ -77,6 +97,8 @@ export interface KjsInstrumentation {
   addListener(event: string, listener: () => void): () => void
 }
 
+const createEosManager = require('kafkajs/src/producer/eosManager/index.js') as (o: Record<string, unknown>) => KjsTransactionManager
+const {createErrorFromCode} = require('kafkajs/src/protocol/error.js') as {createErrorFromCode(code: number): Error & {type: string; retriable: boolean}}
 const ClusterClass = require('kafkajs/src/cluster/index.js') as new (options: Record<string, unknown>) => KjsCluster
 const EmitterClass = require('kafkajs/src/instrumentation/emitter.js') as new () => KjsInstrumentation
 const {createLogger} = require('kafkajs/src/loggers/index.js') as {createLogger(o: {level: number; logCreator: unknown}): unknown}
@@ -133,6 +155,21 @@ export function createKjsCluster(options: KjsClusterOptions, onRequest: () => vo
       },
     },
   }
+}
+
+/**
+ * kafkajs's own transaction state machine over one of our clusters: the job runtime encodes and
+ * sends its record batches itself (see src/cluster/protocol/produce.ts) but keeps kafkajs's tested
+ * coordinator handling and retries for everything around them.
+ */
+export function createTransactionManager(cluster: KjsCluster, transactionalId: string, transactionTimeoutMs: number): KjsTransactionManager {
+  const logger = createLogger({level: 0, logCreator: () => () => {}})
+  return createEosManager({logger, cluster, transactionTimeout: transactionTimeoutMs, transactional: true, transactionalId})
+}
+
+/** The kafkajs error for a Kafka error code (with `type`, e.g. 'PRODUCER_FENCED', and `retriable`). */
+export function kafkaJsErrorFromCode(code: number): Error & {type: string; retriable: boolean} {
+  return createErrorFromCode(code)
 }
 
 /** Wraps an already-framed request body the way kafkajs's `createRequest` expects (`writeEncoder`). */

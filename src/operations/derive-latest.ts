@@ -126,7 +126,7 @@ export async function deriveLatest(o: DeriveLatestOptions): Promise<DeriveLatest
       await admin.disconnect()
     }
     const report = await runJob({
-      job, source: {kafka, topic: o.from}, target: {kafka}, crossCluster: false, stage: new LatestStage(o, job, store),
+      job, source: {kafka, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false, stage: new LatestStage(o, job, store),
       mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, concurrency: 1,
     })
     return {...report, stateRebuilt, entities: store.count()}

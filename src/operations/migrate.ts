@@ -97,7 +97,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
     if (crossCluster) await ta.disconnect()
   }
   const report = await runJob({
-    job, source: {kafka: sourceKafka, topic: o.from}, target: {kafka: targetKafka}, crossCluster,
+    job, source: {kafka: sourceKafka, topic: o.from}, target: {kafka: targetKafka, connection: o.target}, crossCluster,
     stage: recordStage(job, migrateRecordFn({to: o.to, transform, filter, declarative: o.declarative, upgrade}), o.deadLetter),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent,
   })

@@ -1,9 +1,11 @@
-import {Partitioners, type Admin, type Consumer, type EachBatchPayload, type Kafka, type Producer, type TopicMessages} from 'kafkajs'
+import type {Admin, Consumer, EachBatchPayload, Kafka} from 'kafkajs'
 import {StreamctlError} from '../errors.js'
 import {JobCheckpoints} from './checkpoints.js'
+import type {JobConnection} from './connection.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
-import type {InputRecord, JobReport, OutputRecord, Stage} from './record.js'
+import type {InputRecord, JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
+import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
 
 /**
  * The streaming runtime: a consumer group reads the source, a stage maps each fetched batch, and
@@ -26,7 +28,8 @@ import {topicOffsets} from './topics.js'
 export interface RunnerOptions {
   readonly job: string
   readonly source: {readonly kafka: Kafka; readonly topic: string}
-  readonly target: {readonly kafka: Kafka}
+  /** The connection too: the output side runs its own producers over it (transactional-producer.ts). */
+  readonly target: {readonly kafka: Kafka; readonly connection: JobConnection}
   readonly crossCluster: boolean
   readonly stage: Stage
   /** bounded: stop at the end offsets captured at start; follow: run until signalled. */
@@ -65,7 +68,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   const emit = o.onEvent ?? (() => {})
   const sourceAdmin = o.source.kafka.admin()
   const targetAdmin = o.crossCluster ? o.target.kafka.admin() : sourceAdmin
-  const producers = new Map<number, Producer>()
+  const pool = new ProducerPool(o.target.connection)
+  const producers = new Map<number, TransactionalProducer>()
   let consumer: Consumer | undefined
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
   const meter = new RateMeter()
@@ -120,15 +124,10 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       consumer?.pause([{topic, partitions: [p]}])
     }
 
-    const producerFor = async (p: number): Promise<Producer> => {
+    const producerFor = async (p: number): Promise<TransactionalProducer> => {
       let pr = producers.get(p)
       if (!pr) {
-        pr = o.target.kafka.producer({
-          transactionalId: transactionalId(o.job, topic, p), idempotent: true, maxInFlightRequests: 1,
-          transactionTimeout: o.transactionTimeoutMs ?? 60_000, createPartitioner: Partitioners.DefaultPartitioner,
-          allowAutoTopicCreation: false,
-        })
-        await pr.connect()
+        pr = await pool.producer(transactionalId(o.job, topic, p), o.transactionTimeoutMs ?? 60_000)
         producers.set(p, pr)
       }
       return pr
@@ -155,9 +154,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         // InitProducerId aborts (or waits out) its open transaction, so the offset read next is final
         // and a zombie can no longer commit on top of it.
         await Promise.all(fresh.map(async (p) => {
-          const old = producers.get(p)
           producers.delete(p)
-          await old?.disconnect().catch(() => {})
           await producerFor(p)
         }))
         const pos = await committedPositions(fresh)
@@ -222,9 +219,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       try {
         result = await o.stage.process(records)
         const producer = await producerFor(p)
-        const tx = await producer.transaction()
+        const tx = producer.transaction()
         try {
-          if (result.out.length > 0) await tx.sendBatch({topicMessages: groupByTopic(result.out), acks: -1})
+          await tx.send(result.out)
           if (checkpoints) await tx.sendOffsets(checkpoints.offsetsFor(p, next))
           else await tx.sendOffsets({consumerGroupId: groupId, topics: [{topic, partitions: [{partition: p, offset: String(next)}]}]})
           await tx.commit()
@@ -233,7 +230,6 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           // A fenced or broken producer never recovers: the next batch of this partition (if we
           // still own it) starts a fresh one, whose InitProducerId takes over the transactional id.
           producers.delete(p)
-          await producer.disconnect().catch(() => {})
           throw err
         }
       } catch (err) {
@@ -299,20 +295,10 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     // Fencing started by an earlier join may still be opening producers: let it settle so that
     // every producer it opened is in the map disconnected next.
     await ready.catch(() => {})
-    await Promise.all([...producers.values()].map((p) => p.disconnect().catch(() => {})))
+    await pool.close()
     await sourceAdmin.disconnect().catch(() => {})
     if (o.crossCluster) await targetAdmin.disconnect().catch(() => {})
   }
-}
-
-function groupByTopic(records: readonly OutputRecord[]): TopicMessages[] {
-  const by = new Map<string, TopicMessages>()
-  for (const r of records) {
-    let t = by.get(r.topic)
-    if (!t) by.set(r.topic, (t = {topic: r.topic, messages: []}))
-    t.messages.push({key: r.key, value: r.value, headers: r.headers, partition: r.partition, timestamp: r.timestamp})
-  }
-  return [...by.values()]
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

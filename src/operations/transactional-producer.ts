@@ -1,0 +1,211 @@
+import {kafkaJsConfig} from '../cluster/kafkajs-config.js'
+import {createKjsCluster, createTransactionManager, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type KjsTransactionManager, type SocketTracker} from '../cluster/kafkajs-internals.js'
+import {encodeRecordBatch, type BatchRecord} from '../cluster/protocol/record-batch.js'
+import {Produce} from '../cluster/protocol/produce.js'
+import {sendApi} from '../cluster/send-api.js'
+import type {JobConnection} from './connection.js'
+import {partitionForKey} from './partition-map.js'
+import type {OutputRecord} from './record.js'
+
+/**
+ * The job runtime's output side: transactional producers that encode their record batches in one
+ * pass (protocol/record-batch.ts) and send them with our own Produce request, while kafkajs's
+ * transaction manager does what it already does well (InitProducerId and fencing, AddPartitionsToTxn,
+ * TxnOffsetCommit, EndTxn, sequence numbers, coordinator retries). kafkajs's producer spends most
+ * of a job's CPU building per-record encoders and regrouping messages (quadratically) before they
+ * reach the wire; this path does neither.
+ *
+ * All producers of a job share one kafkajs cluster (one connection per broker); each keeps its own
+ * transactional id, producer id/epoch and sequences.
+ */
+const DUPLICATE_SEQUENCE_NUMBER = 46
+const RETRIABLE_PRODUCE = new Set([
+  3, // UNKNOWN_TOPIC_OR_PARTITION (metadata not yet everywhere)
+  5, // LEADER_NOT_AVAILABLE
+  6, // NOT_LEADER_OR_FOLLOWER
+  7, // REQUEST_TIMED_OUT
+  19, // NOT_ENOUGH_REPLICAS
+  20, // NOT_ENOUGH_REPLICAS_AFTER_APPEND (the batch may be in the log: the retry dedupes by sequence)
+  56, // KAFKA_STORAGE_ERROR
+  74, // FENCED_LEADER_EPOCH
+])
+
+export interface TransactionalOutput {
+  send(records: readonly OutputRecord[]): Promise<void>
+  sendOffsets(offsets: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string}[]}[]}): Promise<void>
+  commit(): Promise<void>
+  abort(): Promise<void>
+}
+
+export class ProducerPool {
+  private readonly cluster: KjsCluster
+  private readonly sockets: SocketTracker
+  private readonly partitionCounts = new Map<string, number>()
+  private connected: Promise<void> | undefined
+
+  constructor(conn: JobConnection, private readonly retries = 8) {
+    const config = kafkaJsConfig(conn.spec, {clientId: 'streamctl-job-producer', retries, maxRetryTimeMs: 5000, connectionTimeoutMs: 5000, requestTimeoutMs: 30_000})
+    const {cluster, sockets} = createKjsCluster(config as KjsClusterOptions, () => {})
+    this.cluster = cluster
+    this.sockets = sockets
+  }
+
+  connect(): Promise<void> {
+    this.connected ??= this.cluster.connect().catch((err: unknown) => {
+      this.connected = undefined
+      throw err
+    })
+    return this.connected
+  }
+
+  /** A producer for `transactionalId`; `init` fences any earlier holder of that id. */
+  async producer(transactionalId: string, transactionTimeoutMs: number): Promise<TransactionalProducer> {
+    await this.connect()
+    const tm = createTransactionManager(this.cluster, transactionalId, transactionTimeoutMs)
+    await tm.initProducerId()
+    return new TransactionalProducer(this, tm)
+  }
+
+  async close(): Promise<void> {
+    await Promise.race([this.cluster.disconnect().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())])
+    this.sockets.shutDown()
+  }
+
+  /** @internal */
+  async partitionCount(topic: string): Promise<number> {
+    let n = this.partitionCounts.get(topic)
+    if (n === undefined) {
+      await this.cluster.addTargetTopic(topic)
+      n = this.cluster.findTopicPartitionMetadata(topic).length
+      if (n === 0) throw Object.assign(kafkaJsErrorFromCode(3), {message: `topic ${topic} does not exist on the target cluster`})
+      this.partitionCounts.set(topic, n)
+    }
+    return n
+  }
+
+  /**
+   * Writes each partition's batch to its leader, retrying what Kafka calls retriable after a
+   * metadata refresh. Sequences only advance on success, so a retried batch keeps its sequence and
+   * the broker drops it as a duplicate if the first attempt did land.
+   */
+  async produce(tm: KjsTransactionManager, transactionalId: string, batches: PartitionBatch[]): Promise<void> {
+    let pending = batches
+    let lastError: unknown
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > this.retries) throw lastError
+      if (attempt > 0) {
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** (attempt - 1))))
+        await this.cluster.refreshMetadata().catch((err: unknown) => { lastError = err })
+      }
+      const byLeader = new Map<number, PartitionBatch[]>()
+      const failed: PartitionBatch[] = []
+      for (const b of pending) {
+        const leader = this.cluster.findTopicPartitionMetadata(b.topic).find((p) => p.partitionId === b.partition)?.leader
+        if (leader === undefined || leader === null || leader < 0) failed.push(b)
+        else byLeader.set(leader, [...(byLeader.get(leader) ?? []), b])
+      }
+      const producerId = BigInt(String(tm.getProducerId()))
+      const producerEpoch = tm.getProducerEpoch()
+      await Promise.all([...byLeader].map(async ([nodeId, group]) => {
+        try {
+          const broker = await this.cluster.findBroker({nodeId})
+          const topics = new Map<string, {partition: number; records: Buffer}[]>()
+          for (const b of group) {
+            b.encoded ??= encodeRecordBatch(b.records, {producerId, producerEpoch, baseSequence: tm.getSequence(b.topic, b.partition), transactional: true})
+            topics.set(b.topic, [...(topics.get(b.topic) ?? []), {partition: b.partition, records: b.encoded}])
+          }
+          const res = await sendApi(broker, Produce, {transactionalId, acks: -1, timeoutMs: 30_000, topics: [...topics].map(([topic, partitions]) => ({topic, partitions}))})
+          for (const t of res.topics) {
+            for (const p of t.partitions) {
+              const b = group.find((x) => x.topic === t.topic && x.partition === p.partition)
+              if (!b) continue
+              if (p.errorCode === 0 || p.errorCode === DUPLICATE_SEQUENCE_NUMBER) {
+                tm.updateSequence(b.topic, b.partition, b.records.length)
+                b.done = true
+              } else if (RETRIABLE_PRODUCE.has(p.errorCode)) {
+                lastError = kafkaJsErrorFromCode(p.errorCode)
+              } else {
+                const err = kafkaJsErrorFromCode(p.errorCode)
+                throw Object.assign(err, {message: `${err.message} (${b.topic}-${b.partition}${p.errorMessage ? `: ${p.errorMessage}` : ''})`})
+              }
+            }
+          }
+        } catch (err) {
+          // Kafka's own non-retriable answers (fenced, out of order, not authorised) end the transaction.
+          if ((err as {type?: string}).type && !(err as {retriable?: boolean}).retriable) throw err
+          lastError = err
+        }
+      }))
+      pending = [...failed, ...pending.filter((b) => !b.done && !failed.includes(b))]
+    }
+  }
+}
+
+interface PartitionBatch {
+  readonly topic: string
+  readonly partition: number
+  readonly records: BatchRecord[]
+  encoded?: Buffer
+  done?: boolean
+}
+
+export class TransactionalProducer {
+  private roundRobin = 0
+
+  constructor(private readonly pool: ProducerPool, private readonly tm: KjsTransactionManager) {}
+
+  transaction(): TransactionalOutput {
+    this.tm.beginTransaction()
+    return {
+      send: (records) => this.send(records),
+      // A previous transaction still writing its markers answers CONCURRENT_TRANSACTIONS; a moved
+      // coordinator NOT_COORDINATOR: both are retriable, and kafkajs leaves retrying them to us.
+      sendOffsets: (offsets) => retrying(() => this.tm.sendOffsets(offsets)),
+      commit: () => retrying(() => this.tm.commit()),
+      abort: () => this.tm.abort(),
+    }
+  }
+
+  private async send(records: readonly OutputRecord[]): Promise<void> {
+    if (records.length === 0) return
+    const counts = new Map<string, number>()
+    for (const r of records) if (r.partition === undefined && !counts.has(r.topic)) counts.set(r.topic, await this.pool.partitionCount(r.topic))
+    const batches = new Map<string, PartitionBatch>()
+    // Records without key or partition all go to one partition per send (sticky, as Kafka's default).
+    const sticky = this.roundRobin++
+    for (const r of records) {
+      let partition = r.partition
+      if (partition === undefined) {
+        const count = counts.get(r.topic)!
+        partition = r.key === null ? sticky % count : partitionForKey(r.key, count)
+      }
+      const id = `${r.topic}\u0000${partition}`
+      let b = batches.get(id)
+      if (!b) batches.set(id, (b = {topic: r.topic, partition, records: []}))
+      b.records.push({key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp === undefined ? undefined : Number(r.timestamp)})
+    }
+    const list = [...batches.values()]
+    for (const topic of new Set(list.map((b) => b.topic))) if (!counts.has(topic)) await this.pool.partitionCount(topic)
+    await retrying(() => this.tm.addPartitionsToTransaction(groupPartitions(list)))
+    await this.pool.produce(this.tm, this.tm.getTransactionalId(), list)
+  }
+}
+
+/** Retries what kafkajs marks retriable (Kafka's retriable codes, lost connections), briefly and bounded (~30 s). */
+async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  const started = Date.now()
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn()
+    } catch (err) {
+      if ((err as {retriable?: boolean}).retriable !== true || Date.now() - started > 30_000) throw err
+      await new Promise((r) => setTimeout(r, Math.min(1000, 10 * 2 ** attempt)))
+    }
+  }
+}
+
+function groupPartitions(batches: readonly PartitionBatch[]): {topic: string; partitions: {partition: number}[]}[] {
+  const by = new Map<string, {partition: number}[]>()
+  for (const b of batches) by.set(b.topic, [...(by.get(b.topic) ?? []), {partition: b.partition}])
+  return [...by].map(([topic, partitions]) => ({topic, partitions}))
+}
