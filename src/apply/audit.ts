@@ -39,6 +39,14 @@ export class AuditLog {
     })
   }
 
+  /**
+   * Creates the audit topic if needed. Apply calls it before making changes: created afterwards,
+   * on a single broker it would queue behind the partitions just created (seconds for thousands).
+   */
+  prepare(): Promise<void> {
+    return this.log.ensure(this.admin)
+  }
+
   async append(entry: Omit<AuditRecord, 'at' | 'user' | 'host'>): Promise<AuditRecord> {
     await this.log.ensure(this.admin)
     const {user, host} = currentIdentity()

@@ -5,8 +5,14 @@ import type {AclEntry, ClusterState, ObservedConfigEntry, TopicState} from '../m
 export interface ObserveOptions {
   /** Read ACLs too (needs DESCRIBE on the cluster; skipped when the environment declares no services). */
   readonly acls?: boolean
-  /** Only these topics are described in detail (others are still listed, so unmanaged topics show). */
+  /** Only these topics are observed at all (the others are left out of the state). */
   readonly topicFilter?: (name: string) => boolean
+  /**
+   * Of the observed topics, only these have their configs read (the others keep name, partitions
+   * and replicas, with empty configs): a plan needs configs only for the topics its manifests
+   * declare, and on a large cluster DescribeConfigs is most of the observation's time and memory.
+   */
+  readonly configFilter?: (name: string) => boolean
   /**
    * Kafka's built-in topic-config defaults. Entries whose source is DEFAULT and whose value equals
    * the built-in are left out of `effectiveConfig`: the planner falls back to the same table, and
@@ -24,7 +30,7 @@ export async function observeCluster(gateway: AdminGateway, options: ObserveOpti
   const described = names.filter((n) => !options.topicFilter || options.topicFilter(n))
   const [descriptions, configs, reassignments, acls] = await Promise.all([
     gateway.describeTopics(described),
-    gateway.describeTopicConfigs(described, {includeSynonyms: true, omitBuiltInDefaults: options.kafkaDefaults}),
+    gateway.describeTopicConfigs(options.configFilter ? described.filter(options.configFilter) : described, {includeSynonyms: true, omitBuiltInDefaults: options.kafkaDefaults}),
     gateway.listPartitionReassignments(),
     options.acls ? describeAclsIfSupported(gateway) : Promise.resolve([] as AclEntry[]),
   ])

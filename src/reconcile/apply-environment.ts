@@ -54,10 +54,10 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
   try {
     await lock.acquire()
     try {
-      const plan = await currentPlan(target, desired, request)
+      const audit = new AuditLog(target.kafka, admin)
+      const [plan] = await Promise.all([currentPlan(target, desired, request), audit.prepare()])
       request.onPlan?.(plan)
       refuseBlocking(plan)
-      const audit = new AuditLog(target.kafka, admin)
       const auditBase = {environment: desired.environment.name, clusterId: plan.clusterId ?? '', planDigest: plan.digest, streamctlVersion: request.streamctlVersion}
       if (!hasChanges(plan)) {
         await audit.append({...auditBase, result: 'no-changes', actions: {total: 0, done: 0, failed: 0}})

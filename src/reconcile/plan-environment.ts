@@ -24,12 +24,17 @@ export const TOPIC_DEFAULTS = topicDefaultsFrom(TOPIC_CONFIGS)
 /**
  * Observes the cluster and plans. Internal topics (Kafka's, the registry's, our lock and audit
  * topics) are left out of the observation: the planner never touches them, and the lock topic
- * appearing between plan and apply must not make a saved plan look stale.
+ * appearing between plan and apply must not make a saved plan look stale. Undeclared topics are
+ * observed by name and layout only: the plan reports or prunes them by name and never reads
+ * their configs.
  */
 export async function observeForPlan(target: Target, desired: DesiredState): Promise<ClusterState> {
   // Subjects first: a registry that is down or a schema it refuses stops the plan before Kafka is asked.
   const subjects = await observeDesiredSubjects(target, desired)
-  const cluster = await observeCluster(target.gateway, {acls: desired.services.length > 0, topicFilter: (name) => !isInternalTopic(name), kafkaDefaults: TOPIC_DEFAULTS})
+  const declared = new Set(desired.cluster.topics.map((t) => t.name))
+  const cluster = await observeCluster(target.gateway, {
+    acls: desired.services.length > 0, topicFilter: (name) => !isInternalTopic(name), configFilter: (name) => declared.has(name), kafkaDefaults: TOPIC_DEFAULTS,
+  })
   return {...cluster, subjects}
 }
 
