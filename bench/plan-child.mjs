@@ -10,7 +10,13 @@ const {loadManifests, resolveEnvironment} = await import('../src/manifest/index.
 const {connectEnvironment} = await import('../src/reconcile/target.ts')
 const {planEnvironment} = await import('../src/reconcile/plan-environment.ts')
 const tImport = performance.now()
-const desired = resolveEnvironment(await loadManifests([dir]), envName)
+// Loaded inside a function, as the CLI's loadDesired does: a top-level await would keep the parsed
+// YAML documents (needed only for error positions while resolving) alive for the whole run.
+async function loadDesired() {
+  const set = await loadManifests([dir])
+  return resolveEnvironment(set, envName)
+}
+const desired = await loadDesired()
 const tLoad = performance.now()
 const target = await connectEnvironment(desired.environment, {start: false})
 const {plan, observed} = await planEnvironment(target, desired)

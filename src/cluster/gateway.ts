@@ -124,6 +124,8 @@ export interface AdminGateway {
   describeCluster(): Promise<ClusterDescription>
   listTopics(options?: {includeInternal?: boolean}): Promise<string[]>
   describeTopics(names: readonly string[]): Promise<TopicDescription[]>
+  /** Every topic, internal ones included, from one Metadata request (listing then describing would fetch it twice). */
+  describeAllTopics(): Promise<TopicDescription[]>
   /** All configs of each topic, with sources and (when asked) synonyms: batched, one request per broker round. */
   describeTopicConfigs(names: readonly string[], options?: DescribeTopicConfigsOptions): Promise<Map<string, Record<string, ObservedConfigEntry>>>
   describeBrokerConfigs(brokerIds: readonly number[]): Promise<Map<number, Record<string, ObservedConfigEntry>>>

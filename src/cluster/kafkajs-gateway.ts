@@ -13,7 +13,7 @@ import {describeTopics, fetchMetadata, toDescriptions, waitForTopics} from './to
 import {alterClientQuotas, describeClientQuotas} from './quotas.js'
 import {alterUserScramCredentials, describeUserScramCredentials} from './scram.js'
 import {DescribeCluster} from './protocol/describe-cluster.js'
-import {DescribeConfigs, RESOURCE_TYPE_BROKER, RESOURCE_TYPE_TOPIC} from './protocol/describe-configs.js'
+import {DescribeConfigs, RESOURCE_TYPE_BROKER, RESOURCE_TYPE_TOPIC, describeConfigsVisiting} from './protocol/describe-configs.js'
 import {ELECTION_TYPES, ElectLeaders} from './protocol/elect-leaders.js'
 import {ALTER_CONFIG_OPS, IncrementalAlterConfigs} from './protocol/incremental-alter-configs.js'
 import {AlterPartitionReassignments} from './protocol/alter-partition-reassignments.js'
@@ -64,6 +64,10 @@ export class KafkajsGateway implements AdminGateway {
     })
   }
 
+  describeAllTopics(): Promise<TopicDescription[]> {
+    return this.session.call('Metadata', async () => toDescriptions(await fetchMetadata(this.session, null)))
+  }
+
   describeTopics(names: readonly string[]): Promise<TopicDescription[]> {
     if (names.length === 0) return Promise.resolve([])
     return this.session.call('Metadata', () => describeTopics(this.session, names))
@@ -74,13 +78,18 @@ export class KafkajsGateway implements AdminGateway {
     return this.session.call('DescribeConfigs', async () => {
       const out = new Map<string, Record<string, ObservedConfigEntry>>()
       const broker = await this.session.anyBroker()
+      const failed: {code: number; message: string | null; resource: string}[] = []
+      // Each topic is converted as it is decoded (see describeConfigsVisiting): peak memory stays flat.
+      const api = describeConfigsVisiting((r) => {
+        if (r.errorCode !== 0) failed.push({code: r.errorCode, message: r.errorMessage, resource: `topic ${r.name}`})
+        else out.set(r.name, toObservedConfigs(r.configs, options.omitBuiltInDefaults))
+      })
       for (const batch of batches) {
-        const res = await this.session.send(broker, DescribeConfigs, {
+        await this.session.send(broker, api, {
           resources: batch.map((name) => ({type: RESOURCE_TYPE_TOPIC, name, keys: null})),
           includeSynonyms: options.includeSynonyms ?? true,
         })
-        throwIfErrors('DescribeConfigs', res.results.map((r) => ({code: r.errorCode, message: r.errorMessage, resource: `topic ${r.name}`})))
-        for (const r of res.results) out.set(r.name, toObservedConfigs(r.configs, options.omitBuiltInDefaults))
+        throwIfErrors('DescribeConfigs', failed)
       }
       return out
     }, batches.length)

@@ -26,10 +26,10 @@ export interface ObserveOptions {
  * requests does not grow with the number of topics beyond the gateway's batching.
  */
 export async function observeCluster(gateway: AdminGateway, options: ObserveOptions = {}): Promise<ClusterState> {
-  const [cluster, names] = await Promise.all([gateway.describeCluster(), gateway.listTopics({includeInternal: true})])
-  const described = names.filter((n) => !options.topicFilter || options.topicFilter(n))
-  const [descriptions, configs, reassignments, acls] = await Promise.all([
-    gateway.describeTopics(described),
+  const [cluster, all] = await Promise.all([gateway.describeCluster(), gateway.describeAllTopics()])
+  const descriptions = options.topicFilter ? all.filter((d) => options.topicFilter!(d.name)) : all
+  const described = descriptions.map((d) => d.name)
+  const [configs, reassignments, acls] = await Promise.all([
     gateway.describeTopicConfigs(options.configFilter ? described.filter(options.configFilter) : described, {includeSynonyms: true, omitBuiltInDefaults: options.kafkaDefaults}),
     gateway.listPartitionReassignments(),
     options.acls ? describeAclsIfSupported(gateway) : Promise.resolve([] as AclEntry[]),

@@ -88,6 +88,20 @@ export class Reader {
     return s
   }
 
+  /** Skips a (nullable) string without decoding it, returning where its bytes are, or null for a null string. */
+  skipNullableString(): {start: number; end: number} | null {
+    const len = this.flexible ? this.uvarint() - 1 : this.int16()
+    if (len < 0) return null
+    const span = {start: this.offset, end: this.offset + len}
+    this.offset += len
+    return span
+  }
+
+  /** Decodes a span returned by skipNullableString. */
+  text(span: {start: number; end: number}): string {
+    return this.buf.toString('utf8', span.start, span.end)
+  }
+
   string(): string {
     const s = this.nullableString()
     if (s === null) throw new RangeError(`null where a string is required at byte ${this.offset}`)

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {decodeResponseBody, encodeRequestBody} from '../../../src/cluster/protocol/api.js'
-import {DescribeConfigs} from '../../../src/cluster/protocol/describe-configs.js'
+import {DescribeConfigs, describeConfigsVisiting} from '../../../src/cluster/protocol/describe-configs.js'
 import {toObservedEntry} from '../../../src/cluster/config-entries.js'
 import {hex} from './hex.js'
 
@@ -54,5 +54,20 @@ describe('DescribeConfigs (32)', () => {
   it('reports a per-resource error code and message', () => {
     const payload = hex('00000000', '00000001', '0003', '0004 6e6f7065', '02', '0001 74', '00000000')
     expect(decodeResponseBody(DescribeConfigs, 2, payload).results[0]).toEqual({errorCode: 3, errorMessage: 'nope', type: 2, name: 't', configs: []})
+  })
+
+  it('visiting decode hands over each resource and keeps only the inherited synonym, with the same observed entry', () => {
+    const payload = hex(
+      '00000000', '00000001',
+      '0000', 'ffff', '02', '0001 74',
+      '00000001', '0002 726d', '0001 31', '00', '01', '00',
+      '00000003', '0002 726d', '0001 31', '01', '0003 6c726d', '0001 32', '04', '0003 6c7268', 'ffff', '05', // topic, static broker "2", default null
+    )
+    const seen: unknown[] = []
+    const res = decodeResponseBody(describeConfigsVisiting((r) => seen.push(r)), 1, payload)
+    expect(res.results).toEqual([])
+    const full = decodeResponseBody(DescribeConfigs, 1, payload).results[0]!
+    expect(seen).toEqual([{...full, configs: [{...full.configs[0]!, synonyms: [{name: 'lrm', value: '2', source: 4}]}]}])
+    expect(toObservedEntry((seen[0] as typeof full).configs[0]!)).toEqual(toObservedEntry(full.configs[0]!))
   })
 })
