@@ -3,14 +3,15 @@ import {StreamctlError} from '../errors.js'
 import {JobCheckpoints} from './checkpoints.js'
 import type {JobConnection} from './connection.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
-import type {InputRecord, JobReport, Stage} from './record.js'
+import type {InputRecord, JobReport, Stage, StageResult} from './record.js'
 import {topicOffsets} from './topics.js'
-import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
+import {ProducerPool, type TransactionalOutput, type TransactionalProducer} from './transactional-producer.js'
 
 /**
  * The streaming runtime: a consumer group reads the source, a stage maps each fetched batch, and
- * one Kafka transaction per batch writes the output *and* the input position (read-process-write,
- * `sendOffsets`), so a crash or a rerun never loses or duplicates a record in read_committed view.
+ * Kafka transactions write the output *and* the input position (read-process-write, `sendOffsets`),
+ * so a crash or a rerun never loses or duplicates a record in read_committed view. A transaction
+ * spans the batches of one partition for up to COMMIT_INTERVAL_MS / COMMIT_RECORDS.
  *
  * Zombie fencing: kafkajs 2.2.4 predates KIP-447 (group metadata in TxnOffsetCommit), so fencing is
  * the classic one: one transactional producer per *input partition*, with a stable transactional id
@@ -54,11 +55,40 @@ export class RecordError extends Error {}
 
 interface PartitionState {
   end: number
+  /** The committed input position (what a rerun or the next owner starts from). */
   position: number
   highWatermark: number
   done: boolean
   /** Cross-cluster: records below the target checkpoint were already written. */
   skipBelow: number
+  /** The transaction being filled for this partition, if any. */
+  open?: OpenTransaction
+  /** Serialises this partition's batches and commits (eachBatch and the periodic flush). */
+  lock: Promise<void>
+}
+
+/**
+ * Several fetched batches share one transaction: the fixed cost of a transaction (AddPartitionsToTxn,
+ * AddOffsetsToTxn, TxnOffsetCommit, EndTxn and the markers) is paid per COMMIT_INTERVAL_MS or
+ * COMMIT_RECORDS instead of per fetch. Nothing is buffered meanwhile: each batch is produced
+ * inside the open transaction as it arrives, and only becomes visible (read_committed) at commit.
+ */
+interface OpenTransaction {
+  readonly tx: TransactionalOutput
+  readonly startedAt: number
+  next: number
+  records: number
+  readonly pending: {read: number; written: number; deadLettered: number; skipped: number}
+  /** Stages with a state cache (derive latest) learn what was committed, batch by batch. */
+  readonly afterCommit: {records: readonly InputRecord[]; result: StageResult; next: number}[]
+}
+
+const COMMIT_INTERVAL_MS = 500
+const COMMIT_RECORDS = 50_000
+
+function isFenced(err: unknown): boolean {
+  const type = (err as {type?: string}).type
+  return type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED'
 }
 
 export async function runJob(o: RunnerOptions): Promise<JobReport> {
@@ -78,6 +108,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   let joined = false
   /** Set once this process leaves the group: later joins must not fence or open producers. */
   let stopping = false
+  /** Set when the run ends: batches still delivered are left for the next run (not consumed, not committed). */
+  let draining = false
   let fatal: unknown
   let ready: Promise<void> = Promise.resolve()
 
@@ -162,7 +194,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         for (const p of fresh) {
           const position = pos.get(p)!
           const end = ends.get(p)?.high ?? 0
-          parts.set(p, {end, position, highWatermark: end, done: false, skipBelow: position})
+          parts.set(p, {end, position, highWatermark: end, done: false, skipBelow: position, lock: Promise.resolve()})
           // Batches kafkajs fetched before the fence are stale after this seek and are not processed.
           c.seek({topic, partition: p, offset: String(position)})
           if (o.mode === 'bounded' && position >= end) markDone(p)
@@ -186,74 +218,127 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       if (!e.payload.restart) fatal ??= e.payload.error
     })
 
+    const withPartition = (st: PartitionState, fn: () => Promise<void>): Promise<void> => {
+      const run = st.lock.then(fn)
+      st.lock = run.catch(() => {})
+      return run
+    }
+
+    /** Gives up the open transaction: aborted, and its records read again from the committed position. */
+    const abandon = async (p: number, st: PartitionState, open: OpenTransaction): Promise<void> => {
+      if (st.open === open) st.open = undefined
+      await open.tx.abort().catch(() => {})
+      // A fenced or broken producer never recovers: the next batch of this partition (if we still
+      // own it) starts a fresh one, whose InitProducerId takes over the transactional id.
+      producers.delete(p)
+      if (assigned.includes(p) && !stopping) c.seek({topic, partition: p, offset: String(st.position)})
+    }
+
+    /** Commits the open transaction of a partition (the caller holds its lock). */
+    const commitOpen = async (p: number, st: PartitionState): Promise<void> => {
+      const open = st.open
+      if (!open) return
+      try {
+        if (checkpoints) await open.tx.sendOffsets(checkpoints.offsetsFor(p, open.next))
+        else await open.tx.sendOffsets({consumerGroupId: groupId, topics: [{topic, partitions: [{partition: p, offset: String(open.next)}]}]})
+        await open.tx.commit()
+      } catch (err) {
+        await abandon(p, st, open)
+        throw err
+      }
+      st.open = undefined
+      if (checkpoints) await c.commitOffsets([{topic, partition: p, offset: String(open.next)}]).catch(() => {})
+      st.position = Math.max(st.position, open.next)
+      st.skipBelow = st.position
+      counters.read += open.pending.read
+      counters.written += open.pending.written
+      counters.deadLettered += open.pending.deadLettered
+      counters.skipped += open.pending.skipped
+      for (const a of open.afterCommit) o.stage.afterCommit?.(a.records, a.result, a.next)
+      if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
+      progress()
+    }
+
+    /** Errors of a batch or commit: bad records stop the job; fencing means the partition moved on. */
+    const settle = (err: unknown): void => {
+      // A record the stage cannot handle (no dead-letter topic) stops the job: retrying cannot help.
+      if (err instanceof RecordError || err instanceof StreamctlError) {
+        fatal ??= err
+        return
+      }
+      // Fenced: another member owns this partition now and has taken over its transactional id.
+      if (isFenced(err)) return
+      throw err
+    }
+
+    /** Commits transactions that have been open long enough (also when no new batch arrives). */
+    const flushDue = async (all: boolean): Promise<void> => {
+      await Promise.all([...parts].map(([p, st]) => st.open && (all || Date.now() - st.open.startedAt >= COMMIT_INTERVAL_MS)
+        ? withPartition(st, async () => {
+          if (st.open && (all || Date.now() - st.open.startedAt >= COMMIT_INTERVAL_MS)) await commitOpen(p, st)
+        }).catch((err: unknown) => {
+          try { settle(err) } catch (e) { if (!all) return; fatal ??= e }
+        })
+        : undefined))
+    }
+
     const eachBatch = async ({batch, resolveOffset, heartbeat, isRunning, isStale}: EachBatchPayload): Promise<void> => {
       await ready
       const p = batch.partition
-      const s = parts.get(p)
-      if (!s || !assigned.includes(p) || fatal || o.signal?.aborted || !isRunning() || isStale()) return
-      s.highWatermark = Number(batch.highWatermark)
-      const records: InputRecord[] = []
-      let cutAtEnd = false
-      for (const m of batch.messages) {
-        const off = Number(m.offset)
-        if (off < s.skipBelow) continue
-        if (o.mode === 'bounded' && off >= s.end) {
-          cutAtEnd = true
-          break
+      const st = parts.get(p)
+      if (!st) return
+      await withPartition(st, async () => {
+        if (!assigned.includes(p) || fatal || draining || o.signal?.aborted || !isRunning() || isStale()) return
+        st.highWatermark = Number(batch.highWatermark)
+        const records: InputRecord[] = []
+        let cutAtEnd = false
+        for (const m of batch.messages) {
+          const off = Number(m.offset)
+          if (off < st.skipBelow) continue
+          if (o.mode === 'bounded' && off >= st.end) {
+            cutAtEnd = true
+            break
+          }
+          records.push({topic, partition: p, offset: m.offset, timestamp: m.timestamp, key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as InputRecord['headers']})
         }
-        records.push({topic, partition: p, offset: m.offset, timestamp: m.timestamp, key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as InputRecord['headers']})
-      }
-      // lastOffset() counts trailing transaction markers: committing past them lets a bounded run
-      // reach end offsets that sit after a marker.
-      const fetchedNext = Number(batch.lastOffset()) + 1
-      if (records.length === 0) {
-        if (!cutAtEnd && fetchedNext > s.position) {
-          s.position = fetchedNext
-          resolveOffset(batch.lastOffset())
-        }
-        if (o.mode === 'bounded' && s.position >= s.end) markDone(p)
-        return
-      }
-      const next = cutAtEnd ? Number(records[records.length - 1]!.offset) + 1 : fetchedNext
-      let result
-      try {
-        result = await o.stage.process(records)
-        const producer = await producerFor(p)
-        const tx = producer.transaction()
-        try {
-          await tx.send(result.out)
-          if (checkpoints) await tx.sendOffsets(checkpoints.offsetsFor(p, next))
-          else await tx.sendOffsets({consumerGroupId: groupId, topics: [{topic, partitions: [{partition: p, offset: String(next)}]}]})
-          await tx.commit()
-        } catch (err) {
-          await tx.abort().catch(() => {})
-          // A fenced or broken producer never recovers: the next batch of this partition (if we
-          // still own it) starts a fresh one, whose InitProducerId takes over the transactional id.
-          producers.delete(p)
-          throw err
-        }
-      } catch (err) {
-        // A record the stage cannot handle (no dead-letter topic) stops the job: retrying cannot help.
-        if (err instanceof RecordError || err instanceof StreamctlError) {
-          fatal ??= err
+        // lastOffset() counts trailing transaction markers: committing past them lets a bounded run
+        // reach end offsets that sit after a marker.
+        const fetchedNext = Number(batch.lastOffset()) + 1
+        if (records.length === 0) {
+          if (!cutAtEnd && fetchedNext > (st.open?.next ?? st.position)) {
+            if (st.open) st.open.next = fetchedNext
+            else st.position = fetchedNext
+            resolveOffset(batch.lastOffset())
+          }
+          if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
           return
         }
-        // Fenced: another member owns this partition now and has taken over its transactional id.
-        // Our batch was aborted; nothing to do but leave the partition to it.
-        if ((err as {type?: string}).type === 'INVALID_PRODUCER_EPOCH' || (err as {type?: string}).type === 'PRODUCER_FENCED') return
-        throw err
-      }
-      if (checkpoints) await c.commitOffsets([{topic, partition: p, offset: String(next)}]).catch(() => {})
-      resolveOffset(String(next - 1))
-      s.position = next
-      s.skipBelow = next
-      counters.read += records.length
-      counters.written += result.written
-      counters.deadLettered += result.deadLettered
-      counters.skipped += result.skipped
-      o.stage.afterCommit?.(records, result, next)
-      if (o.mode === 'bounded' && next >= s.end) markDone(p)
-      progress()
+        const next = cutAtEnd ? Number(records[records.length - 1]!.offset) + 1 : fetchedNext
+        let open: OpenTransaction | undefined
+        try {
+          const result = await o.stage.process(records)
+          const producer = await producerFor(p)
+          open = st.open ??= {tx: producer.transaction(), startedAt: Date.now(), next: st.position, records: 0, pending: {read: 0, written: 0, deadLettered: 0, skipped: 0}, afterCommit: []}
+          await open.tx.send(result.out)
+          open.next = next
+          open.records += records.length
+          open.pending.read += records.length
+          open.pending.written += result.written
+          open.pending.deadLettered += result.deadLettered
+          open.pending.skipped += result.skipped
+          if (o.stage.afterCommit) open.afterCommit.push({records, result, next})
+          st.skipBelow = next
+          resolveOffset(String(next - 1))
+          // A stage with a state cache sees its own writes only after commit: commit every batch.
+          const due = o.stage.afterCommit !== undefined || open.records >= COMMIT_RECORDS || Date.now() - open.startedAt >= COMMIT_INTERVAL_MS
+          if (due || (o.mode === 'bounded' && next >= st.end)) await commitOpen(p, st)
+        } catch (err) {
+          if (open && st.open === open) await abandon(p, st, open)
+          st.skipBelow = st.position
+          settle(err)
+          return
+        }
+      })
       await heartbeat()
     }
 
@@ -277,8 +362,11 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         }
       }
       await sleep(100, o.signal)
+      await flushDue(false)
     }
-    // consumer.disconnect waits for the in-flight batch: its transaction commits (or aborts) first.
+    // Commit what is open before leaving the group: new batches are refused from here on.
+    draining = true
+    await flushDue(true)
     stopping = true
     await c.disconnect()
     consumer = undefined
