@@ -15,8 +15,6 @@ import type {OutputRecord} from './record.js'
  * of a job's CPU building per-record encoders and regrouping messages (quadratically) before they
  * reach the wire; this path does neither.
  *
- * All producers of a job share one kafkajs cluster (one connection per broker); each keeps its own
- * transactional id, producer id/epoch and sequences.
  */
 const DUPLICATE_SEQUENCE_NUMBER = 46
 const RETRIABLE_PRODUCE = new Set([
@@ -37,7 +35,31 @@ export interface TransactionalOutput {
   abort(): Promise<void>
 }
 
+/**
+ * The producers of one job. Each transactional id gets its own connections: Kafka handles one
+ * request at a time per connection, so partitions sharing one would wait for each other's
+ * Produce and EndTxn round trips.
+ */
 export class ProducerPool {
+  private readonly connections = new Map<string, ProducerConnection>()
+
+  constructor(private readonly conn: JobConnection) {}
+
+  /** A producer for `transactionalId`; its InitProducerId fences any earlier holder of that id. */
+  async producer(transactionalId: string, transactionTimeoutMs: number): Promise<TransactionalProducer> {
+    let c = this.connections.get(transactionalId)
+    if (!c) this.connections.set(transactionalId, (c = new ProducerConnection(this.conn)))
+    return c.producer(transactionalId, transactionTimeoutMs)
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((c) => c.close()))
+    this.connections.clear()
+  }
+}
+
+/** One kafkajs cluster (a connection per broker) and the target topics' partition counts. */
+class ProducerConnection {
   private readonly cluster: KjsCluster
   private readonly sockets: SocketTracker
   private readonly partitionCounts = new Map<string, number>()
@@ -58,7 +80,6 @@ export class ProducerPool {
     return this.connected
   }
 
-  /** A producer for `transactionalId`; `init` fences any earlier holder of that id. */
   async producer(transactionalId: string, transactionTimeoutMs: number): Promise<TransactionalProducer> {
     await this.connect()
     const tm = createTransactionManager(this.cluster, transactionalId, transactionTimeoutMs)
@@ -152,7 +173,7 @@ interface PartitionBatch {
 export class TransactionalProducer {
   private roundRobin = 0
 
-  constructor(private readonly pool: ProducerPool, private readonly tm: KjsTransactionManager) {}
+  constructor(private readonly pool: ProducerConnection, private readonly tm: KjsTransactionManager) {}
 
   transaction(): TransactionalOutput {
     this.tm.beginTransaction()
