@@ -52,6 +52,14 @@ export function multiset(items: readonly string[]): Map<string, number> {
   return m
 }
 
+/** How a spawnJob child ended, with everything it printed. */
+export interface JobExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
 const CHILD = fileURLToPath(new URL('./job-child.ts', import.meta.url))
 
 /** Runs a job in a child process (for kill -9 and SIGTERM tests); progress events arrive as JSON lines. */

@@ -24,6 +24,9 @@ try {
     : await migrate({...args, signal, onEvent} as never)
   process.stdout.write(JSON.stringify({type: 'report', report}) + '\n')
 } catch (err) {
+  // The message as a user would read it, for tests that judge its clarity (the stack goes to stderr).
+  const e = err as Error & {code?: string; hint?: string}
+  process.stdout.write(JSON.stringify({type: 'error', name: e.name, code: e.code, message: e.message, hint: e.hint}) + '\n')
   process.stderr.write(`job failed: ${(err as Error).stack}\n`)
   process.exitCode = 1
 } finally {

@@ -1,0 +1,262 @@
+/**
+ * Stream jobs under cluster faults (issue #13), on real Kafka:
+ *  1. kill -9 one broker of the suite's three-node secure cluster during a migration: the job rides
+ *     through leader and coordinator moves in the same run, and the output is exactly the input.
+ *  2. kill -9 the only node of a single-node cluster during a repartition and start it again: the
+ *     job either rides through or fails with a message naming the cluster; a rerun completes and the
+ *     output is every input record exactly once.
+ * The shared three-node cluster is whole again when this file ends (dev up + full ISR in afterAll);
+ * test 2 runs on a cluster of its own, which is stopped and removed in afterAll.
+ */
+import {randomBytes} from 'node:crypto'
+import {rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {Kafka} from 'kafkajs'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {devKafkaJsConfig, devStatus} from '../../../src/dev/index.js'
+import {startWatchdog} from '../../../src/dev/watchdog.js'
+import type {JobConnection} from '../../../src/operations/connection.js'
+import {repartition} from '../../../src/operations/repartition.js'
+import {streamctl} from '../dev/cli.js'
+import {createTopicsAndWait, hasSecureCluster, kafkaTool, providedClusters, secureCluster, uniquePrefix, type TestCluster} from '../harness.js'
+import {connectionOf, createTopic, multiset, produce, readAll, spawnJob, type JobExit} from './helpers.js'
+
+const N = 30_000
+
+/** ~200 B records; `n` makes every record distinct so the multiset compare sees any duplicate. */
+function inputRecords(prefix: string, count: number): {key: string; value: string}[] {
+  return Array.from({length: count}, (_, n) => ({key: `k${n % 101}`, value: JSON.stringify({n, tag: prefix, pad: 'x'.repeat(150)})}))
+}
+
+function asMultiset(records: readonly {key: string | Buffer | null; value: string | Buffer | null}[]): Map<string, number> {
+  return multiset(records.map((r) => `${r.key?.toString()}|${r.value?.toString()}`))
+}
+
+/** A kafkajs client for the test's own produce/read, patient enough to ride out a dead broker. */
+function patientKafka(c: TestCluster, clientId: string): Kafka {
+  return new Kafka({...devKafkaJsConfig(c.connection, clientId), retry: {retries: 10, initialRetryTime: 300, maxRetryTime: 3000}})
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`)
+    await sleep(500)
+  }
+}
+
+describe.skipIf(!hasSecureCluster())('stream job while one broker of three is killed', () => {
+  let killed = false
+
+  afterAll(async () => {
+    if (!killed) return
+    // Later files need the whole cluster: restart the node and wait until every partition is back in sync.
+    const c = secureCluster()
+    const up = await streamctl(['dev', 'up', '--data-dir', c.dataDir])
+    if (up.code !== 0) throw new Error(`dev up after the broker kill failed: ${up.stderr}`)
+    await waitUntil('no partition is under-replicated', 60_000, async () => {
+      const r = await kafkaTool('topics', ['--describe', '--under-replicated-partitions'], {cluster: c})
+      return r.code === 0 && r.stdout.trim() === ''
+    })
+  })
+
+  it('kill -9 of a broker leading source partitions mid-migration: the same run completes, output exactly once', async () => {
+    const c = secureCluster()
+    const p = uniquePrefix('broker kill migrate')
+    const from = `${p}in`
+    const to = `${p}out`
+    const kafka = patientKafka(c, 'it-cluster-faults')
+    await createTopicsAndWait(c, [{topic: from, numPartitions: 6, replicationFactor: 3, configEntries: [{name: 'min.insync.replicas', value: '2'}]}])
+    const input = inputRecords(p, N)
+    await produce(kafka, from, input)
+
+    // The victim leads the most source partitions (the target is created later with a similar spread).
+    const admin = kafka.admin()
+    await admin.connect()
+    const md = await admin.fetchTopicMetadata({topics: [from]})
+    await admin.disconnect()
+    const leads = new Map<number, number>()
+    for (const part of md.topics[0]!.partitions) leads.set(part.leader, (leads.get(part.leader) ?? 0) + 1)
+    const victim = [...leads.entries()].sort((a, b) => b[1] - a[1])[0]![0]
+    const status = await devStatus({dataDir: c.dataDir})
+    const pid = status.nodes.find((n) => n.id === victim)?.pid
+    expect(pid, `node ${victim} pid`).toBeGreaterThan(0)
+
+    const conn = connectionOf(c)
+    let killedAt = 0
+    const t0 = Date.now()
+    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`}, (e) => {
+      if (e.type === 'progress' && Number(e.read) >= N / 4 && killedAt === 0) {
+        killedAt = Number(e.read)
+        killed = true
+        process.kill(pid!, 'SIGKILL')
+      }
+    }, {JOB_CHILD_SASL_PASSWORD: c.adminCredentials!.password})
+    const res = await exitWithin(child, exited, 80_000)
+    const ms = Date.now() - t0
+    expect(killedAt, `the job never reached ${N / 4} records (stderr: ${res.stderr})`).toBeGreaterThan(0)
+    expect(killedAt).toBeLessThan(N)
+    expect(res.code, res.stderr).toBe(0)
+    const report = lastReport(res)
+    expect(report.outcome).toBe('completed')
+    // Counters move only after an acknowledged commit; a commit whose answer died with the broker
+    // is not counted though it may have landed, so the counts are a lower bound — the output is the proof.
+    expect(report.read).toBeLessThanOrEqual(N)
+    expect(report.written).toBe(report.read)
+    expect(res.stdout + res.stderr).not.toContain(c.adminCredentials!.password)
+
+    const out = await readAll(kafka, to)
+    expect(out).toHaveLength(N)
+    expect(asMultiset(out)).toEqual(asMultiset(input))
+    console.info(`broker kill: node ${victim} killed at ${killedAt}/${N} read; job took ${ms} ms`)
+  }, 110_000)
+})
+
+describe('stream job while its single-node cluster restarts', () => {
+  const dataDir = join(tmpdir(), `opsfault-${randomBytes(4).toString('hex')}`)
+  let watchdog: number | undefined
+  let conn: JobConnection
+  let kafka: Kafka
+  let cluster: TestCluster
+
+  beforeAll(async () => {
+    // Our own cluster: its restart cannot disturb the suite's shared one. The watchdog kills it if
+    // the runner dies before afterAll.
+    watchdog = startWatchdog([dataDir])
+    const up = await streamctl(['dev', 'up', '--data-dir', dataDir, '--brokers', '1', '--no-registry', '--heap', '384m', '--kafka-version', providedClusters().kafkaVersion])
+    if (up.code !== 0) throw new Error(`dev up of the test's own cluster failed: ${up.stderr}`)
+    const info = await devStatus({dataDir})
+    cluster = {name: 'single', bootstrap: info.bootstrap, connection: info.connection, clusterId: info.clusterId, dataDir, kafkaVersion: info.kafkaVersion, brokers: 1}
+    // Labelled as `--bootstrap` labels a connection: an error must name this address.
+    conn = {label: info.bootstrap.join(','), spec: info.connection}
+    kafka = patientKafka(cluster, 'it-cluster-restart')
+  })
+
+  afterAll(async () => {
+    const down = await streamctl(['dev', 'down', '--data-dir', dataDir, '--timeout', '10'])
+    if (watchdog) try { process.kill(watchdog, 'SIGTERM') } catch { /* already gone */ }
+    rmSync(dataDir, {recursive: true, force: true})
+    if (down.code !== 0) throw new Error(`dev down failed: ${down.stderr}`)
+  })
+
+  // 3 s: back before kafkajs's consumer gives up its retries (~20 s). 25 s: the consumer crashes and
+  // restarts first, and resumes from the group's offsets, which may lag the job's last commit.
+  it.each([{downSeconds: 3}, {downSeconds: 25}])('kill -9 and restart of the node $downSeconds s later mid-repartition: rides through or fails naming the cluster; a rerun leaves every record exactly once', async ({downSeconds}) => {
+    const p = uniquePrefix(`node restart ${downSeconds}s repartition`)
+    const from = `${p}in`
+    const to = `${p}out`
+    await createTopic(kafka, from, 4)
+    const input = inputRecords(p, N)
+    await produce(kafka, from, input)
+    const pid = (await devStatus({dataDir})).nodes[0]!.pid
+    expect(pid).toBeGreaterThan(0)
+
+    let killedAt = 0
+    let restarted: Promise<{code: number; stderr: string}> | undefined
+    const t0 = Date.now()
+    const {child, exited} = spawnJob({kind: 'repartition', from, to, partitions: 3, job: `${p}job`, connection: conn}, (e) => {
+      if (e.type === 'progress' && Number(e.read) >= N / 4 && killedAt === 0) {
+        killedAt = Number(e.read)
+        process.kill(pid!, 'SIGKILL')
+        restarted = sleep(downSeconds * 1000).then(() => streamctl(['dev', 'up', '--data-dir', dataDir]))
+      }
+    })
+    const first = await exitWithin(child, exited, 80_000)
+    const firstMs = Date.now() - t0
+    expect(killedAt, `the job never reached ${N / 4} records (stderr: ${first.stderr})`).toBeGreaterThan(0)
+    const up = await restarted!
+    expect(up.code, up.stderr).toBe(0)
+
+    let rerunRead = 0
+    if (first.code === 0) {
+      const report = lastReport(first)
+      expect(report.outcome).toBe('completed')
+      expect(report.read).toBeLessThanOrEqual(N)
+    } else {
+      // A failure must say which cluster it could not use, in one readable line.
+      const failure = jobError(first)
+      expect(failure.message).toContain(conn.label)
+      expect(failure.message).not.toMatch(/^\s+at /m)
+      const rerun = await repartition({from, to, job: `${p}job`, connection: conn})
+      expect(rerun.outcome).toBe('completed')
+      expect(rerun.read).toBeLessThanOrEqual(N - killedAt)
+      rerunRead = rerun.read
+    }
+
+    const out = await readAll(kafka, to)
+    expect(out).toHaveLength(N)
+    expect(asMultiset(out)).toEqual(asMultiset(input))
+    console.info(`node restart after ${downSeconds} s: killed at ${killedAt}/${N} read; first run exit ${first.code} after ${firstMs} ms${first.code === 0 ? '' : ` (${jobError(first).message}); rerun read ${rerunRead}`}`)
+  }, 110_000)
+
+  it('kill -9 of the node, left down: the job gives up with an error naming the cluster; after dev up a rerun leaves every record exactly once', async () => {
+    const p = uniquePrefix('node down repartition')
+    const from = `${p}in`
+    const to = `${p}out`
+    await createTopic(kafka, from, 4)
+    const input = inputRecords(p, N)
+    await produce(kafka, from, input)
+    const pid = (await devStatus({dataDir})).nodes[0]!.pid
+    expect(pid).toBeGreaterThan(0)
+
+    let killedAt = 0
+    const t0 = Date.now()
+    // A short outage budget keeps the test quick; the default is a minute.
+    const {child, exited} = spawnJob({kind: 'repartition', from, to, partitions: 3, job: `${p}job`, connection: conn, unreachableTimeoutMs: 15_000}, (e) => {
+      if (e.type === 'progress' && Number(e.read) >= N / 4 && killedAt === 0) {
+        killedAt = Number(e.read)
+        process.kill(pid!, 'SIGKILL')
+      }
+    })
+    let first: JobExit
+    try {
+      first = await exitWithin(child, exited, 70_000)
+    } finally {
+      const up = await streamctl(['dev', 'up', '--data-dir', dataDir])
+      expect(up.code, up.stderr).toBe(0)
+    }
+    const gaveUpMs = Date.now() - t0
+    expect(killedAt).toBeGreaterThan(0)
+    expect(first.code, first.stdout.slice(-1000)).toBe(1)
+    const failure = jobError(first)
+    expect(failure.message).toContain(conn.label)
+    expect(failure.message).not.toMatch(/^\s+at /m)
+
+    const rerun = await repartition({from, to, job: `${p}job`, connection: conn})
+    expect(rerun.outcome).toBe('completed')
+    expect(rerun.read).toBeLessThanOrEqual(N - killedAt)
+    const out = await readAll(kafka, to)
+    expect(out).toHaveLength(N)
+    expect(asMultiset(out)).toEqual(asMultiset(input))
+    console.info(`node down: killed at ${killedAt}/${N}; job gave up after ${gaveUpMs} ms with ${JSON.stringify(failure)}; rerun read ${rerun.read}`)
+  }, 110_000)
+})
+
+/** Waits for the child, killing it (and failing) if it hangs. */
+async function exitWithin(child: {kill: (s: NodeJS.Signals) => boolean}, exited: Promise<JobExit>, ms: number): Promise<JobExit> {
+  let timer: NodeJS.Timeout | undefined
+  const hung = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), ms)))
+  const res = await Promise.race([exited, hung])
+  clearTimeout(timer)
+  if (res === 'hung') {
+    child.kill('SIGKILL')
+    const late = await exited
+    throw new Error(`the job did not finish within ${ms} ms; stdout tail: ${late.stdout.slice(-2000)}\nstderr: ${late.stderr.slice(-2000)}`)
+  }
+  return res
+}
+
+function lastReport(res: JobExit): {outcome: string; read: number; written: number} {
+  const line = res.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"type":"report"'))
+  if (!line) throw new Error(`no report line; stderr: ${res.stderr}`)
+  return (JSON.parse(line) as {report: {outcome: string; read: number; written: number}}).report
+}
+
+function jobError(res: JobExit): {message: string; code?: string} {
+  const line = res.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"type":"error"'))
+  if (!line) throw new Error(`no error line; stderr: ${res.stderr}`)
+  return JSON.parse(line) as {message: string; code?: string}
+}
