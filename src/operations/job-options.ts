@@ -9,6 +9,8 @@ export interface CommonJobOptions {
   readonly follow?: boolean
   readonly signal?: AbortSignal
   readonly onEvent?: (e: JobEvent) => void
+  /** How long the job keeps retrying while Kafka cannot be reached before it fails (default 60 s). */
+  readonly unreachableTimeoutMs?: number
 }
 
 export function defaultJobName(kind: string, from: string, to: string): string {

@@ -28,7 +28,8 @@ import {ProducerPool, type TransactionalOutput, type TransactionalProducer} from
  */
 export interface RunnerOptions {
   readonly job: string
-  readonly source: {readonly kafka: Kafka; readonly topic: string}
+  /** `label` names the cluster in errors (environment name or bootstrap list, never credentials). */
+  readonly source: {readonly kafka: Kafka; readonly topic: string; readonly label?: string}
   /** The connection too: the output side runs its own producers over it (transactional-producer.ts). */
   readonly target: {readonly kafka: Kafka; readonly connection: JobConnection}
   readonly crossCluster: boolean
@@ -41,6 +42,8 @@ export interface RunnerOptions {
   readonly concurrency?: number
   readonly maxBytesPerPartition?: number
   readonly transactionTimeoutMs?: number
+  /** How long the job keeps restarting while Kafka cannot be reached before it fails (default 60 s). */
+  readonly unreachableTimeoutMs?: number
 }
 
 export function jobGroupId(job: string): string {
@@ -65,6 +68,8 @@ interface PartitionState {
   open?: OpenTransaction
   /** Serialises this partition's batches and commits (eachBatch and the periodic flush). */
   lock: Promise<void>
+  /** A commit failed, maybe after the broker had taken it (its answer lost with the connection). */
+  unsure?: boolean
 }
 
 /**
@@ -112,6 +117,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   let draining = false
   let fatal: unknown
   let ready: Promise<void> = Promise.resolve()
+  /** Start of the current run of consumer crashes; any successful fetch ends it. */
+  let failingSince: number | undefined
+  const unreachableTimeoutMs = o.unreachableTimeoutMs ?? 60_000
 
   try {
     await sourceAdmin.connect()
@@ -168,9 +176,24 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     consumer = o.source.kafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false,
       maxBytesPerPartition: o.maxBytesPerPartition ?? 512 << 10, maxBytes: 2 << 20, maxWaitTimeInMs: 500,
-      sessionTimeout: 10_000, heartbeatInterval: 1000, retry: {retries: 5},
+      sessionTimeout: 10_000, heartbeatInterval: 1000,
+      // kafkajs restarts a crashed consumer forever on retriable errors (a dead cluster is one), so a
+      // bounded job would wait silently for good. Ride out restarts and leader moves, then fail.
+      retry: {
+        retries: 5,
+        restartOnFailure: async (err) => {
+          failingSince ??= Date.now()
+          const left = unreachableTimeoutMs - (Date.now() - failingSince)
+          if (left <= 0 || stopping) return false
+          emit({type: 'status', message: `cannot reach Kafka (${err.message}); retrying for up to ${Math.ceil(left / 1000)} s`})
+          return true
+        },
+      },
     })
     const c = consumer
+    c.on(c.events.FETCH, () => {
+      failingSince = undefined
+    })
     c.on(c.events.GROUP_JOIN, (e) => {
       // consumer.disconnect() lets the runner finish a rebalance that is under way before it leaves,
       // so a join can complete after we decided to stop. We will not read those partitions: their
@@ -185,11 +208,24 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         // Fence the previous owner of each new partition *before* reading its position: our
         // InitProducerId aborts (or waits out) its open transaction, so the offset read next is final
         // and a zombie can no longer commit on top of it.
-        await Promise.all(fresh.map(async (p) => {
-          producers.delete(p)
-          await producerFor(p)
-        }))
-        const pos = await committedPositions(fresh)
+        // Right after a broker restart the coordinators may not be found yet: retry within the
+        // job's outage budget rather than failing the job on its first join.
+        const started = Date.now()
+        let pos: Map<number, number>
+        for (;;) {
+          try {
+            await Promise.all(fresh.map(async (p) => {
+              producers.delete(p)
+              await producerFor(p)
+            }))
+            pos = await committedPositions(fresh)
+            break
+          } catch (err) {
+            if (stopping || isFenced(err) || Date.now() - started > unreachableTimeoutMs) throw err
+            emit({type: 'status', message: `taking over partitions [${fresh.join(', ')}]: ${(err as Error).message}; retrying`})
+            await sleep(1000, o.signal)
+          }
+        }
         if (stopping) return
         for (const p of fresh) {
           const position = pos.get(p)!
@@ -214,8 +250,19 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         if (o.mode === 'bounded' && s.position >= s.end) markDone(e.payload.partition)
       }
     })
+    const lostCluster = (err: Error, ms: number): StreamctlError => {
+      const where = o.crossCluster ? `${o.source.label ?? 'the source'} or ${o.target.connection.label}` : (o.source.label ?? o.target.connection.label)
+      return new StreamctlError('CLUSTER_UNREACHABLE', `job ${o.job} stopped: cannot reach Kafka at ${where} (still failing after ${Math.round(ms / 1000)} s: ${err.message})`, {
+        hint: 'rerun the same job once the cluster is back: it resumes after the last committed batch', retriable: true, cause: err,
+      })
+    }
+    /** Whatever stops the job, the user learns which job and cluster, in one line. */
+    const failure = (err: unknown): unknown => err instanceof StreamctlError || !(err instanceof Error) ? err
+      : new StreamctlError('JOB_FAILED', `job ${o.job} failed on ${o.crossCluster ? `${o.source.label ?? 'the source'} → ${o.target.connection.label}` : (o.source.label ?? o.target.connection.label)}: ${err.message}`, {
+        hint: 'rerun the same job: it resumes after the last committed batch', cause: err,
+      })
     c.on(c.events.CRASH, (e) => {
-      if (!e.payload.restart) fatal ??= e.payload.error
+      if (!e.payload.restart) fatal ??= failingSince === undefined ? e.payload.error : lostCluster(e.payload.error, Date.now() - failingSince)
     })
 
     const withPartition = (st: PartitionState, fn: () => Promise<void>): Promise<void> => {
@@ -231,6 +278,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       // A fenced or broken producer never recovers: the next batch of this partition (if we still
       // own it) starts a fresh one, whose InitProducerId takes over the transactional id.
       producers.delete(p)
+      st.unsure = true
       if (assigned.includes(p) && !stopping) c.seek({topic, partition: p, offset: String(st.position)})
     }
 
@@ -289,6 +337,15 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       if (!st) return
       await withPartition(st, async () => {
         if (!assigned.includes(p) || fatal || draining || o.signal?.aborted || !isRunning() || isStale()) return
+        if (st.unsure) {
+          // As on a fresh assignment: fence (InitProducerId completes or aborts the failed
+          // transaction), then resume from the committed position, which may be past st.position.
+          await producerFor(p)
+          const position = (await committedPositions([p])).get(p)!
+          Object.assign(st, {position, skipBelow: position, unsure: false})
+          c.seek({topic, partition: p, offset: String(position)})
+          return
+        }
         st.highWatermark = Number(batch.highWatermark)
         const records: InputRecord[] = []
         let cutAtEnd = false
@@ -305,9 +362,14 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         // reach end offsets that sit after a marker.
         const fetchedNext = Number(batch.lastOffset()) + 1
         if (records.length === 0) {
-          if (!cutAtEnd && fetchedNext > (st.open?.next ?? st.position)) {
-            if (st.open) st.open.next = fetchedNext
-            else st.position = fetchedNext
+          if (!cutAtEnd) {
+            if (fetchedNext > (st.open?.next ?? st.position)) {
+              if (st.open) st.open.next = fetchedNext
+              else st.position = fetchedNext
+            }
+            // Also when all of it is below what we already wrote: after a consumer restart kafkajs
+            // resumes from the group's offset, which can lag our last transactional commit (markers
+            // still pending). Unresolved, the same batch is fetched again forever.
             resolveOffset(batch.lastOffset())
           }
           if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
@@ -350,7 +412,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     // partitions (more processes than partitions) stops once the group as a whole is done.
     let lastGlobalCheck = 0
     for (;;) {
-      if (fatal) throw fatal
+      if (fatal) throw failure(fatal)
       if (o.signal?.aborted) break
       if (o.mode === 'bounded' && joined) {
         await ready
@@ -370,7 +432,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     stopping = true
     await c.disconnect()
     consumer = undefined
-    if (fatal) throw fatal
+    if (fatal) throw failure(fatal)
     progress()
     const durationMs = Date.now() - started
     return {

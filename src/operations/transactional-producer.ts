@@ -182,7 +182,10 @@ export class TransactionalProducer {
       // A previous transaction still writing its markers answers CONCURRENT_TRANSACTIONS; a moved
       // coordinator NOT_COORDINATOR: both are retriable, and kafkajs leaves retrying them to us.
       sendOffsets: (offsets) => retrying(() => this.tm.sendOffsets(offsets)),
-      commit: () => retrying(() => this.tm.commit()),
+      // Not retried: kafkajs enters COMMITTING before EndTxn and refuses a second commit() after a
+      // failed one, so a retry only replaced the real cause with "Cannot call commit in state
+      // COMMITTING". A failed commit aborts and rewinds the partition instead.
+      commit: () => this.tm.commit(),
       abort: () => this.tm.abort(),
     }
   }
