@@ -119,6 +119,7 @@ try {
 function runTopicctl(bootstrap) {
   const bin = process.env.TOPICCTL_BIN ?? findTopicctl()
   if (!bin) return {skipped: 'topicctl is not installed: the Go module proxy refuses github.com/segmentio/topicctl; set TOPICCTL_BIN to a binary built from its source'}
+  if (!existsSync(bin)) return {skipped: `TOPICCTL_BIN=${bin} does not exist`}
   const dir = join(root, 'topicctl')
   mkdirSync(join(dir, 'topics'), {recursive: true})
   writeFileSync(join(dir, 'cluster.yaml'), `meta: {name: bench, environment: bench, region: local}\nspec:\n  bootstrapAddrs: [${bootstrap.join(', ')}]\n`)
@@ -132,7 +133,8 @@ function runTopicctl(bootstrap) {
     files.push(file)
   }
   const r = time(() => spawnSync(bin, ['apply', '--skip-confirm', '--no-spinner', '--sleep-loop-duration', '100ms', '--cluster-config', join(dir, 'cluster.yaml'), ...files], {maxBuffer: 256 << 20, encoding: 'utf8'}))
-  if (r.r.status !== 0) return {failed: (r.r.stderr || r.r.stdout).slice(-400), ms: r.ms}
+  if (r.r.error) return {failed: r.r.error.message, ms: r.ms}
+  if (r.r.status !== 0) return {failed: (r.r.stderr || r.r.stdout || '').slice(-400), ms: r.ms}
   return {topics: APPLY_N, ms: r.ms, bin}
 }
 

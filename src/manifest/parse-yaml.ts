@@ -1,12 +1,14 @@
-import {Document, LineCounter, parseAllDocuments, visit} from 'yaml'
+import {Composer, LineCounter, Parser, visit, type Document} from 'yaml'
 import type {Diagnostic} from '../errors.js'
+import {indexPositions, type PositionIndex} from './parse-positions.js'
 
 /** One YAML document of a manifest file, with what is needed to point back into the text. */
 export interface ParsedDoc {
   readonly file: string
   /** 0-based index of the document in its file. */
   readonly index: number
-  readonly doc: Document.Parsed
+  /** Node positions by path; the YAML tree itself is not kept (see indexPositions). */
+  readonly positions: PositionIndex
   readonly lineCounter: LineCounter
   /** The document as plain JS (what the JSON Schema validates). */
   readonly value: unknown
@@ -34,11 +36,14 @@ const HINTS: Readonly<Record<string, string>> = {
  */
 export function parseManifestText(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter()
-  const all = parseAllDocuments(text, {lineCounter, prettyErrors: false, uniqueKeys: true, merge: true})
-  const list = Array.isArray(all) ? all : [all]
   const diagnostics: Diagnostic[] = []
   const docs: ParsedDoc[] = []
-  list.forEach((doc, index) => {
+  // Document by document (what parseAllDocuments does, minus collecting them all): each YAML tree
+  // is reduced to its position index and plain value, then dropped, so 10,000 documents never
+  // hold 10,000 trees at once.
+  const composer = new Composer({uniqueKeys: true, merge: true})
+  let index = 0
+  for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(text))) {
     for (const e of doc.errors) {
       const {line, col} = lineCounter.linePos(e.pos[0])
       diagnostics.push({
@@ -52,9 +57,10 @@ export function parseManifestText(file: string, text: string): ParsedFile {
     // An empty document (e.g. a trailing `---`) carries nothing; skip it instead of failing.
     if (doc.errors.length === 0 && doc.contents !== null) {
       keepExactIntegers(doc)
-      docs.push({file, index, doc, lineCounter, value: doc.toJS({maxAliasCount: 100})})
+      docs.push({file, index, positions: indexPositions(doc), lineCounter, value: doc.toJS({maxAliasCount: 100})})
     }
-  })
+    index++
+  }
   return {docs: diagnostics.length > 0 ? [] : docs, diagnostics}
 }
 
