@@ -167,17 +167,22 @@ describe.runIf(process.env.STREAMCTL_IT_SINGLE_NODE_RESTART === '1')('stream job
     if (down.code !== 0) throw new Error(`dev down failed: ${down.stderr}`)
   })
 
-  // 3 s: back before kafkajs's consumer gives up its retries (~20 s). 25 s: the consumer crashes and
-  // restarts first, and resumes from the group's offsets, which may lag the job's last commit.
-  it.each([{downSeconds: 3}, {downSeconds: 25}])('kill -9 and restart of the node $downSeconds s later mid-repartition: rides through or fails naming the cluster; a rerun leaves no record missing', async ({downSeconds}) => {
-    const p = uniquePrefix(`node restart ${downSeconds}s repartition`)
+  /** A 4-partition source of N records, and the pid of the node to kill. */
+  async function sourceAndNode(name: string): Promise<{p: string; from: string; to: string; input: {key: string; value: string}[]; pid: number}> {
+    const p = uniquePrefix(name)
     const from = `${p}in`
-    const to = `${p}out`
     await createTopic(kafka, from, 4)
     const input = inputRecords(p, N)
     await produce(kafka, from, input)
     const pid = (await devStatus({dataDir})).nodes[0]!.pid
     expect(pid).toBeGreaterThan(0)
+    return {p, from, to: `${p}out`, input, pid: pid!}
+  }
+
+  // 3 s: back before kafkajs's consumer gives up its retries (~20 s). 25 s: the consumer crashes and
+  // restarts first, and resumes from the group's offsets, which may lag the job's last commit.
+  it.each([{downSeconds: 3}, {downSeconds: 25}])('kill -9 and restart of the node $downSeconds s later mid-repartition: rides through or fails naming the cluster; a rerun leaves no record missing', async ({downSeconds}) => {
+    const {p, from, to, input, pid} = await sourceAndNode(`node restart ${downSeconds}s repartition`)
 
     let killedAt = 0
     let restarted: Promise<{code: number; stderr: string}> | undefined
@@ -220,14 +225,7 @@ describe.runIf(process.env.STREAMCTL_IT_SINGLE_NODE_RESTART === '1')('stream job
   }, 110_000)
 
   it('kill -9 of the node, left down: the job gives up with an error naming the cluster; after dev up a rerun leaves no record missing', async () => {
-    const p = uniquePrefix('node down repartition')
-    const from = `${p}in`
-    const to = `${p}out`
-    await createTopic(kafka, from, 4)
-    const input = inputRecords(p, N)
-    await produce(kafka, from, input)
-    const pid = (await devStatus({dataDir})).nodes[0]!.pid
-    expect(pid).toBeGreaterThan(0)
+    const {p, from, to, input, pid} = await sourceAndNode('node down repartition')
 
     let killedAt = 0
     const t0 = Date.now()
