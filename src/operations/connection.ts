@@ -1,4 +1,4 @@
-import {Kafka} from 'kafkajs'
+import {Kafka, type KafkaConfig} from 'kafkajs'
 import {kafkaJsConfig} from '../cluster/kafkajs-config.js'
 import {StreamctlError} from '../errors.js'
 import type {KafkaConnectionSpec} from '../model/environment.js'
@@ -29,9 +29,13 @@ export function bootstrapConnection(value: string): JobConnection {
   return {label: bootstrap.join(','), spec: {bootstrap}}
 }
 
+/** Jobs ride out broker restarts and leader moves: more retries than the CLI's admin calls. */
+export function jobClientConfig(conn: JobConnection, clientId = 'streamctl-job'): KafkaConfig {
+  return kafkaJsConfig(conn.spec, {clientId, retries: 8, maxRetryTimeMs: 5000, connectionTimeoutMs: 5000, requestTimeoutMs: 30_000})
+}
+
 export function createKafka(conn: JobConnection, clientId = 'streamctl-job'): Kafka {
-  // Jobs ride out broker restarts and leader moves: more retries than the CLI's admin calls.
-  return new Kafka(kafkaJsConfig(conn.spec, {clientId, retries: 8, maxRetryTimeMs: 5000, connectionTimeoutMs: 5000, requestTimeoutMs: 30_000}))
+  return new Kafka(jobClientConfig(conn, clientId))
 }
 
 /** Connection failures name the cluster label only; kafkajs messages never contain the password. */

@@ -1,9 +1,8 @@
-import {kafkaJsConfig} from '../cluster/kafkajs-config.js'
 import {createKjsCluster, createTransactionManager, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type KjsTransactionManager, type SocketTracker} from '../cluster/kafkajs-internals.js'
 import {encodeRecordBatch, type BatchRecord} from '../cluster/protocol/record-batch.js'
 import {Produce} from '../cluster/protocol/produce.js'
 import {sendApi} from '../cluster/send-api.js'
-import type {JobConnection} from './connection.js'
+import {jobClientConfig, type JobConnection} from './connection.js'
 import {partitionForKey} from './partition-map.js'
 import type {OutputRecord} from './record.js'
 
@@ -65,8 +64,11 @@ class ProducerConnection {
   private readonly partitionCounts = new Map<string, number>()
   private connected: Promise<void> | undefined
 
-  constructor(conn: JobConnection, private readonly retries = 8) {
-    const config = kafkaJsConfig(conn.spec, {clientId: 'streamctl-job-producer', retries, maxRetryTimeMs: 5000, connectionTimeoutMs: 5000, requestTimeoutMs: 30_000})
+  private readonly retries: number
+
+  constructor(conn: JobConnection) {
+    const config = jobClientConfig(conn, 'streamctl-job-producer')
+    this.retries = config.retry?.retries ?? 8
     const {cluster, sockets} = createKjsCluster(config as KjsClusterOptions, () => {})
     this.cluster = cluster
     this.sockets = sockets
