@@ -57,11 +57,8 @@ export class KafkajsGateway implements AdminGateway {
     })
   }
 
-  listTopics(options: {includeInternal?: boolean} = {}): Promise<string[]> {
-    return this.session.call('Metadata', async () => {
-      const md = await fetchMetadata(this.session, null)
-      return toDescriptions(md).filter((t) => options.includeInternal || !t.internal).map((t) => t.name)
-    })
+  async listTopics(options: {includeInternal?: boolean} = {}): Promise<string[]> {
+    return (await this.describeAllTopics()).filter((t) => options.includeInternal || !t.internal).map((t) => t.name)
   }
 
   describeAllTopics(): Promise<TopicDescription[]> {
