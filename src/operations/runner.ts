@@ -321,13 +321,14 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
 
     /** Commits transactions that have been open long enough (also when no new batch arrives). */
     const flushDue = async (all: boolean): Promise<void> => {
-      await Promise.all([...parts].map(([p, st]) => st.open && (all || Date.now() - st.open.startedAt >= COMMIT_INTERVAL_MS)
-        ? withPartition(st, async () => {
-          if (st.open && (all || Date.now() - st.open.startedAt >= COMMIT_INTERVAL_MS)) await commitOpen(p, st)
-        }).catch((err: unknown) => {
-          try { settle(err) } catch (e) { if (!all) return; fatal ??= e }
-        })
-        : undefined))
+      const due = (st: PartitionState): boolean => st.open !== undefined && (all || Date.now() - st.open.startedAt >= COMMIT_INTERVAL_MS)
+      await Promise.all([...parts].filter(([, st]) => due(st)).map(([p, st]) => withPartition(st, async () => {
+        if (due(st)) await commitOpen(p, st)
+      }).catch((err: unknown) => {
+        // A periodic flush that fails has rewound the partition, which is read again; bad records
+        // and the final flush's failures stop the job.
+        if (err instanceof RecordError || err instanceof StreamctlError || (all && !isFenced(err))) fatal ??= err
+      })))
     }
 
     const eachBatch = async ({batch, resolveOffset, heartbeat, isRunning, isStale}: EachBatchPayload): Promise<void> => {
