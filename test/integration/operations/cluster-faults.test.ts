@@ -167,6 +167,20 @@ describe.runIf(process.env.STREAMCTL_IT_SINGLE_NODE_RESTART === '1')('stream job
     if (down.code !== 0) throw new Error(`dev down failed: ${down.stderr}`)
   })
 
+  /** The failed first run names the cluster in one readable line; a rerun then completes. */
+  async function expectClearFailureThenRerun(first: JobExit, from: string, to: string, job: string): Promise<{failure: {message: string}; rerunRead: number}> {
+    const failure = jobError(first)
+    expect(failure.message).toContain(conn.label)
+    expect(failure.message).not.toMatch(/^\s+at /m)
+    const rerun = await repartition({from, to, job, connection: conn})
+    expect(rerun.outcome).toBe('completed')
+    // Not N - killedAt: a single node restarting can drop the markers of a commit it had
+    // acknowledged (Kafka skips markers it cannot route); the output below is the proof.
+    expect(rerun.read).toBeGreaterThan(0)
+    expect(rerun.read).toBeLessThanOrEqual(N)
+    return {failure, rerunRead: rerun.read}
+  }
+
   /** A 4-partition source of N records, and the pid of the node to kill. */
   async function sourceAndNode(name: string): Promise<{p: string; from: string; to: string; input: {key: string; value: string}[]; pid: number}> {
     const p = uniquePrefix(name)
@@ -206,17 +220,7 @@ describe.runIf(process.env.STREAMCTL_IT_SINGLE_NODE_RESTART === '1')('stream job
       expect(report.outcome).toBe('completed')
       expect(report.read).toBeLessThanOrEqual(N)
     } else {
-      // A failure must say which cluster it could not use, in one readable line.
-      const failure = jobError(first)
-      expect(failure.message).toContain(conn.label)
-      expect(failure.message).not.toMatch(/^\s+at /m)
-      const rerun = await repartition({from, to, job: `${p}job`, connection: conn})
-      expect(rerun.outcome).toBe('completed')
-      // Not N - killedAt: a single node restarting can drop the markers of a commit it had
-      // acknowledged (Kafka skips markers it cannot route); the output below is the proof.
-      expect(rerun.read).toBeGreaterThan(0)
-      expect(rerun.read).toBeLessThanOrEqual(N)
-      rerunRead = rerun.read
+      rerunRead = (await expectClearFailureThenRerun(first, from, to, `${p}job`)).rerunRead
     }
 
     const out = await readAll(kafka, to)
@@ -246,19 +250,10 @@ describe.runIf(process.env.STREAMCTL_IT_SINGLE_NODE_RESTART === '1')('stream job
     const gaveUpMs = Date.now() - t0
     expect(killedAt).toBeGreaterThan(0)
     expect(first.code, first.stdout.slice(-1000)).toBe(1)
-    const failure = jobError(first)
-    expect(failure.message).toContain(conn.label)
-    expect(failure.message).not.toMatch(/^\s+at /m)
-
-    const rerun = await repartition({from, to, job: `${p}job`, connection: conn})
-    expect(rerun.outcome).toBe('completed')
-    // Not N - killedAt: a single node restarting can drop the markers of a commit it had
-    // acknowledged (Kafka skips markers it cannot route); the output below is the proof.
-    expect(rerun.read).toBeGreaterThan(0)
-    expect(rerun.read).toBeLessThanOrEqual(N)
+    const {failure, rerunRead} = await expectClearFailureThenRerun(first, from, to, `${p}job`)
     const out = await readAll(kafka, to)
     const duplicates = expectNoneMissing(out, input)
-    console.info(`node down: ${duplicates} duplicate(s) from Kafka's lost markers; killed at ${killedAt}/${N}; job gave up after ${gaveUpMs} ms with ${JSON.stringify(failure)}; rerun read ${rerun.read}`)
+    console.info(`node down: ${duplicates} duplicate(s) from Kafka's lost markers; killed at ${killedAt}/${N}; job gave up after ${gaveUpMs} ms with ${JSON.stringify(failure)}; rerun read ${rerunRead}`)
   }, 110_000)
 })
 
