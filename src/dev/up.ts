@@ -4,6 +4,7 @@ import {access, constants, mkdir, rm, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {StreamctlError} from '../errors.js'
 import {Secret} from '../model/secret.js'
+import {ensureAdminLogin} from './admin-login.js'
 import {DEV_ADMIN_USER, generatePassword, writeCredentials, writeToolClientConfig} from './credentials.js'
 import type {DevEvent} from './events.js'
 import {describeCluster, nodeMarker, tailFile, type DevClusterInfo} from './info.js'
@@ -237,11 +238,13 @@ async function waitReady(dataDir: string, state: DevState, release: KafkaRelease
   const deadline = t0 + timeoutMs
   let last = 'no answer yet'
   let lastReported = t0
+  const credentialRestored = {done: false}
   for (;;) {
     const dead = started.find((s) => !isAlive(s.pid))
     if (dead) throw notReady(dataDir, state, release, dead.id, `node ${dead.id} exited during start`)
     const info = describeCluster(dataDir, state)
     try {
+      await ensureAdminLogin(state, state.layout.nodes.map((n) => n.id), emit, credentialRestored)
       await probeReady(info.connection, state.layout.brokers)
       return
     } catch (err) {
