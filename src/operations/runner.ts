@@ -83,6 +83,13 @@ interface OpenTransaction {
   readonly startedAt: number
   next: number
   records: number
+  /**
+   * The batches' Produce requests, one after another. eachBatch returns once its batch is queued, so
+   * kafkajs fetches the next batch while the broker appends this one; commit and abort wait for it.
+   */
+  sending: Promise<void>
+  queued: number
+  failed: boolean
   readonly pending: {read: number; written: number; deadLettered: number; skipped: number}
   /** Stages with a state cache (derive latest) learn what was committed, batch by batch. */
   readonly afterCommit: {records: readonly InputRecord[]; result: StageResult; next: number}[]
@@ -90,6 +97,8 @@ interface OpenTransaction {
 
 const COMMIT_INTERVAL_MS = 500
 const COMMIT_RECORDS = 50_000
+/** Produce requests queued per open transaction before eachBatch waits (bounds memory). */
+const MAX_QUEUED_SENDS = 4
 
 function isFenced(err: unknown): boolean {
   const type = (err as {type?: string}).type
@@ -265,6 +274,15 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       if (!e.payload.restart) fatal ??= failingSince === undefined ? e.payload.error : lostCluster(e.payload.error, Date.now() - failingSince)
     })
 
+    const queueSend = (open: OpenTransaction, out: StageResult['out']): void => {
+      const tx = open.tx
+      open.queued++
+      const sent = open.sending.then(() => tx.send(out)).finally(() => { open.queued-- })
+      // Observed where it matters (commit, abort, the next batch); never an unhandled rejection.
+      sent.catch(() => { open.failed = true })
+      open.sending = sent
+    }
+
     const withPartition = (st: PartitionState, fn: () => Promise<void>): Promise<void> => {
       const run = st.lock.then(fn)
       st.lock = run.catch(() => {})
@@ -274,6 +292,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     /** Gives up the open transaction: aborted, and its records read again from the committed position. */
     const abandon = async (p: number, st: PartitionState, open: OpenTransaction): Promise<void> => {
       if (st.open === open) st.open = undefined
+      // A Produce still in flight must not land after the abort marker (it would open a new
+      // transaction on that partition that nobody ends).
+      await open.sending.catch(() => {})
       await open.tx.abort().catch(() => {})
       // A fenced or broken producer never recovers: the next batch of this partition (if we still
       // own it) starts a fresh one, whose InitProducerId takes over the transactional id.
@@ -287,6 +308,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       const open = st.open
       if (!open) return
       try {
+        await open.sending
         if (checkpoints) await open.tx.sendOffsets(checkpoints.offsetsFor(p, open.next))
         else await open.tx.sendOffsets({consumerGroupId: groupId, topics: [{topic, partitions: [{partition: p, offset: String(open.next)}]}]})
         await open.tx.commit()
@@ -345,6 +367,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           const position = (await committedPositions([p])).get(p)!
           Object.assign(st, {position, skipBelow: position, unsure: false})
           c.seek({topic, partition: p, offset: String(position)})
+          // The failed commit may have landed at the end: no batch follows to say so.
+          if (o.mode === 'bounded' && position >= st.end) markDone(p)
           return
         }
         st.highWatermark = Number(batch.highWatermark)
@@ -381,8 +405,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         try {
           const result = await o.stage.process(records)
           const producer = await producerFor(p)
-          open = st.open ??= {tx: producer.transaction(), startedAt: Date.now(), next: st.position, records: 0, pending: {read: 0, written: 0, deadLettered: 0, skipped: 0}, afterCommit: []}
-          await open.tx.send(result.out)
+          open = st.open ??= {tx: producer.transaction(), startedAt: Date.now(), next: st.position, records: 0, sending: Promise.resolve(), queued: 0, failed: false, pending: {read: 0, written: 0, deadLettered: 0, skipped: 0}, afterCommit: []}
+          queueSend(open, result.out)
+          if (open.failed || open.queued > MAX_QUEUED_SENDS) await open.sending
           open.next = next
           open.records += records.length
           open.pending.read += records.length
