@@ -1,6 +1,6 @@
 import {deadLetterRecord, describeRecord} from './dead-letter.js'
 import type {InputRecord, OutputRecord, Stage, StageResult} from './record.js'
-import {RecordError} from './runner.js'
+import {RecordError} from './job-errors.js'
 
 /**
  * A stage built from a per-record function: each record maps to zero or more outputs. A record

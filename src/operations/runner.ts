@@ -1,11 +1,13 @@
-import type {Admin, Consumer, EachBatchPayload, Kafka} from 'kafkajs'
+import type {Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka} from 'kafkajs'
 import {StreamctlError} from '../errors.js'
 import {JobCheckpoints} from './checkpoints.js'
+import {RecordError, isFenced, isOutage, jobFailure, lostClusterError, type JobPlace} from './job-errors.js'
+import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
 import type {JobConnection} from './connection.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
-import type {InputRecord, JobReport, Stage, StageResult} from './record.js'
+import type {InputRecord, JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
-import {ProducerPool, type TransactionalOutput, type TransactionalProducer} from './transactional-producer.js'
+import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
 
 /**
  * The streaming runtime: a consumer group reads the source, a stage maps each fetched batch, and
@@ -54,56 +56,6 @@ export function transactionalId(job: string, topic: string, partition: number): 
   return `streamctl-${job}-${topic}-${partition}`
 }
 
-export class RecordError extends Error {}
-
-interface PartitionState {
-  end: number
-  /** The committed input position (what a rerun or the next owner starts from). */
-  position: number
-  highWatermark: number
-  done: boolean
-  /** Cross-cluster: records below the target checkpoint were already written. */
-  skipBelow: number
-  /** The transaction being filled for this partition, if any. */
-  open?: OpenTransaction
-  /** Serialises this partition's batches and commits (eachBatch and the periodic flush). */
-  lock: Promise<void>
-  /** A commit failed, maybe after the broker had taken it (its answer lost with the connection). */
-  unsure?: boolean
-}
-
-/**
- * Several fetched batches share one transaction: the fixed cost of a transaction (AddPartitionsToTxn,
- * AddOffsetsToTxn, TxnOffsetCommit, EndTxn and the markers) is paid per COMMIT_INTERVAL_MS or
- * COMMIT_RECORDS instead of per fetch. Nothing is buffered meanwhile: each batch is produced
- * inside the open transaction as it arrives, and only becomes visible (read_committed) at commit.
- */
-interface OpenTransaction {
-  readonly tx: TransactionalOutput
-  readonly startedAt: number
-  next: number
-  records: number
-  /**
-   * The batches' Produce requests, one after another. eachBatch returns once its batch is queued, so
-   * kafkajs fetches the next batch while the broker appends this one; commit and abort wait for it.
-   */
-  sending: Promise<void>
-  queued: number
-  failed: boolean
-  readonly pending: {read: number; written: number; deadLettered: number; skipped: number}
-  /** Stages with a state cache (derive latest) learn what was committed, batch by batch. */
-  readonly afterCommit: {records: readonly InputRecord[]; result: StageResult; next: number}[]
-}
-
-const COMMIT_INTERVAL_MS = 500
-const COMMIT_RECORDS = 50_000
-/** Produce requests queued per open transaction before eachBatch waits (bounds memory). */
-const MAX_QUEUED_SENDS = 4
-
-function isFenced(err: unknown): boolean {
-  const type = (err as {type?: string}).type
-  return type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED'
-}
 
 export async function runJob(o: RunnerOptions): Promise<JobReport> {
   const started = Date.now()
@@ -200,6 +152,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       },
     })
     const c = consumer
+    let runConfig: ConsumerRunConfig = {}
     c.on(c.events.FETCH, () => {
       failingSince = undefined
     })
@@ -239,7 +192,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         for (const p of fresh) {
           const position = pos.get(p)!
           const end = ends.get(p)?.high ?? 0
-          parts.set(p, {end, position, highWatermark: end, done: false, skipBelow: position, lock: Promise.resolve()})
+          parts.set(p, newPartitionState(position, end))
           // Batches kafkajs fetched before the fence are stale after this seek and are not processed.
           c.seek({topic, partition: p, offset: String(position)})
           if (o.mode === 'bounded' && position >= end) markDone(p)
@@ -259,35 +212,29 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         if (o.mode === 'bounded' && s.position >= s.end) markDone(e.payload.partition)
       }
     })
-    const lostCluster = (err: Error, ms: number): StreamctlError => {
-      const where = o.crossCluster ? `${o.source.label ?? 'the source'} or ${o.target.connection.label}` : (o.source.label ?? o.target.connection.label)
-      return new StreamctlError('CLUSTER_UNREACHABLE', `job ${o.job} stopped: cannot reach Kafka at ${where} (still failing after ${Math.round(ms / 1000)} s: ${err.message})`, {
-        hint: 'rerun the same job once the cluster is back: it resumes after the last committed batch', retriable: true, cause: err,
-      })
+    const place: JobPlace = {job: o.job, crossCluster: o.crossCluster, sourceLabel: o.source.label, targetLabel: o.target.connection.label}
+    const lostCluster = (err: Error, ms: number): StreamctlError => lostClusterError(place, err, ms)
+    const failure = (err: unknown): unknown => jobFailure(place, err)
+    // kafkajs calls some outage errors non-retriable (no group coordinator found right after a broker
+    // restart) and then stops the consumer for good; within the outage budget we start it again.
+    const restartConsumer = (err: Error): boolean => {
+      failingSince ??= Date.now()
+      const left = unreachableTimeoutMs - (Date.now() - failingSince)
+      if (stopping || fatal || left <= 0 || !isOutage(err)) return false
+      emit({type: 'status', message: `cannot reach Kafka (${err.message}); restarting the consumer, for up to ${Math.ceil(left / 1000)} s`})
+      setTimeout(() => {
+        if (stopping || fatal) return
+        // A failure while starting crashes again, and comes back here.
+        c.connect().then(() => c.run(runConfig)).catch((error: unknown) => {
+          if (!restartConsumer(error as Error)) fatal ??= lostCluster(error as Error, Date.now() - (failingSince ?? Date.now()))
+        })
+      }, 1000)
+      return true
     }
-    /** Whatever stops the job, the user learns which job and cluster, in one line. */
-    const failure = (err: unknown): unknown => err instanceof StreamctlError || !(err instanceof Error) ? err
-      : new StreamctlError('JOB_FAILED', `job ${o.job} failed on ${o.crossCluster ? `${o.source.label ?? 'the source'} → ${o.target.connection.label}` : (o.source.label ?? o.target.connection.label)}: ${err.message}`, {
-        hint: 'rerun the same job: it resumes after the last committed batch', cause: err,
-      })
     c.on(c.events.CRASH, (e) => {
-      if (!e.payload.restart) fatal ??= failingSince === undefined ? e.payload.error : lostCluster(e.payload.error, Date.now() - failingSince)
+      if (e.payload.restart || restartConsumer(e.payload.error)) return
+      fatal ??= failingSince === undefined ? e.payload.error : lostCluster(e.payload.error, Date.now() - failingSince)
     })
-
-    const queueSend = (open: OpenTransaction, out: StageResult['out']): void => {
-      const tx = open.tx
-      open.queued++
-      const sent = open.sending.then(() => tx.send(out)).finally(() => { open.queued-- })
-      // Observed where it matters (commit, abort, the next batch); never an unhandled rejection.
-      sent.catch(() => { open.failed = true })
-      open.sending = sent
-    }
-
-    const withPartition = (st: PartitionState, fn: () => Promise<void>): Promise<void> => {
-      const run = st.lock.then(fn)
-      st.lock = run.catch(() => {})
-      return run
-    }
 
     /** Gives up the open transaction: aborted, and its records read again from the committed position. */
     const abandon = async (p: number, st: PartitionState, open: OpenTransaction): Promise<void> => {
@@ -343,7 +290,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
 
     /** Commits transactions that have been open long enough (also when no new batch arrives). */
     const flushDue = async (all: boolean): Promise<void> => {
-      const due = (st: PartitionState): boolean => st.open !== undefined && (all || Date.now() - st.open.startedAt >= COMMIT_INTERVAL_MS)
+      const due = (st: PartitionState): boolean => st.open !== undefined && (all || commitDue(st.open, Date.now()))
       await Promise.all([...parts].filter(([, st]) => due(st)).map(([p, st]) => withPartition(st, async () => {
         if (due(st)) await commitOpen(p, st)
       }).catch((err: unknown) => {
@@ -405,7 +352,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         try {
           const result = await o.stage.process(records)
           const producer = await producerFor(p)
-          open = st.open ??= {tx: producer.transaction(), startedAt: Date.now(), next: st.position, records: 0, sending: Promise.resolve(), queued: 0, failed: false, pending: {read: 0, written: 0, deadLettered: 0, skipped: 0}, afterCommit: []}
+          open = st.open ??= openTransaction(producer.transaction(), st.position)
           queueSend(open, result.out)
           if (open.failed || open.queued > MAX_QUEUED_SENDS) await open.sending
           open.next = next
@@ -418,7 +365,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           st.skipBelow = next
           resolveOffset(String(next - 1))
           // A stage with a state cache sees its own writes only after commit: commit every batch.
-          const due = o.stage.afterCommit !== undefined || open.records >= COMMIT_RECORDS || Date.now() - open.startedAt >= COMMIT_INTERVAL_MS
+          const due = o.stage.afterCommit !== undefined || commitDue(open, Date.now())
           if (due || (o.mode === 'bounded' && next >= st.end)) await commitOpen(p, st)
         } catch (err) {
           if (open && st.open === open) await abandon(p, st, open)
@@ -432,7 +379,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
 
     await c.connect()
     await c.subscribe({topic, fromBeginning: true})
-    await c.run({autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: o.concurrency ?? Math.min(8, offsets.length), eachBatch})
+    runConfig = {autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: o.concurrency ?? Math.min(8, offsets.length), eachBatch}
+    await c.run(runConfig)
 
     // Bounded: this process stops when every partition it holds is done. A member left without
     // partitions (more processes than partitions) stops once the group as a whole is done.
