@@ -7,7 +7,7 @@ import {decodeValue} from './record-function.js'
 import type {InputRecord, JobReport, OutputRecord, Stage, StageResult} from './record.js'
 import {readTopicOnce} from './read-topic.js'
 import {RecordError} from './job-errors.js'
-import {jobGroupId, runJob} from './runner.js'
+import {jobGroupId, outputTopics, runJob} from './runner.js'
 import {LatestStateStore, positionsMatch} from './state-store.js'
 import {prepareDerivedTopics} from './topics.js'
 import {parseVersionedKey} from './versioned-key.js'
@@ -127,7 +127,7 @@ export async function deriveLatest(o: DeriveLatestOptions): Promise<DeriveLatest
       await admin.disconnect()
     }
     const report = await runJob({
-      job, source: {kafka, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false, stage: new LatestStage(o, job, store),
+      job, source: {kafka, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false, stage: new LatestStage(o, job, store), outputTopics: outputTopics(o),
       mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, concurrency: 1,
     })
     return {...report, stateRebuilt, entities: store.count()}

@@ -4,7 +4,7 @@ import {defaultJobName, type CommonJobOptions} from './job-options.js'
 import {decodeValue} from './record-function.js'
 import type {InputRecord, JobReport, OutputRecord} from './record.js'
 import {recordStage} from './record-stage.js'
-import {runJob} from './runner.js'
+import {outputTopics, runJob} from './runner.js'
 import {prepareDerivedTopics} from './topics.js'
 import {DEFAULT_VERSIONED_KEY_TEMPLATE, formatVersionedKey} from './versioned-key.js'
 
@@ -56,7 +56,7 @@ export async function deriveVersioned(o: DeriveVersionedOptions): Promise<JobRep
   }
   return runJob({
     job, source: {kafka, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false,
-    stage: recordStage(job, (r) => versionedRecord(r, o), o.deadLetter),
+    stage: recordStage(job, (r) => versionedRecord(r, o), o.deadLetter), outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent,
   })
 }

@@ -6,7 +6,7 @@ import {loadRecordFunction, looksLikeModulePath} from './load-module.js'
 import {compileFilterExpression, encodeValue, normaliseTransformResult, toView, type FilterFn, type TransformFn} from './record-function.js'
 import type {InputRecord, JobReport, OutputRecord} from './record.js'
 import {recordStage} from './record-stage.js'
-import {runJob} from './runner.js'
+import {outputTopics, runJob} from './runner.js'
 import {createSchemaUpgrade, type SchemaUpgrade, type SchemaUpgradeOptions} from './schema-upgrade.js'
 import {describeTopicShape, ensureTopic, topicExists} from './topics.js'
 
@@ -98,7 +98,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
   }
   const report = await runJob({
     job, source: {kafka: sourceKafka, topic: o.from, label: o.source.label}, target: {kafka: targetKafka, connection: o.target}, crossCluster,
-    stage: recordStage(job, migrateRecordFn({to: o.to, transform, filter, declarative: o.declarative, upgrade}), o.deadLetter),
+    stage: recordStage(job, migrateRecordFn({to: o.to, transform, filter, declarative: o.declarative, upgrade}), o.deadLetter), outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,
   })
   return {...report, crossCluster, targetCreated}

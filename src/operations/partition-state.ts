@@ -16,6 +16,8 @@ export interface PartitionState {
   lock: Promise<void>
   /** A commit failed, maybe after the broker had taken it (its answer lost with the connection). */
   unsure?: boolean
+  /** The runner's loop is settling `unsure` (fence, re-read the position) without waiting for a batch. */
+  settling?: boolean
 }
 
 /**

@@ -5,7 +5,7 @@ import {createKeyExtractor} from './key-extract.js'
 import {JsonPathError} from './json-path.js'
 import type {JobReport} from './record.js'
 import {recordStage} from './record-stage.js'
-import {runJob} from './runner.js'
+import {outputTopics, runJob} from './runner.js'
 import {describeTopicShape, ensureTopic, partitionCount, topicExists} from './topics.js'
 
 /**
@@ -72,7 +72,7 @@ export async function repartition(o: RepartitionOptions): Promise<RepartitionRep
     topic: o.to, key: extractor ? extractor.extract(r.value) : r.key, value: r.value, headers: r.headers, timestamp: r.timestamp,
   }], o.deadLetter)
   const report = await runJob({
-    job, source: {kafka, topic: o.from, label: o.connection.label}, target: {kafka, connection: o.connection}, crossCluster: false, stage,
+    job, source: {kafka, topic: o.from, label: o.connection.label}, target: {kafka, connection: o.connection}, crossCluster: false, stage, outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,
   })
   return {...report, targetCreated, targetPartitions}

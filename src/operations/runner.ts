@@ -46,6 +46,12 @@ export interface RunnerOptions {
   readonly transactionTimeoutMs?: number
   /** How long the job keeps restarting while Kafka cannot be reached before it fails (default 60 s). */
   readonly unreachableTimeoutMs?: number
+  /** The topics the stage writes: checked for this job's orphaned transactions on every take-over. */
+  readonly outputTopics?: readonly string[]
+}
+
+export function outputTopics(o: {readonly to: string; readonly deadLetter?: string}): string[] {
+  return o.deadLetter ? [o.to, o.deadLetter] : [o.to]
 }
 
 export function jobGroupId(job: string): string {
@@ -134,6 +140,28 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       return pr
     }
 
+    /**
+     * Ends what Kafka left open on the output for the producers of `partitions` (see
+     * orphan-transactions.ts): after fencing on a take-over, and before leaving for the producers
+     * with no transaction open.
+     */
+    const endOrphans = async (partitions: readonly number[]): Promise<void> => {
+      const topics = o.outputTopics ?? []
+      const ours = new Map(partitions.flatMap((p) => {
+        const id = parts.get(p)?.open ? undefined : producers.get(p)?.identity()
+        return id ? [[id.producerId, id.own] as const] : []
+      }))
+      try {
+        const orphans = await pool.endOrphans(topics, ours)
+        if (orphans.length > 0) {
+          const where = orphans.map((x) => `${x.topic}-${x.partition} from offset ${x.startOffset} (${x.commit ? 'committed' : 'aborted'})`).join(', ')
+          emit({type: 'status', message: `ended ${orphans.length} transaction(s) of this job that Kafka left open without markers: ${where}`})
+        }
+      } catch (err) {
+        emit({type: 'status', message: `could not check ${topics.join(', ')} for transactions left open (${(err as Error).message}); if read_committed readers stall there, run kafka-transactions.sh find-hanging`})
+      }
+    }
+
     consumer = o.source.kafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false,
       maxBytesPerPartition: o.maxBytesPerPartition ?? 512 << 10, maxBytes: 2 << 20, maxWaitTimeInMs: 500,
@@ -189,6 +217,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           }
         }
         if (stopping) return
+        if (fresh.length > 0) await endOrphans(fresh)
         for (const p of fresh) {
           const position = pos.get(p)!
           const end = ends.get(p)?.high ?? 0
@@ -276,6 +305,20 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       progress()
     }
 
+    /**
+     * After a failed commit, as on a fresh assignment: fence (InitProducerId completes or aborts the
+     * failed transaction), then resume from the committed position, which may be past st.position.
+     * The caller holds the partition's lock.
+     */
+    const settleUnsure = async (p: number, st: PartitionState): Promise<void> => {
+      await producerFor(p)
+      const position = (await committedPositions([p])).get(p)!
+      Object.assign(st, {position, skipBelow: position, unsure: false})
+      c.seek({topic, partition: p, offset: String(position)})
+      // The failed commit may have landed at the end: no batch follows to say so.
+      if (o.mode === 'bounded' && position >= st.end) markDone(p)
+    }
+
     /** Errors of a batch or commit: bad records stop the job; fencing means the partition moved on. */
     const settle = (err: unknown): void => {
       // A record the stage cannot handle (no dead-letter topic) stops the job: retrying cannot help.
@@ -308,14 +351,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       await withPartition(st, async () => {
         if (!assigned.includes(p) || fatal || draining || o.signal?.aborted || !isRunning() || isStale()) return
         if (st.unsure) {
-          // As on a fresh assignment: fence (InitProducerId completes or aborts the failed
-          // transaction), then resume from the committed position, which may be past st.position.
-          await producerFor(p)
-          const position = (await committedPositions([p])).get(p)!
-          Object.assign(st, {position, skipBelow: position, unsure: false})
-          c.seek({topic, partition: p, offset: String(position)})
-          // The failed commit may have landed at the end: no batch follows to say so.
-          if (o.mode === 'bounded' && position >= st.end) markDone(p)
+          await settleUnsure(p, st)
           return
         }
         st.highWatermark = Number(batch.highWatermark)
@@ -385,6 +421,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     // Bounded: this process stops when every partition it holds is done. A member left without
     // partitions (more processes than partitions) stops once the group as a whole is done.
     let lastGlobalCheck = 0
+    let lastDebug = 0
     for (;;) {
       if (fatal) throw failure(fatal)
       if (o.signal?.aborted) break
@@ -399,10 +436,26 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       }
       await sleep(100, o.signal)
       await flushDue(false)
+      // STREAMCTL_JOB_DEBUG=1: every 5 s a status line with each partition's state (for fault tests that hang).
+      if (process.env.STREAMCTL_JOB_DEBUG && Date.now() - lastDebug > 5000) {
+        lastDebug = Date.now()
+        emit({type: 'status', message: `debug: assigned=${JSON.stringify(assigned)} ${JSON.stringify([...parts].map(([p, st]) => ({p, pos: st.position, end: st.end, done: st.done, open: st.open ? {next: st.open.next, q: st.open.queued, f: st.open.failed} : null, unsure: st.unsure, settling: st.settling})))}`})
+      }
+      // A partition left unsure waits for no batch: its records may all be committed already.
+      // Not awaited: while Kafka is away this retries, and the loop must still see `fatal`.
+      for (const p of assigned) {
+        const st = parts.get(p)
+        if (!st?.unsure || st.open || st.settling) continue
+        st.settling = true
+        void withPartition(st, async () => {
+          if (st.unsure && !st.open && !stopping && !draining) await settleUnsure(p, st)
+        }).catch(() => {}).finally(() => { st.settling = false })
+      }
     }
     // Commit what is open before leaving the group: new batches are refused from here on.
     draining = true
     await flushDue(true)
+    if (!fatal) await endOrphans([...producers.keys()])
     stopping = true
     await c.disconnect()
     consumer = undefined

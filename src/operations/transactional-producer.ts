@@ -3,6 +3,7 @@ import {encodeRecordBatch, type BatchRecord} from '../cluster/protocol/record-ba
 import {Produce} from '../cluster/protocol/produce.js'
 import {sendApi} from '../cluster/send-api.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
+import {endOrphanTransactions, findOrphanTransactions, type OrphanTransaction, type OwnProducer} from './orphan-transactions.js'
 import {partitionForKey} from './partition-map.js'
 import type {OutputRecord} from './record.js'
 
@@ -16,6 +17,7 @@ import type {OutputRecord} from './record.js'
  *
  */
 const DUPLICATE_SEQUENCE_NUMBER = 46
+const ORPHAN_RECHECK_MS = 3000
 const RETRIABLE_PRODUCE = new Set([
   3, // UNKNOWN_TOPIC_OR_PARTITION (metadata not yet everywhere)
   5, // LEADER_NOT_AVAILABLE
@@ -49,6 +51,13 @@ export class ProducerPool {
     let c = this.connections.get(transactionalId)
     if (!c) this.connections.set(transactionalId, (c = new ProducerConnection(this.conn)))
     return c.producer(transactionalId, transactionTimeoutMs)
+  }
+
+  /** Ends the orphaned transactions of `ours` on `topics`, over a connection of its own; returns what it found (see orphan-transactions.ts). */
+  async endOrphans(topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
+    let c = this.connections.get('')
+    if (!c) this.connections.set('', (c = new ProducerConnection(this.conn)))
+    return c.endOrphans(topics, ours)
   }
 
   async close(): Promise<void> {
@@ -87,6 +96,19 @@ class ProducerConnection {
     const tm = createTransactionManager(this.cluster, transactionalId, transactionTimeoutMs)
     await tm.initProducerId()
     return new TransactionalProducer(this, tm)
+  }
+
+  async endOrphans(topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
+    await this.connect()
+    const first = await findOrphanTransactions(this.cluster, topics, ours)
+    if (first.length === 0) return []
+    // The coordinator answers EndTxn before its markers reach the partitions: only what is still
+    // open a moment later was left behind.
+    await new Promise((r) => setTimeout(r, ORPHAN_RECHECK_MS))
+    const again = await findOrphanTransactions(this.cluster, topics, ours)
+    const orphans = again.filter((a) => first.some((f) => f.topic === a.topic && f.partition === a.partition && f.producerId === a.producerId && f.startOffset === a.startOffset))
+    if (orphans.length > 0) await endOrphanTransactions(this.cluster, orphans)
+    return orphans
   }
 
   async close(): Promise<void> {
@@ -177,8 +199,17 @@ export class TransactionalProducer {
 
   constructor(private readonly pool: ProducerConnection, private readonly tm: KjsTransactionManager) {}
 
+  /** How this producer last ended a transaction (acknowledged or not), while none is open. */
+  private lastEnd: 'commit' | 'abort' | undefined
+
+  /** The producer id, the epoch this producer holds (newer than any fenced holder's), and how its last transaction ended. */
+  identity(): {producerId: bigint; own: OwnProducer} {
+    return {producerId: BigInt(String(this.tm.getProducerId())), own: {epoch: this.tm.getProducerEpoch(), ...(this.lastEnd ? {lastEnd: this.lastEnd} : {})}}
+  }
+
   transaction(): TransactionalOutput {
     this.tm.beginTransaction()
+    this.lastEnd = undefined
     return {
       send: (records) => this.send(records),
       // A previous transaction still writing its markers answers CONCURRENT_TRANSACTIONS; a moved
@@ -187,8 +218,8 @@ export class TransactionalProducer {
       // Not retried: kafkajs enters COMMITTING before EndTxn and refuses a second commit() after a
       // failed one, so a retry only replaced the real cause with "Cannot call commit in state
       // COMMITTING". A failed commit aborts and rewinds the partition instead.
-      commit: () => this.tm.commit(),
-      abort: () => this.tm.abort(),
+      commit: () => { this.lastEnd = 'commit'; return this.tm.commit() },
+      abort: () => { this.lastEnd = 'abort'; return this.tm.abort() },
     }
   }
 

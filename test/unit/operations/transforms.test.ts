@@ -4,7 +4,7 @@ import {compileFilterExpression, toView} from '../../../src/operations/record-fu
 import {migrateRecordFn} from '../../../src/operations/migrate.js'
 import {recordStage} from '../../../src/operations/record-stage.js'
 import {DLQ_HEADERS} from '../../../src/operations/dead-letter.js'
-import {RecordError} from '../../../src/operations/runner.js'
+import {RecordError} from '../../../src/operations/job-errors.js'
 import type {InputRecord} from '../../../src/operations/record.js'
 
 const rec = (value: unknown, offset = '5', key: string | null = 'k'): InputRecord => ({

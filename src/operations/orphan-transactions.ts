@@ -1,0 +1,88 @@
+import {kafkaJsErrorFromCode, type KjsCluster} from '../cluster/kafkajs-internals.js'
+import {DescribeProducers} from '../cluster/protocol/describe-producers.js'
+import {WriteTxnMarkers} from '../cluster/protocol/write-txn-markers.js'
+import {sendApi} from '../cluster/send-api.js'
+
+/**
+ * Transactions of the job's own producers left open on output partitions after the producer was
+ * fenced (a newer epoch of the same producer id holds the transactional id now). Normally that
+ * cannot happen: InitProducerId completes or aborts the previous transaction, markers included.
+ * It does happen when a restarting single KRaft node completes a transaction without writing its
+ * markers ("likely deleted already and hence can be skipped"): the partition's last stable offset
+ * then stays at the orphan's first record and read_committed readers see nothing after it.
+ */
+export interface OrphanTransaction {
+  readonly topic: string
+  readonly partition: number
+  readonly leader: number
+  readonly producerId: bigint
+  readonly producerEpoch: number
+  readonly coordinatorEpoch: number
+  readonly startOffset: bigint
+  /** The marker to write: COMMIT or ABORT. */
+  readonly commit: boolean
+}
+
+/** One of our producers: the epoch it holds, and how it last ended a transaction (none open now when set). */
+export interface OwnProducer {
+  readonly epoch: number
+  readonly lastEnd?: 'commit' | 'abort'
+}
+
+/**
+ * Orphans among the open transactions on `topics`: those of an older epoch of one of our producer
+ * ids (fenced, so never live), and those of a producer of ours that has no transaction open (its
+ * last one was ended, but Kafka wrote no markers for it).
+ */
+export async function findOrphanTransactions(cluster: KjsCluster, topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
+  if (ours.size === 0 || topics.length === 0) return []
+  const byLeader = new Map<number, Map<string, number[]>>()
+  for (const topic of topics) {
+    await cluster.addTargetTopic(topic)
+    for (const p of cluster.findTopicPartitionMetadata(topic)) {
+      if (p.leader === null || p.leader < 0) continue
+      const t = byLeader.get(p.leader) ?? new Map<string, number[]>()
+      t.set(topic, [...(t.get(topic) ?? []), p.partitionId])
+      byLeader.set(p.leader, t)
+    }
+  }
+  const found: OrphanTransaction[] = []
+  for (const [leader, topicMap] of byLeader) {
+    const broker = await cluster.findBroker({nodeId: leader})
+    const res = await sendApi(broker, DescribeProducers, {topics: [...topicMap].map(([name, partitionIndexes]) => ({name, partitionIndexes}))})
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        if (p.errorCode !== 0) throw Object.assign(kafkaJsErrorFromCode(p.errorCode), {message: `DescribeProducers ${t.name}-${p.partitionIndex}: ${p.errorMessage ?? kafkaJsErrorFromCode(p.errorCode).message}`})
+        for (const a of p.activeProducers) {
+          const own = ours.get(a.producerId)
+          if (a.currentTxnStartOffset < 0n || own === undefined) continue
+          const fenced = a.producerEpoch < own.epoch
+          if (!fenced && !(a.producerEpoch === own.epoch && own.lastEnd)) continue
+          // A fenced holder's decision is unknown: commit (see commitOrphanTransactions). Our own
+          // last transaction ends the way we ended it.
+          const commit = fenced || own.lastEnd === 'commit'
+          found.push({topic: t.name, partition: p.partitionIndex, leader, producerId: a.producerId, producerEpoch: a.producerEpoch, coordinatorEpoch: a.coordinatorEpoch, startOffset: a.currentTxnStartOffset, commit})
+        }
+      }
+    }
+  }
+  return found
+}
+
+/**
+ * Writes each orphan's marker. For a fenced holder it is COMMIT: which way the coordinator decided
+ * is lost with its markers, and committing can only duplicate records (the rerun writes again what
+ * its offsets did not cover), where aborting could drop records whose input offsets were committed.
+ */
+export async function endOrphanTransactions(cluster: KjsCluster, orphans: readonly OrphanTransaction[]): Promise<void> {
+  // One request per orphan: Kafka keys a WriteTxnMarkers answer by producer id, and two orphans
+  // of one producer on different partitions would share that key.
+  for (const o of orphans) {
+    const broker = await cluster.findBroker({nodeId: o.leader})
+    const res = await sendApi(broker, WriteTxnMarkers, {
+      markers: [{producerId: o.producerId, producerEpoch: o.producerEpoch, commit: o.commit, topics: [{name: o.topic, partitionIndexes: [o.partition]}], coordinatorEpoch: o.coordinatorEpoch}],
+    })
+    const code = res.markers.flatMap((m) => m.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))).find((c) => c !== 0)
+    if (code !== undefined) throw Object.assign(kafkaJsErrorFromCode(code), {message: `WriteTxnMarkers ${o.topic}-${o.partition}: ${kafkaJsErrorFromCode(code).message}`})
+  }
+}
