@@ -17,7 +17,7 @@ import type {OutputRecord} from './record.js'
  *
  */
 const DUPLICATE_SEQUENCE_NUMBER = 46
-const ORPHAN_RECHECK_MS = 3000
+const ORPHAN_GRACE_MS = 3000
 const RETRIABLE_PRODUCE = new Set([
   3, // UNKNOWN_TOPIC_OR_PARTITION (metadata not yet everywhere)
   5, // LEADER_NOT_AVAILABLE
@@ -100,13 +100,15 @@ class ProducerConnection {
 
   async endOrphans(topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
     await this.connect()
-    const first = await findOrphanTransactions(this.cluster, topics, ours)
-    if (first.length === 0) return []
     // The coordinator answers EndTxn before its markers reach the partitions: only what is still
-    // open a moment later was left behind.
-    await new Promise((r) => setTimeout(r, ORPHAN_RECHECK_MS))
-    const again = await findOrphanTransactions(this.cluster, topics, ours)
-    const orphans = again.filter((a) => first.some((f) => f.topic === a.topic && f.partition === a.partition && f.producerId === a.producerId && f.startOffset === a.startOffset))
+    // open ORPHAN_GRACE_MS later was left behind.
+    const same = (a: OrphanTransaction, b: OrphanTransaction): boolean => a.topic === b.topic && a.partition === b.partition && a.producerId === b.producerId && a.startOffset === b.startOffset
+    let orphans = await findOrphanTransactions(this.cluster, topics, ours)
+    for (const until = Date.now() + ORPHAN_GRACE_MS; orphans.length > 0 && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 200))
+      const again = await findOrphanTransactions(this.cluster, topics, ours)
+      orphans = again.filter((a) => orphans.some((f) => same(a, f)))
+    }
     if (orphans.length > 0) await endOrphanTransactions(this.cluster, orphans)
     return orphans
   }
