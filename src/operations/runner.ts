@@ -1,9 +1,9 @@
 import type {Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka} from 'kafkajs'
 import {StreamctlError} from '../errors.js'
 import {JobCheckpoints} from './checkpoints.js'
+import type {JobConnection} from './connection.js'
 import {RecordError, isFenced, isOutage, jobFailure, lostClusterError, type JobPlace} from './job-errors.js'
 import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
-import type {JobConnection} from './connection.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
 import type {InputRecord, JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
@@ -46,7 +46,7 @@ export interface RunnerOptions {
   readonly transactionTimeoutMs?: number
   /** How long the job keeps restarting while Kafka cannot be reached before it fails (default 60 s). */
   readonly unreachableTimeoutMs?: number
-  /** The topics the stage writes: checked for this job's orphaned transactions on every take-over. */
+  /** The topics the stage writes: checked for transactions Kafka left open (orphan-transactions.ts) on take-over and before leaving. */
   readonly outputTopics?: readonly string[]
 }
 
