@@ -151,6 +151,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         const id = parts.get(p)?.open ? undefined : producers.get(p)?.identity()
         return id ? [[id.producerId, id.own] as const] : []
       }))
+      if (topics.length === 0 || ours.size === 0) return
       try {
         const orphans = await pool.endOrphans(topics, ours)
         if (orphans.length > 0) {
