@@ -1,10 +1,10 @@
 import {StreamctlError} from '../errors.js'
 import {createKafka, unreachable} from './connection.js'
-import {defaultJobName, type CommonJobOptions} from './job-options.js'
+import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options.js'
 import {decodeValue} from './record-function.js'
 import type {InputRecord, JobReport, OutputRecord} from './record.js'
 import {recordStage} from './record-stage.js'
-import {outputTopics, runJob} from './runner.js'
+import {runJob} from './runner.js'
 import {prepareDerivedTopics} from './topics.js'
 import {DEFAULT_VERSIONED_KEY_TEMPLATE, formatVersionedKey} from './versioned-key.js'
 

@@ -13,6 +13,11 @@ export interface CommonJobOptions {
   readonly unreachableTimeoutMs?: number
 }
 
+/** The topics a job writes: its target, and its dead-letter topic when it has one. */
+export function outputTopics(o: {readonly to: string; readonly deadLetter?: string}): string[] {
+  return o.deadLetter ? [o.to, o.deadLetter] : [o.to]
+}
+
 export function defaultJobName(kind: string, from: string, to: string): string {
   return `${kind}-${from}-to-${to}`.replace(/[^a-zA-Z0-9._-]+/g, '-')
 }

@@ -1,11 +1,11 @@
 import {StreamctlError} from '../errors.js'
 import {createKafka, unreachable} from './connection.js'
-import {defaultJobName, type CommonJobOptions} from './job-options.js'
+import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options.js'
 import {createKeyExtractor} from './key-extract.js'
 import {JsonPathError} from './json-path.js'
 import type {JobReport} from './record.js'
 import {recordStage} from './record-stage.js'
-import {outputTopics, runJob} from './runner.js'
+import {runJob} from './runner.js'
 import {describeTopicShape, ensureTopic, partitionCount, topicExists} from './topics.js'
 
 /**

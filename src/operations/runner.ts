@@ -50,9 +50,6 @@ export interface RunnerOptions {
   readonly outputTopics?: readonly string[]
 }
 
-export function outputTopics(o: {readonly to: string; readonly deadLetter?: string}): string[] {
-  return o.deadLetter ? [o.to, o.deadLetter] : [o.to]
-}
 
 export function jobGroupId(job: string): string {
   return `streamctl-job-${job}`
@@ -163,6 +160,12 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       }
     }
 
+    /** What is left of the outage budget; the outage starts at the first failure since the last fetch. */
+    const outageBudgetLeft = (): number => {
+      failingSince ??= Date.now()
+      return unreachableTimeoutMs - (Date.now() - failingSince)
+    }
+
     consumer = o.source.kafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false,
       maxBytesPerPartition: o.maxBytesPerPartition ?? 512 << 10, maxBytes: 2 << 20, maxWaitTimeInMs: 500,
@@ -172,8 +175,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       retry: {
         retries: 5,
         restartOnFailure: async (err) => {
-          failingSince ??= Date.now()
-          const left = unreachableTimeoutMs - (Date.now() - failingSince)
+          const left = outageBudgetLeft()
           if (left <= 0 || stopping) return false
           emit({type: 'status', message: `cannot reach Kafka (${err.message}); retrying for up to ${Math.ceil(left / 1000)} s`})
           return true
@@ -248,8 +250,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     // kafkajs calls some outage errors non-retriable (no group coordinator found right after a broker
     // restart) and then stops the consumer for good; within the outage budget we start it again.
     const restartConsumer = (err: Error): boolean => {
-      failingSince ??= Date.now()
-      const left = unreachableTimeoutMs - (Date.now() - failingSince)
+      const left = outageBudgetLeft()
       if (stopping || fatal || left <= 0 || !isOutage(err)) return false
       emit({type: 'status', message: `cannot reach Kafka (${err.message}); restarting the consumer, for up to ${Math.ceil(left / 1000)} s`})
       setTimeout(() => {

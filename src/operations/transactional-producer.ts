@@ -14,7 +14,6 @@ import type {OutputRecord} from './record.js'
  * TxnOffsetCommit, EndTxn, sequence numbers, coordinator retries). kafkajs's producer spends most
  * of a job's CPU building per-record encoders and regrouping messages (quadratically) before they
  * reach the wire; this path does neither.
- *
  */
 const DUPLICATE_SEQUENCE_NUMBER = 46
 const ORPHAN_GRACE_MS = 3000
@@ -48,16 +47,18 @@ export class ProducerPool {
 
   /** A producer for `transactionalId`; its InitProducerId fences any earlier holder of that id. */
   async producer(transactionalId: string, transactionTimeoutMs: number): Promise<TransactionalProducer> {
-    let c = this.connections.get(transactionalId)
-    if (!c) this.connections.set(transactionalId, (c = new ProducerConnection(this.conn)))
-    return c.producer(transactionalId, transactionTimeoutMs)
+    return this.connection(transactionalId).producer(transactionalId, transactionTimeoutMs)
   }
 
   /** Ends the orphaned transactions of `ours` on `topics`, over a connection of its own; returns what it found (see orphan-transactions.ts). */
   async endOrphans(topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
-    let c = this.connections.get('')
-    if (!c) this.connections.set('', (c = new ProducerConnection(this.conn)))
-    return c.endOrphans(topics, ours)
+    return this.connection('').endOrphans(topics, ours)
+  }
+
+  private connection(key: string): ProducerConnection {
+    let c = this.connections.get(key)
+    if (!c) this.connections.set(key, (c = new ProducerConnection(this.conn)))
+    return c
   }
 
   async close(): Promise<void> {

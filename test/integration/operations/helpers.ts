@@ -63,7 +63,7 @@ export interface JobExit {
 const CHILD = fileURLToPath(new URL('./job-child.ts', import.meta.url))
 
 /** Runs a job in a child process (for kill -9 and SIGTERM tests); progress events arrive as JSON lines. */
-export function spawnJob(args: Record<string, unknown>, onLine: (event: Record<string, unknown>) => void, env: Record<string, string> = {}): {child: ChildProcess; exited: Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string}>} {
+export function spawnJob(args: Record<string, unknown>, onLine: (event: Record<string, unknown>) => void, env: Record<string, string> = {}): {child: ChildProcess; exited: Promise<JobExit>} {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], {stdio: ['ignore', 'pipe', 'pipe'], cwd: process.cwd(), env: {...process.env, ...env}})
   let stdout = ''
   let stderr = ''
