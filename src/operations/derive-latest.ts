@@ -18,7 +18,7 @@ import {parseVersionedKey} from './versioned-key.js'
  * one (late, replayed, from another partition) is skipped, so every key's writes to the table are
  * strictly increasing and compaction keeps the latest.
  *
- * Runs with one batch at a time (concurrency 1): the check "newer than the stored version" and the
+ * Runs one chunk at a time across partitions (`serial`): the check "newer than the stored version" and the
  * write must not interleave between partitions. Scale-out is therefore not supported for this job
  * (each process would have its own store); run one instance per job.
  */
@@ -127,8 +127,8 @@ export async function deriveLatest(o: DeriveLatestOptions): Promise<DeriveLatest
       await admin.disconnect()
     }
     const report = await runJob({
-      job, source: {kafka, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false, stage: new LatestStage(o, job, store), outputTopics: outputTopics(o),
-      mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, concurrency: 1,
+      job, source: {kafka, connection: o.connection, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false, stage: new LatestStage(o, job, store), outputTopics: outputTopics(o),
+      mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, serial: true,
     })
     return {...report, stateRebuilt, entities: store.count()}
   } finally {

@@ -55,7 +55,7 @@ export async function deriveVersioned(o: DeriveVersionedOptions): Promise<JobRep
     await admin.disconnect()
   }
   return runJob({
-    job, source: {kafka, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false,
+    job, source: {kafka, connection: o.connection, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false,
     stage: recordStage(job, (r) => versionedRecord(r, o), o.deadLetter), outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent,
   })

@@ -97,7 +97,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
     if (crossCluster) await ta.disconnect()
   }
   const report = await runJob({
-    job, source: {kafka: sourceKafka, topic: o.from, label: o.source.label}, target: {kafka: targetKafka, connection: o.target}, crossCluster,
+    job, source: {kafka: sourceKafka, connection: o.source, topic: o.from, label: o.source.label}, target: {kafka: targetKafka, connection: o.target}, crossCluster,
     stage: recordStage(job, migrateRecordFn({to: o.to, transform, filter, declarative: o.declarative, upgrade}), o.deadLetter), outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,
   })

@@ -18,6 +18,12 @@ export interface PartitionState {
   unsure?: boolean
   /** The runner's loop is settling `unsure` (fence, re-read the position) without waiting for a batch. */
   settling?: boolean
+  /** Where the next fetch of this partition starts (ahead of `position` while fetched chunks wait). */
+  fetchAt: number
+  /** Bumped on every rewind: chunks fetched before it are stale and dropped. */
+  generation: number
+  /** Fetched chunks queued for processing (bounded by MAX_FETCHED_CHUNKS). */
+  inFlight: number
 }
 
 /**
@@ -32,8 +38,8 @@ export interface OpenTransaction {
   next: number
   records: number
   /**
-   * The batches' Produce requests, one after another. eachBatch returns once its batch is queued, so
-   * kafkajs fetches the next batch while the broker appends this one; commit and abort wait for it.
+   * The chunks' Produce requests, one after another. A chunk's processing ends once its Produce is
+   * queued, so the next chunk is decoded while the broker appends this one; commit and abort wait for it.
    */
   sending: Promise<void>
   queued: number
@@ -45,11 +51,19 @@ export interface OpenTransaction {
 
 export const COMMIT_INTERVAL_MS = 500
 export const COMMIT_RECORDS = 50_000
-/** Produce requests queued per open transaction before eachBatch waits (bounds memory). */
+/** Produce requests queued per open transaction before the next chunk waits (bounds memory). */
 export const MAX_QUEUED_SENDS = 4
+/** Fetched chunks per partition waiting to be processed: one processed, one fetched ahead. */
+export const MAX_FETCHED_CHUNKS = 2
 
 export function newPartitionState(position: number, end: number): PartitionState {
-  return {end, position, highWatermark: end, done: false, skipBelow: position, lock: Promise.resolve()}
+  return {end, position, highWatermark: end, done: false, skipBelow: position, lock: Promise.resolve(), fetchAt: position, generation: 0, inFlight: 0}
+}
+
+/** Reads the partition again from `offset`: what was fetched beyond it and not yet processed is dropped. */
+export function rewind(st: PartitionState, offset: number): void {
+  st.fetchAt = offset
+  st.generation++
 }
 
 export function openTransaction(tx: TransactionalOutput, position: number): OpenTransaction {

@@ -37,7 +37,7 @@ export function encodeValue(value: unknown): string | null {
 
 function headerText(h: Headers): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {}
-  for (const [k, v] of Object.entries(h)) out[k] = v === undefined ? undefined : v.toString()
+  for (const [k, v] of Object.entries(h)) out[k] = v === undefined || v === null ? undefined : v.toString()
   return out
 }
 

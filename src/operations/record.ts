@@ -3,7 +3,8 @@
  * stage asks it to write. Values stay Buffers until a stage decodes them, so a plain copy never
  * pays for JSON parsing.
  */
-export type Headers = Record<string, Buffer | string | undefined>
+/** A null value is a header Kafka stores without value; undefined leaves the header out. */
+export type Headers = Record<string, Buffer | string | null | undefined>
 
 export interface InputRecord {
   readonly topic: string

@@ -1,16 +1,18 @@
-import type {Admin, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka} from 'kafkajs'
+import type {Admin, Consumer, ConsumerRunConfig, Kafka} from 'kafkajs'
 import {StreamctlError} from '../errors.js'
 import {JobCheckpoints} from './checkpoints.js'
 import type {JobConnection} from './connection.js'
 import {RecordError, isFenced, isOutage, jobFailure, lostClusterError, type JobPlace} from './job-errors.js'
-import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
+import {MAX_FETCHED_CHUNKS, MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
+import {SourceFetcher, type FetchedChunk, type PartitionFetch} from './source-fetcher.js'
 import type {InputRecord, JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
 import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
 
 /**
- * The streaming runtime: a consumer group reads the source, a stage maps each fetched batch, and
+ * The streaming runtime: a consumer group shares out the source's partitions, our own fetcher
+ * (source-fetcher.ts) reads them, a stage maps each fetched chunk, and
  * Kafka transactions write the output *and* the input position (read-process-write, `sendOffsets`),
  * so a crash or a rerun never loses or duplicates a record in read_committed view. A transaction
  * spans the batches of one partition for up to COMMIT_INTERVAL_MS / COMMIT_RECORDS.
@@ -24,14 +26,14 @@ import {ProducerPool, type TransactionalProducer} from './transactional-producer
  * written in the *target's* transaction (see checkpoints.ts) and read back on every assignment; the
  * source group's offsets are only advisory (committed after the target commit, for lag tooling).
  *
- * Memory: batches are bounded by maxBytesPerPartition/maxBytes and processed one at a time per
- * partition (at most `concurrency` in parallel), the next fetch waiting for the current one — the
+ * Memory: chunks are bounded by the fetch limits, processed one at a time per partition, and at
+ * most MAX_FETCHED_CHUNKS per partition wait; the next fetch of a partition waits for that — the
  * topic is never buffered.
  */
 export interface RunnerOptions {
   readonly job: string
   /** `label` names the cluster in errors (environment name or bootstrap list, never credentials). */
-  readonly source: {readonly kafka: Kafka; readonly topic: string; readonly label?: string}
+  readonly source: {readonly kafka: Kafka; readonly connection: JobConnection; readonly topic: string; readonly label?: string}
   /** The connection too: the output side runs its own producers over it (transactional-producer.ts). */
   readonly target: {readonly kafka: Kafka; readonly connection: JobConnection}
   readonly crossCluster: boolean
@@ -41,7 +43,8 @@ export interface RunnerOptions {
   readonly signal?: AbortSignal
   readonly onEvent?: (e: JobEvent) => void
   readonly groupId?: string
-  readonly concurrency?: number
+  /** One chunk at a time across all partitions, for stages whose state spans partitions (derive latest). */
+  readonly serial?: boolean
   readonly maxBytesPerPartition?: number
   readonly transactionTimeoutMs?: number
   /** How long the job keeps restarting while Kafka cannot be reached before it fails (default 60 s). */
@@ -68,6 +71,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   const sourceAdmin = o.source.kafka.admin()
   const targetAdmin = o.crossCluster ? o.target.kafka.admin() : sourceAdmin
   const pool = new ProducerPool(o.target.connection)
+  const fetcher = new SourceFetcher(o.source.connection, o.source.topic, {maxWaitMs: 500, maxBytes: 2 << 20, partitionMaxBytes: o.maxBytesPerPartition ?? 512 << 10})
   const producers = new Map<number, TransactionalProducer>()
   let consumer: Consumer | undefined
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
@@ -75,6 +79,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   const parts = new Map<number, PartitionState>()
   let assigned: number[] = []
   let joined = false
+  /** Between kafkajs noticing a rebalance and the next join: no new fetches. */
+  let rebalancing = false
   /** Set once this process leaves the group: later joins must not fence or open producers. */
   let stopping = false
   /** Set when the run ends: batches still delivered are left for the next run (not consumed, not committed). */
@@ -124,8 +130,6 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       const s = parts.get(p)
       if (!s || s.done) return
       s.done = true
-      // Paused partitions are not fetched: a finished partition costs nothing while others run.
-      consumer?.pause([{topic, partitions: [p]}])
     }
 
     const producerFor = async (p: number): Promise<TransactionalProducer> => {
@@ -166,9 +170,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       return unreachableTimeoutMs - (Date.now() - failingSince)
     }
 
+    // kafkajs runs the group (join, sync, heartbeats, assignment); its own fetching stays paused.
     consumer = o.source.kafka.consumer({
-      groupId, readUncommitted: false, allowAutoTopicCreation: false,
-      maxBytesPerPartition: o.maxBytesPerPartition ?? 512 << 10, maxBytes: 2 << 20, maxWaitTimeInMs: 500,
+      groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 500,
       sessionTimeout: 10_000, heartbeatInterval: 1000,
       // kafkajs restarts a crashed consumer forever on retriable errors (a dead cluster is one), so a
       // bounded job would wait silently for good. Ride out restarts and leader moves, then fail.
@@ -184,10 +188,13 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     })
     const c = consumer
     let runConfig: ConsumerRunConfig = {}
-    c.on(c.events.FETCH, () => {
-      failingSince = undefined
+    c.on(c.events.REBALANCING, () => {
+      rebalancing = true
     })
     c.on(c.events.GROUP_JOIN, (e) => {
+      // Emitted before kafkajs fetches for the new assignment: from here on it fetches nothing.
+      c.pause([{topic}])
+      rebalancing = false
       // consumer.disconnect() lets the runner finish a rebalance that is under way before it leaves,
       // so a join can complete after we decided to stop. We will not read those partitions: their
       // next owner fences them, and producers opened here would outlive the cleanup below and keep
@@ -225,8 +232,6 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           const position = pos.get(p)!
           const end = ends.get(p)?.high ?? 0
           parts.set(p, newPartitionState(position, end))
-          // Batches kafkajs fetched before the fence are stale after this seek and are not processed.
-          c.seek({topic, partition: p, offset: String(position)})
           if (o.mode === 'bounded' && position >= end) markDone(p)
         }
         emit({type: 'status', message: `assigned partitions [${assigned.join(', ')}] of ${topic}`})
@@ -235,14 +240,6 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       ready.catch((err) => {
         if (!stopping) fatal ??= err
       })
-    })
-    c.on(c.events.END_BATCH_PROCESS, (e) => {
-      // A fetched batch holding only transaction markers / aborted records never reaches eachBatch.
-      const s = parts.get(e.payload.partition)
-      if (s && e.payload.batchSize === 0 && e.payload.topic === topic) {
-        s.position = Math.max(s.position, Number(e.payload.lastOffset) + 1)
-        if (o.mode === 'bounded' && s.position >= s.end) markDone(e.payload.partition)
-      }
     })
     const place: JobPlace = {job: o.job, crossCluster: o.crossCluster, sourceLabel: o.source.label, targetLabel: o.target.connection.label}
     const lostCluster = (err: Error, ms: number): StreamctlError => lostClusterError(place, err, ms)
@@ -278,7 +275,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       // own it) starts a fresh one, whose InitProducerId takes over the transactional id.
       producers.delete(p)
       st.unsure = true
-      if (assigned.includes(p) && !stopping) c.seek({topic, partition: p, offset: String(st.position)})
+      rewind(st, st.position)
     }
 
     /** Commits the open transaction of a partition (the caller holds its lock). */
@@ -316,12 +313,28 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       await producerFor(p)
       const position = (await committedPositions([p])).get(p)!
       Object.assign(st, {position, skipBelow: position, unsure: false})
-      c.seek({topic, partition: p, offset: String(position)})
+      rewind(st, position)
       // The failed commit may have landed at the end: no batch follows to say so.
       if (o.mode === 'bounded' && position >= st.end) markDone(p)
     }
 
-    /** Errors of a batch or commit: bad records stop the job; fencing means the partition moved on. */
+    let lastFailureStatus = 0
+    /**
+     * A failure that retrying may cure (a lost connection, a coordinator or leader moving, a broker
+     * restarting): what failed was rewound and is read again, until the outage budget runs out.
+     */
+    const transient = (err: unknown): void => {
+      if (fatal || stopping) return
+      const left = outageBudgetLeft()
+      if (left <= 0) {
+        fatal ??= lostCluster(err as Error, Date.now() - (failingSince ?? Date.now()))
+      } else if (Date.now() - lastFailureStatus > 2000) {
+        lastFailureStatus = Date.now()
+        emit({type: 'status', message: `cannot reach Kafka (${(err as Error).message}); retrying for up to ${Math.ceil(left / 1000)} s`})
+      }
+    }
+
+    /** Errors of a chunk or commit: bad records stop the job; fencing means the partition moved on. */
     const settle = (err: unknown): void => {
       // A record the stage cannot handle (no dead-letter topic) stops the job: retrying cannot help.
       if (err instanceof RecordError || err instanceof StreamctlError) {
@@ -330,7 +343,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       }
       // Fenced: another member owns this partition now and has taken over its transactional id.
       if (isFenced(err)) return
-      throw err
+      transient(err)
     }
 
     /** Commits transactions that have been open long enough (also when no new batch arrives). */
@@ -345,80 +358,159 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       })))
     }
 
-    const eachBatch = async ({batch, resolveOffset, heartbeat, isRunning, isStale}: EachBatchPayload): Promise<void> => {
-      await ready
-      const p = batch.partition
+    /** One fetched chunk of partition p: mapped by the stage and queued in the partition's transaction. */
+    const processChunk = async (p: number, st: PartitionState, chunk: FetchedChunk, generation: number): Promise<void> => {
+      if (parts.get(p) !== st || st.generation !== generation || st.unsure || !assigned.includes(p) || fatal || draining || o.signal?.aborted) return
+      st.highWatermark = chunk.highWatermark
+      const records: InputRecord[] = []
+      let cutAtEnd = false
+      for (const m of chunk.records) {
+        if (m.offset < st.skipBelow) continue
+        if (o.mode === 'bounded' && m.offset >= st.end) {
+          cutAtEnd = true
+          break
+        }
+        records.push({topic, partition: p, offset: String(m.offset), timestamp: String(m.timestamp), key: m.key, value: m.value, headers: m.headers})
+      }
+      // nextOffset counts trailing transaction markers: committing past them lets a bounded run
+      // reach end offsets that sit after a marker.
+      const fetchedNext = chunk.nextOffset
+      if (records.length === 0) {
+        if (!cutAtEnd && fetchedNext > (st.open?.next ?? st.position)) {
+          if (st.open) st.open.next = fetchedNext
+          else st.position = fetchedNext
+        }
+        if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
+        return
+      }
+      const next = cutAtEnd ? Number(records[records.length - 1]!.offset) + 1 : fetchedNext
+      let open: OpenTransaction | undefined
+      try {
+        const result = await o.stage.process(records)
+        const producer = await producerFor(p)
+        open = st.open ??= openTransaction(producer.transaction(), st.position)
+        queueSend(open, result.out)
+        if (open.failed || open.queued > MAX_QUEUED_SENDS) await open.sending
+        open.next = next
+        open.records += records.length
+        open.pending.read += records.length
+        open.pending.written += result.written
+        open.pending.deadLettered += result.deadLettered
+        open.pending.skipped += result.skipped
+        if (o.stage.afterCommit) open.afterCommit.push({records, result, next})
+        st.skipBelow = next
+        // A stage with a state cache sees its own writes only after commit: commit every chunk.
+        const due = o.stage.afterCommit !== undefined || commitDue(open, Date.now())
+        if (due || (o.mode === 'bounded' && next >= st.end)) await commitOpen(p, st)
+      } catch (err) {
+        if (open && st.open === open) await abandon(p, st, open)
+        st.skipBelow = st.position
+        settle(err)
+      }
+    }
+
+    /**
+     * The input side: one Fetch in flight per leader, for the assigned partitions that are not done,
+     * not being settled and not backed up (MAX_FETCHED_CHUNKS). Each chunk is queued behind its
+     * partition's earlier work, and the next fetch goes out while it is processed.
+     */
+    const wake = new Wakeup()
+    let serialTail: Promise<void> = Promise.resolve()
+    const serially = (fn: () => Promise<void>): Promise<void> => {
+      const run = serialTail.then(fn)
+      serialTail = run.catch(() => {})
+      return run
+    }
+    const fetching = new Set<number>()
+    const inflight = new Map<number, Promise<void>>()
+    let lastRefresh = 0
+    const refreshLeaders = async (): Promise<void> => {
+      if (Date.now() - lastRefresh < 500) return
+      lastRefresh = Date.now()
+      await fetcher.refreshMetadata().catch(transient)
+    }
+    const onFetched = (r: PartitionFetch, st: PartitionState, generation: number): void => {
+      if (parts.get(r.partition) !== st || st.generation !== generation) return
+      if ('error' in r) {
+        if (r.error.type === 'OFFSET_OUT_OF_RANGE' && r.logStartOffset > st.fetchAt) {
+          // Retention deleted records before the job read them: nothing can bring them back.
+          emit({type: 'status', message: `${topic}-${r.partition}: offsets ${st.fetchAt}–${r.logStartOffset - 1} were deleted (retention) before the job read them; continuing at ${r.logStartOffset}`})
+          rewind(st, r.logStartOffset)
+        } else if (r.error.retriable) {
+          transient(r.error)
+          void refreshLeaders()
+        } else {
+          fatal ??= r.error
+        }
+        return
+      }
+      st.fetchAt = r.chunk.nextOffset
+      st.inFlight++
+      const run = (): Promise<void> => processChunk(r.partition, st, r.chunk, generation)
+      void withPartition(st, o.serial ? () => serially(run) : run)
+        .catch((err: unknown) => { fatal ??= err })
+        .finally(() => {
+          st.inFlight--
+          wake.notify()
+        })
+    }
+    const fetchFrom = async (node: number, partitions: readonly number[]): Promise<void> => {
+      const asked = new Map(partitions.map((p) => [p, {st: parts.get(p)!, generation: parts.get(p)!.generation}]))
+      try {
+        const results = await fetcher.fetch(node, new Map([...asked].map(([p, a]) => [p, a.st.fetchAt])))
+        if (!assigned.some((p) => parts.get(p)?.unsure)) failingSince = undefined
+        for (const r of results) {
+          const a = asked.get(r.partition)
+          if (a) onFetched(r, a.st, a.generation)
+        }
+      } catch (err) {
+        transient(err)
+        await sleep(500, o.signal)
+        await refreshLeaders()
+      } finally {
+        for (const p of partitions) fetching.delete(p)
+      }
+    }
+    const wantsFetch = (p: number): boolean => {
       const st = parts.get(p)
-      if (!st) return
-      await withPartition(st, async () => {
-        if (!assigned.includes(p) || fatal || draining || o.signal?.aborted || !isRunning() || isStale()) return
-        if (st.unsure) {
-          await settleUnsure(p, st)
-          return
-        }
-        st.highWatermark = Number(batch.highWatermark)
-        const records: InputRecord[] = []
-        let cutAtEnd = false
-        for (const m of batch.messages) {
-          const off = Number(m.offset)
-          if (off < st.skipBelow) continue
-          if (o.mode === 'bounded' && off >= st.end) {
-            cutAtEnd = true
-            break
-          }
-          records.push({topic, partition: p, offset: m.offset, timestamp: m.timestamp, key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as InputRecord['headers']})
-        }
-        // lastOffset() counts trailing transaction markers: committing past them lets a bounded run
-        // reach end offsets that sit after a marker.
-        const fetchedNext = Number(batch.lastOffset()) + 1
-        if (records.length === 0) {
-          if (!cutAtEnd) {
-            if (fetchedNext > (st.open?.next ?? st.position)) {
-              if (st.open) st.open.next = fetchedNext
-              else st.position = fetchedNext
+      return st !== undefined && !fetching.has(p) && !st.done && !st.unsure && st.inFlight < MAX_FETCHED_CHUNKS && !(o.mode === 'bounded' && st.fetchAt >= st.end)
+    }
+    const fetchLoop = async (): Promise<void> => {
+      while (!stopping && !draining && !fatal && !o.signal?.aborted) {
+        if (joined && !rebalancing) {
+          await ready.catch(() => {})
+          const want = assigned.filter(wantsFetch)
+          if (want.length > 0) {
+            try {
+              for (const [node, ps] of await fetcher.byLeader(want)) {
+                if (node < 0) {
+                  await refreshLeaders()
+                  continue
+                }
+                if (inflight.has(node)) continue
+                for (const p of ps) fetching.add(p)
+                inflight.set(node, fetchFrom(node, ps).finally(() => {
+                  inflight.delete(node)
+                  wake.notify()
+                }))
+              }
+            } catch (err) {
+              transient(err)
+              await sleep(500, o.signal)
             }
-            // Also when all of it is below what we already wrote: after a consumer restart kafkajs
-            // resumes from the group's offset, which can lag our last transactional commit (markers
-            // still pending). Unresolved, the same batch is fetched again forever.
-            resolveOffset(batch.lastOffset())
           }
-          if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
-          return
         }
-        const next = cutAtEnd ? Number(records[records.length - 1]!.offset) + 1 : fetchedNext
-        let open: OpenTransaction | undefined
-        try {
-          const result = await o.stage.process(records)
-          const producer = await producerFor(p)
-          open = st.open ??= openTransaction(producer.transaction(), st.position)
-          queueSend(open, result.out)
-          if (open.failed || open.queued > MAX_QUEUED_SENDS) await open.sending
-          open.next = next
-          open.records += records.length
-          open.pending.read += records.length
-          open.pending.written += result.written
-          open.pending.deadLettered += result.deadLettered
-          open.pending.skipped += result.skipped
-          if (o.stage.afterCommit) open.afterCommit.push({records, result, next})
-          st.skipBelow = next
-          resolveOffset(String(next - 1))
-          // A stage with a state cache sees its own writes only after commit: commit every batch.
-          const due = o.stage.afterCommit !== undefined || commitDue(open, Date.now())
-          if (due || (o.mode === 'bounded' && next >= st.end)) await commitOpen(p, st)
-        } catch (err) {
-          if (open && st.open === open) await abandon(p, st, open)
-          st.skipBelow = st.position
-          settle(err)
-          return
-        }
-      })
-      await heartbeat()
+        await wake.wait(50)
+      }
+      await Promise.allSettled([...inflight.values()])
     }
 
     await c.connect()
     await c.subscribe({topic, fromBeginning: true})
-    runConfig = {autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: o.concurrency ?? Math.min(8, offsets.length), eachBatch}
+    // Never called: the topic is paused on every join (see GROUP_JOIN).
+    runConfig = {autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {}}
     await c.run(runConfig)
+    const fetching$ = fetchLoop().catch((err: unknown) => { fatal ??= err })
 
     // Bounded: this process stops when every partition it holds is done. A member left without
     // partitions (more processes than partitions) stops once the group as a whole is done.
@@ -451,11 +543,16 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         st.settling = true
         void withPartition(st, async () => {
           if (st.unsure && !st.open && !stopping && !draining) await settleUnsure(p, st)
-        }).catch(() => {}).finally(() => { st.settling = false })
+        }).catch(transient).finally(() => {
+          st.settling = false
+          wake.notify()
+        })
       }
     }
-    // Commit what is open before leaving the group: new batches are refused from here on.
+    // Commit what is open before leaving the group: new chunks are refused from here on.
     draining = true
+    wake.notify()
+    await fetching$
     await flushDue(true)
     if (!fatal) await endOrphans([...producers.keys()])
     stopping = true
@@ -474,9 +571,31 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     // Fencing started by an earlier join may still be opening producers: let it settle so that
     // every producer it opened is in the map disconnected next.
     await ready.catch(() => {})
-    await pool.close()
+    await Promise.all([pool.close(), fetcher.close()])
     await sourceAdmin.disconnect().catch(() => {})
     if (o.crossCluster) await targetAdmin.disconnect().catch(() => {})
+  }
+}
+
+/** Lets the fetch loop sleep until something it waits for changes (a fetch returned, a chunk was processed). */
+class Wakeup {
+  private waiting: (() => void) | undefined
+
+  notify(): void {
+    const w = this.waiting
+    this.waiting = undefined
+    w?.()
+  }
+
+  /** One waiter at a time (the fetch loop). */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => this.notify(), ms)
+      this.waiting = () => {
+        clearTimeout(t)
+        resolve()
+      }
+    })
   }
 }
 

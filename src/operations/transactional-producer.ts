@@ -229,22 +229,35 @@ export class TransactionalProducer {
   private async send(records: readonly OutputRecord[]): Promise<void> {
     if (records.length === 0) return
     const counts = new Map<string, number>()
-    for (const r of records) if (r.partition === undefined && !counts.has(r.topic)) counts.set(r.topic, await this.pool.partitionCount(r.topic))
-    const batches = new Map<string, PartitionBatch>()
+    let seen: string | undefined
+    for (const r of records) {
+      if (r.topic === seen || r.partition !== undefined) continue
+      seen = r.topic
+      if (!counts.has(r.topic)) counts.set(r.topic, await this.pool.partitionCount(r.topic))
+    }
+    // Per topic, an array indexed by partition: no per-record key strings or map lookups.
+    const byTopic = new Map<string, PartitionBatch[]>()
+    const list: PartitionBatch[] = []
     // Records without key or partition all go to one partition per send (sticky, as Kafka's default).
     const sticky = this.roundRobin++
+    let topic: string | undefined
+    let slots: PartitionBatch[] = []
     for (const r of records) {
+      if (r.topic !== topic) {
+        topic = r.topic
+        let t = byTopic.get(topic)
+        if (!t) byTopic.set(topic, (t = []))
+        slots = t
+      }
       let partition = r.partition
       if (partition === undefined) {
         const count = counts.get(r.topic)!
         partition = r.key === null ? sticky % count : partitionForKey(r.key, count)
       }
-      const id = `${r.topic}\u0000${partition}`
-      let b = batches.get(id)
-      if (!b) batches.set(id, (b = {topic: r.topic, partition, records: []}))
-      b.records.push({key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp === undefined ? undefined : Number(r.timestamp)})
+      let b = slots[partition]
+      if (!b) list.push((slots[partition] = b = {topic: r.topic, partition, records: []}))
+      b.records.push(r)
     }
-    const list = [...batches.values()]
     for (const topic of new Set(list.map((b) => b.topic))) if (!counts.has(topic)) await this.pool.partitionCount(topic)
     await retrying(() => this.tm.addPartitionsToTransaction(groupPartitions(list)))
     await this.pool.produce(this.tm, this.tm.getTransactionalId(), list)

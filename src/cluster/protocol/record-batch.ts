@@ -10,9 +10,9 @@ import {crc32c} from '@node-rs/crc32'
 export interface BatchRecord {
   readonly key: Buffer | string | null
   readonly value: Buffer | string | null
-  readonly headers?: Readonly<Record<string, Buffer | string | undefined>>
-  /** Milliseconds since the epoch; the batch's first timestamp when absent. */
-  readonly timestamp?: number
+  readonly headers?: Readonly<Record<string, Buffer | string | null | undefined>>
+  /** Milliseconds since the epoch (a decimal string is accepted too); the batch's first timestamp when absent. */
+  readonly timestamp?: number | string
 }
 
 export interface BatchProducer {
@@ -22,51 +22,56 @@ export interface BatchProducer {
   readonly transactional: boolean
 }
 
-const TRANSACTIONAL = 0x10
+export const TRANSACTIONAL = 0x10
 const NO_PARTITION_LEADER_EPOCH = -1
 /** baseOffset(8) + batchLength(4) + partitionLeaderEpoch(4) + magic(1) + crc(4). */
-const PREFIX = 21
+export const PREFIX = 21
 /** attributes(2) lastOffsetDelta(4) baseTimestamp(8) maxTimestamp(8) producerId(8) epoch(2) sequence(4) count(4). */
-const CRC_COVERED_HEADER = 40
+export const CRC_COVERED_HEADER = 40
 
-interface Sized {
-  key: Buffer | null
-  value: Buffer | null
-  headers: [Buffer, Buffer | null][]
-  timestampDelta: number
-  bodySize: number
-}
-
+/**
+ * Two passes over the records, sizing then writing, with per-record sizes in typed arrays: a job
+ * encodes every record it writes here, so the passes allocate nothing per record but the output.
+ */
 export function encodeRecordBatch(records: readonly BatchRecord[], producer: BatchProducer, now = Date.now()): Buffer {
-  if (records.length === 0) throw new RangeError('a record batch holds at least one record')
-  const baseTimestamp = records[0]!.timestamp ?? now
+  const n = records.length
+  if (n === 0) throw new RangeError('a record batch holds at least one record')
+  const first = records[0]!.timestamp
+  const baseTimestamp = first === undefined ? now : Number(first)
   let maxTimestamp = baseTimestamp
   let recordsSize = 0
-  const sized: Sized[] = new Array(records.length)
-  for (let i = 0; i < records.length; i++) {
+  const keys: (Buffer | null)[] = new Array(n)
+  const values: (Buffer | null)[] = new Array(n)
+  const deltas = new Float64Array(n)
+  const bodySizes = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
     const r = records[i]!
-    const ts = r.timestamp ?? baseTimestamp
+    const ts = r.timestamp === undefined ? baseTimestamp : Number(r.timestamp)
     if (ts > maxTimestamp) maxTimestamp = ts
-    const key = toBuffer(r.key)
-    const value = toBuffer(r.value)
-    const headers: [Buffer, Buffer | null][] = []
+    const key = (keys[i] = toBuffer(r.key))
+    const value = (values[i] = toBuffer(r.value))
+    let headerCount = 0
     let headersSize = 0
     if (r.headers) {
-      for (const name of Object.keys(r.headers)) {
+      for (const name in r.headers) {
         const hv = r.headers[name]
         if (hv === undefined) continue
-        const hk = Buffer.from(name, 'utf8')
-        const hb = toBuffer(hv)
-        headers.push([hk, hb])
-        headersSize += varintSize(hk.length) + hk.length + (hb ? varintSize(hb.length) + hb.length : 1)
+        headerCount++
+        const nameSize = Buffer.byteLength(name, 'utf8')
+        headersSize += varintSize(nameSize) + nameSize
+        if (hv === null) headersSize += 1
+        else {
+          const valueSize = typeof hv === 'string' ? Buffer.byteLength(hv, 'utf8') : hv.length
+          headersSize += varintSize(valueSize) + valueSize
+        }
       }
     }
-    const timestampDelta = ts - baseTimestamp
+    const timestampDelta = (deltas[i] = ts - baseTimestamp)
     const bodySize = 1 + varintSize(timestampDelta) + varintSize(i)
       + (key ? varintSize(key.length) + key.length : 1)
       + (value ? varintSize(value.length) + value.length : 1)
-      + varintSize(headers.length) + headersSize
-    sized[i] = {key, value, headers, timestampDelta, bodySize}
+      + varintSize(headerCount) + headersSize
+    bodySizes[i] = bodySize
     recordsSize += varintSize(bodySize) + bodySize
   }
 
@@ -77,29 +82,44 @@ export function encodeRecordBatch(records: readonly BatchRecord[], producer: Bat
   buf.writeInt8(2, 16)
   let o = PREFIX
   o = buf.writeInt16BE(producer.transactional ? TRANSACTIONAL : 0, o)
-  o = buf.writeInt32BE(records.length - 1, o)
+  o = buf.writeInt32BE(n - 1, o)
   o = buf.writeBigInt64BE(BigInt(baseTimestamp), o)
   o = buf.writeBigInt64BE(BigInt(maxTimestamp), o)
   o = buf.writeBigInt64BE(producer.producerId, o)
   o = buf.writeInt16BE(producer.producerEpoch, o)
   o = buf.writeInt32BE(producer.baseSequence, o)
-  o = buf.writeInt32BE(records.length, o)
-  for (let i = 0; i < sized.length; i++) {
-    const s = sized[i]!
-    o = writeVarint(buf, o, s.bodySize)
+  o = buf.writeInt32BE(n, o)
+  for (let i = 0; i < n; i++) {
+    o = writeVarint(buf, o, bodySizes[i]!)
     buf[o++] = 0
-    o = writeVarint(buf, o, s.timestampDelta)
+    o = writeVarint(buf, o, deltas[i]!)
     o = writeVarint(buf, o, i)
-    o = writeBytes(buf, o, s.key)
-    o = writeBytes(buf, o, s.value)
-    o = writeVarint(buf, o, s.headers.length)
-    for (const [hk, hv] of s.headers) {
-      o = writeBytes(buf, o, hk)
-      o = writeBytes(buf, o, hv)
+    o = writeBytes(buf, o, keys[i]!)
+    o = writeBytes(buf, o, values[i]!)
+    const headers = records[i]!.headers
+    let headerCount = 0
+    if (headers) for (const name in headers) if (headers[name] !== undefined) headerCount++
+    o = writeVarint(buf, o, headerCount)
+    if (headerCount > 0) {
+      for (const name in headers) {
+        const hv = headers[name]
+        if (hv === undefined) continue
+        o = writeText(buf, o, name)
+        if (hv === null) o = writeVarint(buf, o, -1)
+        else if (typeof hv === 'string') o = writeText(buf, o, hv)
+        else o = writeBytes(buf, o, hv)
+      }
     }
   }
+  if (o !== buf.length) throw new Error(`record batch sized ${buf.length} bytes but ${o} written`)
   buf.writeUInt32BE(crc32c(buf.subarray(PREFIX)), 17)
   return buf
+}
+
+function writeText(buf: Buffer, o: number, s: string): number {
+  const size = Buffer.byteLength(s, 'utf8')
+  o = writeVarint(buf, o, size)
+  return o + buf.write(s, o, size, 'utf8')
 }
 
 function toBuffer(v: Buffer | string | null | undefined): Buffer | null {
@@ -135,6 +155,7 @@ function writeVarint(buf: Buffer, o: number, v: number): number {
 function writeBytes(buf: Buffer, o: number, b: Buffer | null): number {
   if (b === null) return writeVarint(buf, o, -1)
   o = writeVarint(buf, o, b.length)
-  b.copy(buf, o)
+  // TypedArray#set: Buffer#copy's argument checks cost more than the copy for record-sized values.
+  buf.set(b, o)
   return o + b.length
 }

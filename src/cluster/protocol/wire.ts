@@ -108,6 +108,16 @@ export class Reader {
     return s
   }
 
+  /** Nullable bytes as a view into the payload, not a copy: a Fetch response's records run to megabytes. */
+  nullableBytes(): Buffer | null {
+    const len = this.flexible ? this.uvarint() - 1 : this.int32()
+    if (len < 0) return null
+    if (len > this.remaining()) throw new RangeError(`${len} bytes announced at byte ${this.offset}, ${this.remaining()} left`)
+    const v = this.buf.subarray(this.offset, this.offset + len)
+    this.offset += len
+    return v
+  }
+
   nullableArray<T>(each: (r: this) => T): T[] | null {
     const len = this.flexible ? this.uvarint() - 1 : this.int32()
     if (len < 0) return null

@@ -17,6 +17,7 @@ import {randomBytes} from 'node:crypto'
 import {rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {Kafka} from 'kafkajs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {devKafkaJsConfig, devStatus} from '../../../src/dev/index.js'
@@ -26,6 +27,9 @@ import {repartition} from '../../../src/operations/repartition.js'
 import {streamctl} from '../dev/cli.js'
 import {createTopicsAndWait, hasSecureCluster, kafkaTool, providedClusters, secureCluster, uniquePrefix, type TestCluster} from '../harness.js'
 import {connectionOf, createTopic, multiset, produce, readAll, spawnJob, type JobExit} from './helpers.js'
+
+/** Slows the copy so that the kill lands half-way through, however fast the runtime is. */
+const THROTTLED_COPY = fileURLToPath(new URL('./fixtures/throttled-copy.mjs', import.meta.url))
 
 const N = 30_000
 
@@ -106,7 +110,7 @@ describe.skipIf(!hasSecureCluster())('stream job while one broker of three is ki
     const conn = connectionOf(c)
     let killedAt = 0
     const t0 = Date.now()
-    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`}, (e) => {
+    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`, transformModule: THROTTLED_COPY}, (e) => {
       if (e.type === 'progress' && Number(e.read) >= N / 4 && killedAt === 0) {
         killedAt = Number(e.read)
         killed = true

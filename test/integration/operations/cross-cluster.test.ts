@@ -1,7 +1,11 @@
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {migrate} from '../../../src/operations/migrate.js'
 import {hasSecureCluster, newKafkaJs, secureCluster, singleCluster, uniquePrefix} from '../harness.js'
 import {connectionOf, createTopic, multiset, produce, readAll, spawnJob} from './helpers.js'
+
+/** Slows the copy so that the kill lands half-way through, however fast the runtime is. */
+const THROTTLED_COPY = fileURLToPath(new URL('./fixtures/throttled-copy.mjs', import.meta.url))
 
 const N = 12_000
 
@@ -19,7 +23,7 @@ describe.skipIf(!hasSecureCluster())('cross-cluster migrate (single PLAINTEXT â†
     const dst = connectionOf(secureCluster())
     const password = secureCluster().adminCredentials!.password
     let killedAt = 0
-    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: src, target: dst, job: `${p}job`, rename: []}, (e) => {
+    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: src, target: dst, job: `${p}job`, transformModule: THROTTLED_COPY}, (e) => {
       if (e.type === 'progress' && Number(e.read) >= N / 4 && killedAt === 0) {
         killedAt = Number(e.read)
         child.kill('SIGKILL')

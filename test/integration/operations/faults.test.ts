@@ -1,9 +1,12 @@
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {migrate} from '../../../src/operations/migrate.js'
 import {newKafkaJs, singleCluster, uniquePrefix} from '../harness.js'
 import {connectionOf, createTopic, multiset, produce, readAll, spawnJob} from './helpers.js'
 
 const N = 20_000
+/** A plain copy of 20,000 records ends within its first commit: this slows it so the kill lands half-way. */
+const THROTTLED_COPY = fileURLToPath(new URL('./fixtures/throttled-copy.mjs', import.meta.url))
 
 function inputRecords(prefix: string): {key: string; value: string}[] {
   return Array.from({length: N}, (_, n) => ({key: `k${n % 97}`, value: JSON.stringify({n, tag: prefix, pad: 'p'.repeat(150)})}))
@@ -21,7 +24,7 @@ describe('job faults on a real cluster', () => {
     await produce(kafka, from, input)
     const conn = connectionOf()
     let killedAt = 0
-    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`}, (e) => {
+    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`, transformModule: THROTTLED_COPY}, (e) => {
       const read = Number(e.read ?? 0)
       if (e.type === 'progress' && read >= N / 4 && killedAt === 0) {
         killedAt = read

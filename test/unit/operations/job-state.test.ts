@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {isFenced, isOutage, jobFailure, lostClusterError} from '../../../src/operations/job-errors.js'
-import {COMMIT_RECORDS, commitDue, openTransaction, queueSend} from '../../../src/operations/partition-state.js'
+import {COMMIT_RECORDS, commitDue, newPartitionState, openTransaction, queueSend, rewind} from '../../../src/operations/partition-state.js'
 import type {TransactionalOutput} from '../../../src/operations/transactional-producer.js'
 import type {OutputRecord} from '../../../src/operations/record.js'
 import {StreamctlError} from '../../../src/errors.js'
@@ -51,6 +51,18 @@ describe('open transaction send queue', () => {
     expect(commitDue(open, open.startedAt + 500)).toBe(true)
     open.records = COMMIT_RECORDS
     expect(commitDue(open, open.startedAt)).toBe(true)
+  })
+})
+
+describe('partition fetch position', () => {
+  it('starts fetching at the committed position; a rewind moves it back and makes earlier chunks stale', () => {
+    const st = newPartitionState(120, 500)
+    expect([st.fetchAt, st.generation, st.inFlight]).toEqual([120, 0, 0])
+    st.fetchAt = 400 // chunks up to 400 fetched ahead of the commit
+    const fetchedUnder = st.generation
+    rewind(st, st.position)
+    expect(st.fetchAt).toBe(120)
+    expect(st.generation).not.toBe(fetchedUnder)
   })
 })
 

@@ -1,3 +1,5 @@
+import {randomBytes} from 'node:crypto'
+import {Partitioners} from 'kafkajs'
 import {describe, expect, it} from 'vitest'
 import {partitionForKey} from '../../../src/operations/partition-map.js'
 
@@ -19,6 +21,19 @@ describe('partitionForKey', () => {
     expect(partitionForKey(key, 3)).toBe(p3)
     expect(partitionForKey(key, 7)).toBe(p7)
     expect(partitionForKey(Buffer.from(key, 'utf8'), 12)).toBe(p12)
+  })
+
+  it('agrees with kafkajs\'s DefaultPartitioner on random keys of every length 0–64', () => {
+    const kafkajs = Partitioners.DefaultPartitioner()
+    for (const n of [1, 6, 13, 100]) {
+      const partitionMetadata = Array.from({length: n}, (_, partitionId) => ({partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0}))
+      for (let len = 0; len <= 64; len++) {
+        for (let i = 0; i < 20; i++) {
+          const key = randomBytes(len)
+          expect(partitionForKey(key, n)).toBe(kafkajs({topic: '', partitionMetadata, message: {key, value: null}}))
+        }
+      }
+    }
   })
 
   it('rejects a non-positive partition count', () => {

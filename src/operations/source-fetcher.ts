@@ -1,0 +1,111 @@
+import {createKjsCluster, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type SocketTracker} from '../cluster/kafkajs-internals.js'
+import {Fetch} from '../cluster/protocol/fetch.js'
+import {readPartitionRecords, type FetchedRecord} from '../cluster/protocol/record-batch-reader.js'
+import {sendApi} from '../cluster/send-api.js'
+import {jobClientConfig, type JobConnection} from './connection.js'
+
+/**
+ * The job runtime's input side: read_committed Fetch requests of our own (protocol/fetch.ts),
+ * decoded by a lean record batch reader, one connection per leader. kafkajs's consumer still runs
+ * the group (join, sync, heartbeats, assignment) but fetches nothing: its decoder builds Long
+ * objects and several allocations per record, which made the input side the job's bottleneck.
+ */
+export interface FetchedChunk {
+  readonly partition: number
+  /** The offset this chunk was fetched from. */
+  readonly fetchOffset: number
+  readonly records: FetchedRecord[]
+  /** Where the next fetch starts (past trailing control batches and aborted records); fetchOffset when nothing complete came. */
+  readonly nextOffset: number
+  readonly highWatermark: number
+}
+
+export type PartitionFetch =
+  | {readonly partition: number; readonly chunk: FetchedChunk}
+  | {readonly partition: number; readonly error: Error & {type?: string; retriable?: boolean}; readonly logStartOffset: number; readonly highWatermark: number}
+
+export interface FetchLimits {
+  readonly maxWaitMs: number
+  readonly maxBytes: number
+  readonly partitionMaxBytes: number
+}
+
+const OFFSET_OUT_OF_RANGE = 1
+
+export class SourceFetcher {
+  private readonly cluster: KjsCluster
+  private readonly sockets: SocketTracker
+  private connected: Promise<void> | undefined
+
+  constructor(conn: JobConnection, readonly topic: string, private readonly limits: FetchLimits = {maxWaitMs: 500, maxBytes: 4 << 20, partitionMaxBytes: 1 << 20}) {
+    const {cluster, sockets} = createKjsCluster(jobClientConfig(conn, 'streamctl-job-fetcher') as KjsClusterOptions, () => {})
+    this.cluster = cluster
+    this.sockets = sockets
+  }
+
+  connect(): Promise<void> {
+    this.connected ??= (async () => {
+      await this.cluster.connect()
+      await this.cluster.addTargetTopic(this.topic)
+    })().catch((err: unknown) => {
+      this.connected = undefined
+      throw err
+    })
+    return this.connected
+  }
+
+  /** Partitions by the node that leads them (from cached metadata); -1 collects those without a known leader. */
+  async byLeader(partitions: readonly number[]): Promise<Map<number, number[]>> {
+    await this.connect()
+    const meta = this.cluster.findTopicPartitionMetadata(this.topic)
+    const out = new Map<number, number[]>()
+    for (const p of partitions) {
+      const leader = meta.find((m) => m.partitionId === p)?.leader
+      const node = leader === undefined || leader === null || leader < 0 ? -1 : leader
+      let list = out.get(node)
+      if (!list) out.set(node, (list = []))
+      list.push(p)
+    }
+    return out
+  }
+
+  async refreshMetadata(): Promise<void> {
+    await this.connect()
+    await this.cluster.refreshMetadata()
+  }
+
+  /** One Fetch to `nodeId` for `positions` (partition → offset); a failed request throws (connection lost, broker gone). */
+  async fetch(nodeId: number, positions: ReadonlyMap<number, number>): Promise<PartitionFetch[]> {
+    await this.connect()
+    const broker = await this.cluster.findBroker({nodeId})
+    const res = await sendApi(broker, Fetch, {
+      maxWaitMs: this.limits.maxWaitMs, minBytes: 1, maxBytes: this.limits.maxBytes, isolationLevel: 1,
+      topics: [{topic: this.topic, partitions: [...positions].map(([partition, fetchOffset]) => ({partition, fetchOffset, partitionMaxBytes: this.limits.partitionMaxBytes}))}],
+    })
+    if (res.errorCode !== 0) throw kafkaJsErrorFromCode(res.errorCode)
+    const out: PartitionFetch[] = []
+    for (const t of res.topics) {
+      if (t.topic !== this.topic) continue
+      for (const p of t.partitions) {
+        const fetchOffset = positions.get(p.partition)
+        if (fetchOffset === undefined) continue
+        if (p.errorCode !== 0) {
+          const error = kafkaJsErrorFromCode(p.errorCode)
+          // Out of range is not retriable as such: the runner moves the position (see runner.ts).
+          if (p.errorCode === OFFSET_OUT_OF_RANGE) error.retriable = false
+          error.message = `${error.message} (${this.topic}-${p.partition} at offset ${fetchOffset})`
+          out.push({partition: p.partition, error, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark})
+          continue
+        }
+        const read = readPartitionRecords(p.records, {fromOffset: fetchOffset, readCommitted: true, abortedTransactions: p.abortedTransactions})
+        out.push({partition: p.partition, chunk: {partition: p.partition, fetchOffset, records: read.records, nextOffset: Math.max(fetchOffset, read.nextOffset ?? fetchOffset), highWatermark: p.highWatermark}})
+      }
+    }
+    return out
+  }
+
+  async close(): Promise<void> {
+    await Promise.race([this.cluster.disconnect().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())])
+    this.sockets.shutDown()
+  }
+}
