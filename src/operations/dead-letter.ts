@@ -23,7 +23,7 @@ export function deadLetterRecord(dlqTopic: string, job: string, r: InputRecord, 
       [DLQ_HEADERS.job]: job,
       [DLQ_HEADERS.topic]: r.topic,
       [DLQ_HEADERS.partition]: String(r.partition),
-      [DLQ_HEADERS.offset]: r.offset,
+      [DLQ_HEADERS.offset]: String(r.offset),
     },
   }
 }

@@ -5,7 +5,7 @@ import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options
 import {loadRecordFunction, looksLikeModulePath} from './load-module.js'
 import {compileFilterExpression, encodeValue, normaliseTransformResult, toView, type FilterFn, type TransformFn} from './record-function.js'
 import type {InputRecord, JobReport, OutputRecord} from './record.js'
-import {recordStage} from './record-stage.js'
+import {recordStage, type RecordFn} from './record-stage.js'
 import {runJob} from './runner.js'
 import {createSchemaUpgrade, type SchemaUpgrade, type SchemaUpgradeOptions} from './schema-upgrade.js'
 import {describeTopicShape, ensureTopic, topicExists} from './topics.js'
@@ -43,12 +43,12 @@ export function sameCluster(a: JobConnection, b: JobConnection): boolean {
   return [...a.spec.bootstrap].sort().join(',') === [...b.spec.bootstrap].sort().join(',')
 }
 
-export function migrateRecordFn(o: {to: string; transform?: TransformFn; filter?: FilterFn; declarative?: DeclarativeTransform; upgrade?: SchemaUpgrade}): (r: InputRecord) => Promise<OutputRecord[]> | OutputRecord[] {
+export function migrateRecordFn(o: {to: string; transform?: TransformFn; filter?: FilterFn; declarative?: DeclarativeTransform; upgrade?: SchemaUpgrade}): RecordFn {
   const decl = o.declarative && !isEmptyTransform(o.declarative) ? o.declarative : undefined
   const up = o.upgrade
   if (!o.transform && !o.filter && !decl && !up) {
     // Plain copy: bytes in, bytes out, nothing decoded.
-    return (r) => [{topic: o.to, key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp}]
+    return (r) => ({topic: o.to, key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp})
   }
   return async (r) => {
     const view = toView(r)

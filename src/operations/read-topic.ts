@@ -40,7 +40,7 @@ export async function readTopicOnce(kafka: Kafka, topic: string, onBatch: (recor
         const records: InputRecord[] = []
         for (const m of batch.messages) {
           if (Number(m.offset) >= end) break
-          records.push({topic, partition: batch.partition, offset: m.offset, timestamp: m.timestamp, key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as InputRecord['headers']})
+          records.push({topic, partition: batch.partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as InputRecord['headers']})
         }
         if (records.length > 0) await onBatch(records)
         count += records.length

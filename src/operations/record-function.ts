@@ -43,7 +43,8 @@ function headerText(h: Headers): Record<string, string | undefined> {
 
 export function toView(r: InputRecord): RecordView {
   return {
-    topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp,
+    // Strings, as kafkajs gave them: what transform modules have always been handed.
+    topic: r.topic, partition: r.partition, offset: String(r.offset), timestamp: String(r.timestamp),
     key: r.key === null ? null : r.key.toString('utf8'), value: decodeValue(r.value), headers: headerText(r.headers),
   }
 }

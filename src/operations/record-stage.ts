@@ -7,7 +7,7 @@ import {RecordError} from './job-errors.js'
  * whose function throws is dead-lettered when a dead-letter topic is set; otherwise the job stops
  * with an error naming topic[partition]@offset and nothing of that batch is written.
  */
-export type RecordFn = (r: InputRecord) => OutputRecord[] | Promise<OutputRecord[]>
+export type RecordFn = (r: InputRecord) => OutputRecord | OutputRecord[] | Promise<OutputRecord | OutputRecord[]>
 
 export function recordStage(job: string, fn: RecordFn, deadLetterTopic?: string): Stage {
   return {
@@ -17,17 +17,23 @@ export function recordStage(job: string, fn: RecordFn, deadLetterTopic?: string)
       let deadLettered = 0
       let skipped = 0
       for (const r of records) {
-        let produced: OutputRecord[]
+        let produced: OutputRecord | OutputRecord[]
         try {
           // Only await when the function is async: a microtask per record is measurable at 1M records.
           const res = fn(r)
-          produced = Array.isArray(res) ? res : await res
+          produced = isPromise(res) ? await res : res
         } catch (err) {
           if (!deadLetterTopic) {
             throw new RecordError(`${describeRecord(r)}: ${(err as Error).message ?? String(err)} (no --dead-letter topic set, so the job stops here)`)
           }
           out.push(deadLetterRecord(deadLetterTopic, job, r, err))
           deadLettered++
+          continue
+        }
+        // A one-to-one function returns the record itself: no array per record.
+        if (!Array.isArray(produced)) {
+          out.push(produced)
+          written++
           continue
         }
         if (produced.length === 0) skipped++
@@ -37,4 +43,8 @@ export function recordStage(job: string, fn: RecordFn, deadLetterTopic?: string)
       return {out, written, deadLettered, skipped}
     },
   }
+}
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as {then?: unknown}).then === 'function'
 }

@@ -9,8 +9,9 @@ export type Headers = Record<string, Buffer | string | null | undefined>
 export interface InputRecord {
   readonly topic: string
   readonly partition: number
-  readonly offset: string
-  readonly timestamp: string
+  readonly offset: number
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number
   readonly key: Buffer | null
   readonly value: Buffer | null
   readonly headers: Headers
@@ -23,7 +24,8 @@ export interface OutputRecord {
   readonly headers?: Headers
   /** Explicit partition; when absent the producer's murmur2 partitioner picks one from the key. */
   readonly partition?: number
-  readonly timestamp?: string
+  /** Milliseconds since the epoch (a decimal string, as transform modules see it, is accepted too). */
+  readonly timestamp?: number | string
 }
 
 /** What a stage made of one input batch. `written` counts records for the job's target (not dead letters). */

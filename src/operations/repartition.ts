@@ -68,9 +68,9 @@ export async function repartition(o: RepartitionOptions): Promise<RepartitionRep
   } finally {
     await admin.disconnect()
   }
-  const stage = recordStage(job, (r) => [{
+  const stage = recordStage(job, (r) => ({
     topic: o.to, key: extractor ? extractor.extract(r.value) : r.key, value: r.value, headers: r.headers, timestamp: r.timestamp,
-  }], o.deadLetter)
+  }), o.deadLetter)
   const report = await runJob({
     job, source: {kafka, connection: o.connection, topic: o.from, label: o.connection.label}, target: {kafka, connection: o.connection}, crossCluster: false, stage, outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,

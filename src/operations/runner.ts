@@ -171,8 +171,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     }
 
     // kafkajs runs the group (join, sync, heartbeats, assignment); its own fetching stays paused.
+    // Paused, it sleeps maxWaitTimeInMs per round, and disconnect() waits for that sleep: keep it short.
     consumer = o.source.kafka.consumer({
-      groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 500,
+      groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 100,
       sessionTimeout: 10_000, heartbeatInterval: 1000,
       // kafkajs restarts a crashed consumer forever on retriable errors (a dead cluster is one), so a
       // bounded job would wait silently for good. Ride out restarts and leader moves, then fail.
@@ -362,16 +363,14 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     const processChunk = async (p: number, st: PartitionState, chunk: FetchedChunk, generation: number): Promise<void> => {
       if (parts.get(p) !== st || st.generation !== generation || st.unsure || !assigned.includes(p) || fatal || draining || o.signal?.aborted) return
       st.highWatermark = chunk.highWatermark
-      const records: InputRecord[] = []
-      let cutAtEnd = false
-      for (const m of chunk.records) {
-        if (m.offset < st.skipBelow) continue
-        if (o.mode === 'bounded' && m.offset >= st.end) {
-          cutAtEnd = true
-          break
-        }
-        records.push({topic, partition: p, offset: String(m.offset), timestamp: String(m.timestamp), key: m.key, value: m.value, headers: m.headers})
-      }
+      // The fetched records are the stage's input as they are; only the ends may need cutting.
+      let records: readonly InputRecord[] = chunk.records
+      let from = 0
+      while (from < records.length && records[from]!.offset < st.skipBelow) from++
+      let to = records.length
+      if (o.mode === 'bounded') while (to > from && records[to - 1]!.offset >= st.end) to--
+      const cutAtEnd = to < records.length
+      if (from > 0 || cutAtEnd) records = records.slice(from, to)
       // nextOffset counts trailing transaction markers: committing past them lets a bounded run
       // reach end offsets that sit after a marker.
       const fetchedNext = chunk.nextOffset
@@ -383,7 +382,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
         return
       }
-      const next = cutAtEnd ? Number(records[records.length - 1]!.offset) + 1 : fetchedNext
+      const next = cutAtEnd ? records[records.length - 1]!.offset + 1 : fetchedNext
       let open: OpenTransaction | undefined
       try {
         const result = await o.stage.process(records)

@@ -97,7 +97,7 @@ export class SourceFetcher {
           out.push({partition: p.partition, error, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark})
           continue
         }
-        const read = readPartitionRecords(p.records, {fromOffset: fetchOffset, readCommitted: true, abortedTransactions: p.abortedTransactions})
+        const read = readPartitionRecords(p.records, {topic: this.topic, partition: p.partition, fromOffset: fetchOffset, readCommitted: true, abortedTransactions: p.abortedTransactions})
         out.push({partition: p.partition, chunk: {partition: p.partition, fetchOffset, records: read.records, nextOffset: Math.max(fetchOffset, read.nextOffset ?? fetchOffset), highWatermark: p.highWatermark}})
       }
     }

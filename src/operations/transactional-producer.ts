@@ -17,6 +17,8 @@ import type {OutputRecord} from './record.js'
  */
 const DUPLICATE_SEQUENCE_NUMBER = 46
 const ORPHAN_GRACE_MS = 3000
+/** Markers usually land within milliseconds of EndTxn: a job's last check should not wait much longer. */
+const ORPHAN_POLL_MS = 50
 const RETRIABLE_PRODUCE = new Set([
   3, // UNKNOWN_TOPIC_OR_PARTITION (metadata not yet everywhere)
   5, // LEADER_NOT_AVAILABLE
@@ -106,7 +108,7 @@ class ProducerConnection {
     const same = (a: OrphanTransaction, b: OrphanTransaction): boolean => a.topic === b.topic && a.partition === b.partition && a.producerId === b.producerId && a.startOffset === b.startOffset
     let orphans = await findOrphanTransactions(this.cluster, topics, ours)
     for (const until = Date.now() + ORPHAN_GRACE_MS; orphans.length > 0 && Date.now() < until;) {
-      await new Promise((r) => setTimeout(r, 200))
+      await new Promise((r) => setTimeout(r, ORPHAN_POLL_MS))
       const again = await findOrphanTransactions(this.cluster, topics, ours)
       orphans = again.filter((a) => orphans.some((f) => same(a, f)))
     }

@@ -10,6 +10,8 @@ import {CRC_COVERED_HEADER, PREFIX, TRANSACTIONAL} from './record-batch.js'
  * record, its headers object and the two views. CRCs are not verified (kafkajs does not either).
  */
 export interface FetchedRecord {
+  readonly topic: string
+  readonly partition: number
   readonly offset: number
   readonly timestamp: number
   /** Views into the fetch response (or the decompressed batch): no copies. */
@@ -46,7 +48,13 @@ const CONTROL = 0x20
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 const ABORT_MARKER = 0
 
+/** Shared by every record without headers (most of them): one object less per record. Frozen, so a stage that writes into it fails loudly. */
+const NO_HEADERS: Record<string, Buffer | null> = Object.freeze({}) as Record<string, Buffer | null>
+
 export function readPartitionRecords(records: Buffer | null, options: {
+  /** Stamped on every record: what the job runtime hands its stages, without another object per record. */
+  readonly topic: string
+  readonly partition: number
   readonly fromOffset: number
   readonly readCommitted: boolean
   readonly abortedTransactions: readonly AbortedTransaction[]
@@ -108,10 +116,10 @@ export function readPartitionRecords(records: Buffer | null, options: {
     const baseTimestamp = int64(records, start + BASE_TIMESTAMP_OFFSET)
     const codec = attributes & COMPRESSION_MASK
     if (codec === 0) {
-      readRecords(records, start + RECORD_BATCH_OVERHEAD, batchEnd, count, baseOffset, baseTimestamp, logAppendTime, fromOffset, out)
+      readRecords(records, start + RECORD_BATCH_OVERHEAD, batchEnd, count, baseOffset, baseTimestamp, logAppendTime, options, out)
     } else {
       const section = decompress(records, start, batchEnd, codec, baseOffset)
-      readRecords(section, 0, section.length, count, baseOffset, baseTimestamp, logAppendTime, fromOffset, out)
+      readRecords(section, 0, section.length, count, baseOffset, baseTimestamp, logAppendTime, options, out)
     }
   }
   return {records: out, nextOffset}
@@ -160,8 +168,9 @@ function varlong(buf: Buffer): number {
 
 function readRecords(
   buf: Buffer, start: number, limit: number, count: number, baseOffset: number, baseTimestamp: number,
-  logAppendTime: number | undefined, fromOffset: number, out: FetchedRecord[],
+  logAppendTime: number | undefined, where: {readonly topic: string; readonly partition: number; readonly fromOffset: number}, out: FetchedRecord[],
 ): void {
+  const {topic, partition, fromOffset} = where
   pos = start
   for (let i = 0; i < count; i++) {
     const length = varint(buf)
@@ -186,8 +195,8 @@ function readRecords(
       value = buf.subarray(pos, pos + n)
       pos += n
     }
-    const headers: Record<string, Buffer | null> = {}
     const headerCount = varint(buf)
+    const headers: Record<string, Buffer | null> = headerCount === 0 ? NO_HEADERS : {}
     // Each header takes at least two bytes; Kafka rejects a count beyond the bytes left, so do we (no runaway loop).
     if (headerCount < 0 || headerCount > recordEnd - pos) throw corrupt(baseOffset, `record at offset ${offset} claims ${headerCount} headers`)
     for (let h = 0; h < headerCount; h++) {
@@ -206,7 +215,7 @@ function readRecords(
       else headers[name] = headerValue
     }
     if (pos !== recordEnd) throw corrupt(baseOffset, `record at offset ${offset} is ${pos - recordEnd + length} bytes, not ${length}`)
-    out.push({offset, timestamp: logAppendTime ?? baseTimestamp + timestampDelta, key, value, headers})
+    out.push({topic, partition, offset, timestamp: logAppendTime ?? baseTimestamp + timestampDelta, key, value, headers})
   }
   if (pos !== limit) throw corrupt(baseOffset, `${limit - pos} bytes after its ${count} records`)
 }

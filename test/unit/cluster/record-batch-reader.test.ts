@@ -23,7 +23,7 @@ const NONE: BatchProducer = {producerId: -1n, producerEpoch: -1, baseSequence: -
 const A = 1000n
 const B = 2000n
 const txn = (producerId: bigint): BatchProducer => ({producerId, producerEpoch: 0, baseSequence: 0, transactional: true})
-const uncommitted = {fromOffset: 0, readCommitted: false, abortedTransactions: []}
+const uncommitted = {topic: 't', partition: 0, fromOffset: 0, readCommitted: false, abortedTransactions: []}
 
 function fixCrc(b: Buffer): Buffer {
   b.writeUInt32BE(crc32c(b.subarray(21)), 17)
@@ -199,7 +199,7 @@ describe('readPartitionRecords: transactions', () => {
   it('never returns control records, and counts control batches in nextOffset', () => {
     const records = Buffer.concat([batch(0, data(2), txn(A)), marker(2, A, 'commit')])
     for (const readCommitted of [false, true]) {
-      const res = readPartitionRecords(records, {fromOffset: 0, readCommitted, abortedTransactions: []})
+      const res = readPartitionRecords(records, {topic: 't', partition: 0, fromOffset: 0, readCommitted, abortedTransactions: []})
       expect(offsets(res.records)).toEqual([0, 1])
       expect(res.nextOffset).toBe(3)
     }
@@ -216,28 +216,28 @@ describe('readPartitionRecords: transactions', () => {
   const abortedTransactions = [{producerId: A, firstOffset: 10}, {producerId: A, firstOffset: 0}]
 
   it('read_committed skips an aborted producer\'s batches only until its abort marker', () => {
-    const res = readPartitionRecords(log, {fromOffset: 0, readCommitted: true, abortedTransactions})
+    const res = readPartitionRecords(log, {topic: 't', partition: 0, fromOffset: 0, readCommitted: true, abortedTransactions})
     expect(offsets(res.records)).toEqual([2, 6, 7, 9, 12])
     expect(res.nextOffset).toBe(14)
   })
 
   it('read_uncommitted returns every data record', () => {
-    const res = readPartitionRecords(log, {fromOffset: 0, readCommitted: false, abortedTransactions})
+    const res = readPartitionRecords(log, {topic: 't', partition: 0, fromOffset: 0, readCommitted: false, abortedTransactions})
     expect(offsets(res.records)).toEqual([0, 1, 2, 3, 6, 7, 9, 10, 12])
     expect(res.nextOffset).toBe(14)
   })
 
   it('read_committed ends with nextOffset past a trailing aborted batch, and honours fromOffset', () => {
     const tail = Buffer.concat([batch(3, data(1), txn(A)), marker(4, B, 'commit'), marker(5, A, 'abort'), batch(6, data(2), txn(A))])
-    const res = readPartitionRecords(tail.subarray(0, tail.length - 5), {fromOffset: 3, readCommitted: true, abortedTransactions: [{producerId: A, firstOffset: 0}]})
+    const res = readPartitionRecords(tail.subarray(0, tail.length - 5), {topic: 't', partition: 0, fromOffset: 3, readCommitted: true, abortedTransactions: [{producerId: A, firstOffset: 0}]})
     expect(res).toEqual({records: [], nextOffset: 6})
-    const from7 = readPartitionRecords(log, {fromOffset: 7, readCommitted: true, abortedTransactions})
+    const from7 = readPartitionRecords(log, {topic: 't', partition: 0, fromOffset: 7, readCommitted: true, abortedTransactions})
     expect(offsets(from7.records)).toEqual([7, 9, 12])
   })
 
   it('reads the abort marker of a gzip control batch too', () => {
     const records = Buffer.concat([batch(0, data(1), txn(A)), gzipped(marker(1, A, 'abort')), batch(2, data(1), txn(A))])
-    const res = readPartitionRecords(records, {fromOffset: 0, readCommitted: true, abortedTransactions: [{producerId: A, firstOffset: 0}]})
+    const res = readPartitionRecords(records, {topic: 't', partition: 0, fromOffset: 0, readCommitted: true, abortedTransactions: [{producerId: A, firstOffset: 0}]})
     expect(offsets(res.records)).toEqual([2])
   })
 })
