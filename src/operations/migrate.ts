@@ -4,7 +4,7 @@ import {applyDeclarative, isEmptyTransform, type DeclarativeTransform} from './d
 import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options.js'
 import {loadRecordFunction, looksLikeModulePath} from './load-module.js'
 import {compileFilterExpression, encodeValue, normaliseTransformResult, toView, type FilterFn, type TransformFn} from './record-function.js'
-import type {InputRecord, JobReport, OutputRecord} from './record.js'
+import type {JobReport, OutputRecord} from './record.js'
 import {recordStage, type RecordFn} from './record-stage.js'
 import {runJob} from './runner.js'
 import {createSchemaUpgrade, type SchemaUpgrade, type SchemaUpgradeOptions} from './schema-upgrade.js'
