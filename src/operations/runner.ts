@@ -3,9 +3,10 @@ import {StreamctlError} from '../errors.js'
 import {JobCheckpoints} from './checkpoints.js'
 import type {JobConnection} from './connection.js'
 import {RecordError, isFenced, isOutage, jobFailure, lostClusterError, type JobPlace} from './job-errors.js'
-import {MAX_FETCHED_CHUNKS, MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
+import {FetchLoop} from './fetch-loop.js'
+import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
-import {SourceFetcher, type FetchedChunk, type PartitionFetch} from './source-fetcher.js'
+import {SourceFetcher, type FetchedChunk} from './source-fetcher.js'
 import type {InputRecord, JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
 import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
@@ -408,108 +409,37 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       }
     }
 
-    /**
-     * The input side: one Fetch in flight per leader, for the assigned partitions that are not done,
-     * not being settled and not backed up (MAX_FETCHED_CHUNKS). Each chunk is queued behind its
-     * partition's earlier work, and the next fetch goes out while it is processed.
-     */
-    const wake = new Wakeup()
+    // One chunk at a time across partitions, for stages whose state spans them (RunnerOptions.serial).
     let serialTail: Promise<void> = Promise.resolve()
     const serially = (fn: () => Promise<void>): Promise<void> => {
       const run = serialTail.then(fn)
       serialTail = run.catch(() => {})
       return run
     }
-    const fetching = new Set<number>()
-    const inflight = new Map<number, Promise<void>>()
-    let lastRefresh = 0
-    const refreshLeaders = async (): Promise<void> => {
-      if (Date.now() - lastRefresh < 500) return
-      lastRefresh = Date.now()
-      await fetcher.refreshMetadata().catch(transient)
-    }
-    const onFetched = (r: PartitionFetch, st: PartitionState, generation: number): void => {
-      if (parts.get(r.partition) !== st || st.generation !== generation) return
-      if ('error' in r) {
-        if (r.error.type === 'OFFSET_OUT_OF_RANGE' && r.logStartOffset > st.fetchAt) {
-          // Retention deleted records before the job read them: nothing can bring them back.
-          emit({type: 'status', message: `${topic}-${r.partition}: offsets ${st.fetchAt}–${r.logStartOffset - 1} were deleted (retention) before the job read them; continuing at ${r.logStartOffset}`})
-          rewind(st, r.logStartOffset)
-        } else if (r.error.retriable) {
-          transient(r.error)
-          void refreshLeaders()
-        } else {
-          fatal ??= r.error
-        }
-        return
-      }
-      st.fetchAt = r.chunk.nextOffset
-      st.inFlight++
-      const run = (): Promise<void> => processChunk(r.partition, st, r.chunk, generation)
-      void withPartition(st, o.serial ? () => serially(run) : run)
-        .catch((err: unknown) => { fatal ??= err })
-        .finally(() => {
-          st.inFlight--
-          wake.notify()
-        })
-    }
-    const fetchFrom = async (node: number, partitions: readonly number[]): Promise<void> => {
-      const asked = new Map(partitions.map((p) => [p, {st: parts.get(p)!, generation: parts.get(p)!.generation}]))
-      try {
-        const results = await fetcher.fetch(node, new Map([...asked].map(([p, a]) => [p, a.st.fetchAt])))
+    const fetchLoop = new FetchLoop(fetcher, {
+      bounded: o.mode === 'bounded',
+      reading: () => !stopping && !draining && !fatal && !o.signal?.aborted,
+      partitions: () => (joined && !rebalancing ? assigned : []),
+      ready: () => ready,
+      state: (p) => parts.get(p),
+      deliver: (p, st, chunk, generation) => {
+        const run = (): Promise<void> => processChunk(p, st, chunk, generation)
+        return withPartition(st, o.serial ? () => serially(run) : run)
+      },
+      fetched: () => {
         if (!assigned.some((p) => parts.get(p)?.unsure)) failingSince = undefined
-        for (const r of results) {
-          const a = asked.get(r.partition)
-          if (a) onFetched(r, a.st, a.generation)
-        }
-      } catch (err) {
-        transient(err)
-        await sleep(500, o.signal)
-        await refreshLeaders()
-      } finally {
-        for (const p of partitions) fetching.delete(p)
-      }
-    }
-    const wantsFetch = (p: number): boolean => {
-      const st = parts.get(p)
-      return st !== undefined && !fetching.has(p) && !st.done && !st.unsure && st.inFlight < MAX_FETCHED_CHUNKS && !(o.mode === 'bounded' && st.fetchAt >= st.end)
-    }
-    const fetchLoop = async (): Promise<void> => {
-      while (!stopping && !draining && !fatal && !o.signal?.aborted) {
-        if (joined && !rebalancing) {
-          await ready.catch(() => {})
-          const want = assigned.filter(wantsFetch)
-          if (want.length > 0) {
-            try {
-              for (const [node, ps] of await fetcher.byLeader(want)) {
-                if (node < 0) {
-                  await refreshLeaders()
-                  continue
-                }
-                if (inflight.has(node)) continue
-                for (const p of ps) fetching.add(p)
-                inflight.set(node, fetchFrom(node, ps).finally(() => {
-                  inflight.delete(node)
-                  wake.notify()
-                }))
-              }
-            } catch (err) {
-              transient(err)
-              await sleep(500, o.signal)
-            }
-          }
-        }
-        await wake.wait(50)
-      }
-      await Promise.allSettled([...inflight.values()])
-    }
+      },
+      transient,
+      fatal: (err) => { fatal ??= err },
+      status: (message) => emit({type: 'status', message}),
+    })
 
     await c.connect()
     await c.subscribe({topic, fromBeginning: true})
     // Never called: the topic is paused on every join (see GROUP_JOIN).
     runConfig = {autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {}}
     await c.run(runConfig)
-    const fetching$ = fetchLoop().catch((err: unknown) => { fatal ??= err })
+    const fetching = fetchLoop.run().catch((err: unknown) => { fatal ??= err })
 
     // Bounded: this process stops when every partition it holds is done. A member left without
     // partitions (more processes than partitions) stops once the group as a whole is done.
@@ -544,14 +474,14 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
           if (st.unsure && !st.open && !stopping && !draining) await settleUnsure(p, st)
         }).catch(transient).finally(() => {
           st.settling = false
-          wake.notify()
+          fetchLoop.notify()
         })
       }
     }
     // Commit what is open before leaving the group: new chunks are refused from here on.
     draining = true
-    wake.notify()
-    await fetching$
+    fetchLoop.notify()
+    await fetching
     await flushDue(true)
     if (!fatal) await endOrphans([...producers.keys()])
     stopping = true
@@ -573,28 +503,6 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     await Promise.all([pool.close(), fetcher.close()])
     await sourceAdmin.disconnect().catch(() => {})
     if (o.crossCluster) await targetAdmin.disconnect().catch(() => {})
-  }
-}
-
-/** Lets the fetch loop sleep until something it waits for changes (a fetch returned, a chunk was processed). */
-class Wakeup {
-  private waiting: (() => void) | undefined
-
-  notify(): void {
-    const w = this.waiting
-    this.waiting = undefined
-    w?.()
-  }
-
-  /** One waiter at a time (the fetch loop). */
-  wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => this.notify(), ms)
-      this.waiting = () => {
-        clearTimeout(t)
-        resolve()
-      }
-    })
   }
 }
 

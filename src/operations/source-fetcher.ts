@@ -36,14 +36,20 @@ export class SourceFetcher {
   private readonly cluster: KjsCluster
   private readonly sockets: SocketTracker
   private connected: Promise<void> | undefined
+  private closed = false
 
   constructor(conn: JobConnection, readonly topic: string, private readonly limits: FetchLimits = {maxWaitMs: 500, maxBytes: 4 << 20, partitionMaxBytes: 1 << 20}) {
-    const {cluster, sockets} = createKjsCluster(jobClientConfig(conn, 'streamctl-job-fetcher') as KjsClusterOptions, () => {})
+    // Few, short retries: the fetch loop retries for the job's whole outage budget itself, while a
+    // long kafkajs retry chain (a metadata refresh stuck on a dead broker) would outlive the job and
+    // keep its process from exiting.
+    const config = {...jobClientConfig(conn, 'streamctl-job-fetcher'), retry: {retries: 2, initialRetryTime: 100, maxRetryTime: 1000}}
+    const {cluster, sockets} = createKjsCluster(config as KjsClusterOptions, () => {})
     this.cluster = cluster
     this.sockets = sockets
   }
 
   connect(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the job has stopped reading'))
     this.connected ??= (async () => {
       await this.cluster.connect()
       await this.cluster.addTargetTopic(this.topic)
@@ -105,6 +111,7 @@ export class SourceFetcher {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     await Promise.race([this.cluster.disconnect().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())])
     this.sockets.shutDown()
   }

@@ -106,10 +106,22 @@ class ProducerConnection {
     // The coordinator answers EndTxn before its markers reach the partitions: only what is still
     // open ORPHAN_GRACE_MS later was left behind.
     const same = (a: OrphanTransaction, b: OrphanTransaction): boolean => a.topic === b.topic && a.partition === b.partition && a.producerId === b.producerId && a.startOffset === b.startOffset
-    let orphans = await findOrphanTransactions(this.cluster, topics, ours)
+    // A leader that died since the metadata was read answers nothing: refresh and ask the new one.
+    const find = async (): Promise<OrphanTransaction[]> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await findOrphanTransactions(this.cluster, topics, ours)
+        } catch (err) {
+          if (attempt >= 3) throw err
+          await new Promise((r) => setTimeout(r, 300 * attempt))
+          await this.cluster.refreshMetadata().catch(() => {})
+        }
+      }
+    }
+    let orphans = await find()
     for (const until = Date.now() + ORPHAN_GRACE_MS; orphans.length > 0 && Date.now() < until;) {
       await new Promise((r) => setTimeout(r, ORPHAN_POLL_MS))
-      const again = await findOrphanTransactions(this.cluster, topics, ours)
+      const again = await find()
       orphans = again.filter((a) => orphans.some((f) => same(a, f)))
     }
     if (orphans.length > 0) await endOrphanTransactions(this.cluster, orphans)

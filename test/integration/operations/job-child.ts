@@ -31,4 +31,6 @@ try {
   process.exitCode = 1
 } finally {
   dispose()
+  // Nothing of the job may keep the process alive: if something does, say what (unref'd, so this timer does not).
+  setTimeout(() => process.stderr.write(`still running 10 s after the job ended; active: ${JSON.stringify(process.getActiveResourcesInfo())}\n`), 10_000).unref()
 }
