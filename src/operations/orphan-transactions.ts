@@ -27,6 +27,26 @@ export interface OrphanTransaction {
 export interface OwnProducer {
   readonly epoch: number
   readonly lastEnd?: 'commit' | 'abort'
+  /**
+   * Earlier epochs of this producer id whose last transaction this process gave up (a failed send
+   * or commit), with how it ended as the committed input position tells: its offsets were committed
+   * in it, so they show whether the coordinator committed it.
+   */
+  readonly decided?: ReadonlyMap<number, boolean>
+}
+
+/**
+ * Whether an open transaction of `producerEpoch` is an orphan of `own`, and the marker it needs
+ * (true: COMMIT), or undefined when it is not ours to end.
+ */
+export function orphanMarker(producerEpoch: number, own: OwnProducer): boolean | undefined {
+  const known = own.decided?.get(producerEpoch)
+  if (known !== undefined && producerEpoch < own.epoch) return known
+  // A fenced holder's decision is unknown: commit (see endOrphanTransactions).
+  if (producerEpoch < own.epoch) return true
+  // Our own last transaction ends the way we ended it.
+  if (producerEpoch === own.epoch && own.lastEnd) return own.lastEnd === 'commit'
+  return undefined
 }
 
 /**
@@ -56,11 +76,8 @@ export async function findOrphanTransactions(cluster: KjsCluster, topics: readon
         for (const a of p.activeProducers) {
           const own = ours.get(a.producerId)
           if (a.currentTxnStartOffset < 0n || own === undefined) continue
-          const fenced = a.producerEpoch < own.epoch
-          if (!fenced && !(a.producerEpoch === own.epoch && own.lastEnd)) continue
-          // A fenced holder's decision is unknown: commit (see commitOrphanTransactions). Our own
-          // last transaction ends the way we ended it.
-          const commit = fenced || own.lastEnd === 'commit'
+          const commit = orphanMarker(a.producerEpoch, own)
+          if (commit === undefined) continue
           found.push({topic: t.name, partition: p.partitionIndex, leader, producerId: a.producerId, producerEpoch: a.producerEpoch, coordinatorEpoch: a.coordinatorEpoch, startOffset: a.currentTxnStartOffset, commit})
         }
       }
@@ -70,9 +87,10 @@ export async function findOrphanTransactions(cluster: KjsCluster, topics: readon
 }
 
 /**
- * Writes each orphan's marker. For a fenced holder it is COMMIT: which way the coordinator decided
- * is lost with its markers, and committing can only duplicate records (the rerun writes again what
- * its offsets did not cover), where aborting could drop records whose input offsets were committed.
+ * Writes each orphan's marker. For a fenced holder whose fate we do not know it is COMMIT: which way
+ * the coordinator decided is lost with its markers, and committing can only duplicate records (the
+ * rerun writes again what its offsets did not cover), where aborting could drop records whose input
+ * offsets were committed. When the committed input position tells (OwnProducer.decided), that wins.
  */
 export async function endOrphanTransactions(cluster: KjsCluster, orphans: readonly OrphanTransaction[]): Promise<void> {
   // One request per orphan: Kafka keys a WriteTxnMarkers answer by producer id, and two orphans

@@ -24,6 +24,8 @@ export interface PartitionState {
   generation: number
   /** Fetched chunks queued for processing (bounded by MAX_FETCHED_CHUNKS). */
   inFlight: number
+  /** Transactions given up since the last settle: whose they were, and the input position each would have committed. */
+  abandoned?: {producerId: bigint; epoch: number; next: number}[]
 }
 
 /**

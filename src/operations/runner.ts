@@ -74,6 +74,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   const pool = new ProducerPool(o.target.connection)
   const fetcher = new SourceFetcher(o.source.connection, o.source.topic, {maxWaitMs: 500, maxBytes: 2 << 20, partitionMaxBytes: o.maxBytesPerPartition ?? 512 << 10})
   const producers = new Map<number, TransactionalProducer>()
+  /** Per producer id, the epochs whose given-up transaction the committed input position shows committed (true) or not. */
+  const decided = new Map<bigint, Map<number, boolean>>()
   let consumer: Consumer | undefined
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
   const meter = new RateMeter()
@@ -151,7 +153,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       const topics = o.outputTopics ?? []
       const ours = new Map(partitions.flatMap((p) => {
         const id = parts.get(p)?.open ? undefined : producers.get(p)?.identity()
-        return id ? [[id.producerId, id.own] as const] : []
+        return id ? [[id.producerId, {...id.own, decided: decided.get(id.producerId)}] as const] : []
       }))
       if (topics.length === 0 || ours.size === 0) return
       try {
@@ -269,6 +271,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     /** Gives up the open transaction: aborted, and its records read again from the committed position. */
     const abandon = async (p: number, st: PartitionState, open: OpenTransaction): Promise<void> => {
       if (st.open === open) st.open = undefined
+      const id = producers.get(p)?.identity()
+      if (id) (st.abandoned ??= []).push({producerId: id.producerId, epoch: id.own.epoch, next: open.next})
       // A Produce still in flight must not land after the abort marker (it would open a new
       // transaction on that partition that nobody ends).
       await open.sending.catch(() => {})
@@ -316,6 +320,17 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       const position = (await committedPositions([p])).get(p)!
       Object.assign(st, {position, skipBelow: position, unsure: false})
       rewind(st, position)
+      // The position read after fencing is the coordinator's verdict on what we gave up: its offsets
+      // were committed in it. If Kafka lost the markers of such a transaction, end it that way now.
+      if (st.abandoned) {
+        for (const a of st.abandoned) {
+          let epochs = decided.get(a.producerId)
+          if (!epochs) decided.set(a.producerId, (epochs = new Map()))
+          epochs.set(a.epoch, position >= a.next)
+        }
+        st.abandoned = undefined
+        await endOrphans([p])
+      }
       // The failed commit may have landed at the end: no batch follows to say so.
       if (o.mode === 'bounded' && position >= st.end) markDone(p)
     }

@@ -37,6 +37,7 @@ export class SourceFetcher {
   private readonly sockets: SocketTracker
   private connected: Promise<void> | undefined
   private closed = false
+  private rotation = 0
 
   constructor(conn: JobConnection, readonly topic: string, private readonly limits: FetchLimits = {maxWaitMs: 500, maxBytes: 4 << 20, partitionMaxBytes: 1 << 20}) {
     // Few, short retries: the fetch loop retries for the job's whole outage budget itself, while a
@@ -84,9 +85,15 @@ export class SourceFetcher {
   async fetch(nodeId: number, positions: ReadonlyMap<number, number>): Promise<PartitionFetch[]> {
     await this.connect()
     const broker = await this.cluster.findBroker({nodeId})
+    // Kafka returns a batch larger than partitionMaxBytes whole only for the first partition with
+    // data in the request (KIP-74); any later one gets a partial batch and no progress. Rotating the
+    // order makes every partition first in turn, so none starves behind busier ones.
+    const order = [...positions]
+    const shift = this.rotation++ % Math.max(1, order.length)
+    const rotated = [...order.slice(shift), ...order.slice(0, shift)]
     const res = await sendApi(broker, Fetch, {
       maxWaitMs: this.limits.maxWaitMs, minBytes: 1, maxBytes: this.limits.maxBytes, isolationLevel: 1,
-      topics: [{topic: this.topic, partitions: [...positions].map(([partition, fetchOffset]) => ({partition, fetchOffset, partitionMaxBytes: this.limits.partitionMaxBytes}))}],
+      topics: [{topic: this.topic, partitions: rotated.map(([partition, fetchOffset]) => ({partition, fetchOffset, partitionMaxBytes: this.limits.partitionMaxBytes}))}],
     })
     if (res.errorCode !== 0) throw kafkaJsErrorFromCode(res.errorCode)
     const out: PartitionFetch[] = []

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {isFenced, isOutage, jobFailure, lostClusterError} from '../../../src/operations/job-errors.js'
+import {orphanMarker} from '../../../src/operations/orphan-transactions.js'
 import {COMMIT_RECORDS, commitDue, newPartitionState, openTransaction, queueSend, rewind} from '../../../src/operations/partition-state.js'
 import type {TransactionalOutput} from '../../../src/operations/transactional-producer.js'
 import type {OutputRecord} from '../../../src/operations/record.js'
@@ -63,6 +64,20 @@ describe('partition fetch position', () => {
     rewind(st, st.position)
     expect(st.fetchAt).toBe(120)
     expect(st.generation).not.toBe(fetchedUnder)
+  })
+})
+
+describe('orphan transaction markers', () => {
+  it('commits a fenced epoch of unknown fate, ends our last one as we did, and follows the committed position where it tells', () => {
+    expect(orphanMarker(3, {epoch: 5})).toBe(true)
+    expect(orphanMarker(5, {epoch: 5})).toBeUndefined() // live: its transaction may still be open legitimately
+    expect(orphanMarker(5, {epoch: 5, lastEnd: 'abort'})).toBe(false)
+    expect(orphanMarker(5, {epoch: 5, lastEnd: 'commit'})).toBe(true)
+    const decided = new Map([[3, false], [4, true]])
+    expect(orphanMarker(3, {epoch: 5, decided})).toBe(false)
+    expect(orphanMarker(4, {epoch: 5, decided})).toBe(true)
+    expect(orphanMarker(2, {epoch: 5, decided})).toBe(true)
+    expect(orphanMarker(6, {epoch: 5, decided})).toBeUndefined() // a newer holder: not ours
   })
 })
 
