@@ -109,7 +109,7 @@ export async function deriveLatest(o: DeriveLatestOptions): Promise<DeriveLatest
         // The local store is behind or ahead of what Kafka committed: regenerate it from the output log.
         o.onEvent?.({type: 'status', message: `rebuilding state from ${o.to}`})
         store.reset({output: o.to, source: o.from})
-        await readTopicOnce(kafka, o.to, (batch) => {
+        await readTopicOnce(o.connection, admin, o.to, (batch) => {
           const versions = new Map<string, number>()
           for (const r of batch) {
             const v = Number(r.headers[VERSION_HEADER]?.toString())

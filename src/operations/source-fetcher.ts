@@ -110,7 +110,15 @@ export class SourceFetcher {
           out.push({partition: p.partition, error, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark})
           continue
         }
-        const read = readPartitionRecords(p.records, {topic: this.topic, partition: p.partition, fromOffset: fetchOffset, readCommitted: true, abortedTransactions: p.abortedTransactions})
+        let read
+        try {
+          read = readPartitionRecords(p.records, {topic: this.topic, partition: p.partition, fromOffset: fetchOffset, readCommitted: true, abortedTransactions: p.abortedTransactions})
+        } catch (err) {
+          // Bytes that cannot be decoded stay so: not an outage to wait out, the job stops here.
+          const error = Object.assign(new Error(`${this.topic}-${p.partition}: ${(err as Error).message}`), {type: 'UNDECODABLE_RECORD_BATCH', retriable: false})
+          out.push({partition: p.partition, error, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark})
+          continue
+        }
         out.push({partition: p.partition, chunk: {partition: p.partition, fetchOffset, records: read.records, nextOffset: Math.max(fetchOffset, read.nextOffset ?? fetchOffset), highWatermark: p.highWatermark}})
       }
     }

@@ -1,4 +1,4 @@
-import {gunzipSync} from 'node:zlib'
+import {CODECS, decompressRecords} from './compression.js'
 import type {AbortedTransaction} from './fetch.js'
 import {CRC_COVERED_HEADER, PREFIX, TRANSACTIONAL} from './record-batch.js'
 
@@ -45,7 +45,6 @@ const MIN_BATCH_LENGTH = 14
 const COMPRESSION_MASK = 0x07
 const TIMESTAMP_TYPE_LOG_APPEND = 0x08
 const CONTROL = 0x20
-const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 const ABORT_MARKER = 0
 
 /** Shared by every record without headers (most of them): one object less per record. Frozen, so a stage that writes into it fails loudly. */
@@ -257,13 +256,10 @@ function controlType(records: Buffer, start: number, batchEnd: number, attribute
 }
 
 function decompress(records: Buffer, start: number, batchEnd: number, codec: number, baseOffset: number): Buffer {
-  if (codec !== 1) {
-    throw new Error(`Cannot read ${CODECS[codec] ?? `codec-${codec}`}-compressed batch at offset ${baseOffset}; streamctl jobs read uncompressed and gzip batches`)
-  }
   try {
-    return gunzipSync(records.subarray(start + RECORD_BATCH_OVERHEAD, batchEnd))
+    return decompressRecords(codec, records.subarray(start + RECORD_BATCH_OVERHEAD, batchEnd))
   } catch (e) {
-    throw corrupt(baseOffset, `gzip: ${(e as Error).message}`)
+    throw corrupt(baseOffset, `${CODECS[codec] ?? `codec ${codec}`}: ${(e as Error).message}`)
   }
 }
 

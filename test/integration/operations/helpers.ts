@@ -1,8 +1,8 @@
 import {spawn, type ChildProcess} from 'node:child_process'
+import {randomUUID} from 'node:crypto'
 import {fileURLToPath} from 'node:url'
 import {Partitioners, type Kafka} from 'kafkajs'
 import type {JobConnection} from '../../../src/operations/connection.js'
-import {readTopicOnce} from '../../../src/operations/read-topic.js'
 import type {InputRecord} from '../../../src/operations/record.js'
 import {singleCluster, type TestCluster} from '../harness.js'
 
@@ -37,13 +37,44 @@ export async function produce(kafka: Kafka, topic: string, records: readonly Tes
   }
 }
 
-/** Every committed record of the topic (read_committed), in partition/offset order. */
+/**
+ * Every committed record of the topic (read_committed), in partition/offset order, read by kafkajs's
+ * own consumer: an implementation independent of the job runtime's fetcher checks what jobs wrote.
+ */
 export async function readAll(kafka: Kafka, topic: string): Promise<InputRecord[]> {
+  const admin = kafka.admin()
+  await admin.connect()
+  const groupId = `it-read-${randomUUID()}`
+  const consumer = kafka.consumer({groupId, readUncommitted: false, maxWaitTimeInMs: 200, allowAutoTopicCreation: false})
   const out: InputRecord[] = []
-  await readTopicOnce(kafka, topic, (batch) => {
-    out.push(...batch)
-  })
-  return out.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset))
+  try {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]))
+    const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([p]) => p))
+    let settle!: (err?: unknown) => void
+    const done = new Promise<void>((resolve, reject) => { settle = (err) => (err ? reject(err) : resolve()) })
+    const reached = (p: number, next: number): void => {
+      if (next >= (ends.get(p) ?? 0)) remaining.delete(p)
+      if (remaining.size === 0) settle()
+    }
+    if (remaining.size === 0) return out
+    consumer.on(consumer.events.END_BATCH_PROCESS, (e) => reached(e.payload.partition, Number(e.payload.lastOffset) + 1))
+    consumer.on(consumer.events.CRASH, (e) => { if (!e.payload.restart) settle(e.payload.error) })
+    await consumer.connect()
+    await consumer.subscribe({topic, fromBeginning: true})
+    await consumer.run({autoCommit: false, eachBatch: async ({batch}) => {
+      const end = ends.get(batch.partition) ?? 0
+      for (const m of batch.messages) {
+        if (Number(m.offset) >= end) break
+        out.push({topic, partition: batch.partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as InputRecord['headers']})
+      }
+    }})
+    await done
+  } finally {
+    await consumer.disconnect().catch(() => {})
+    await admin.deleteGroups([groupId]).catch(() => {})
+    await admin.disconnect().catch(() => {})
+  }
+  return out.sort((a, b) => a.partition - b.partition || a.offset - b.offset)
 }
 
 export function multiset(items: readonly string[]): Map<string, number> {
