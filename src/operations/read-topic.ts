@@ -1,7 +1,7 @@
 import type {Admin} from 'kafkajs'
 import type {JobConnection} from './connection.js'
 import type {InputRecord} from './record.js'
-import {SourceFetcher} from './source-fetcher.js'
+import {DEFAULT_FETCH_LIMITS, SourceFetcher} from './source-fetcher.js'
 import {topicOffsets} from './topics.js'
 
 /** How long reading may make no progress (leaders moving, a broker restarting) before it fails. */
@@ -16,7 +16,7 @@ export async function readTopicOnce(conn: JobConnection, admin: Admin, topic: st
   const offsets = await topicOffsets(admin, topic)
   const ends = new Map(offsets.map((p) => [p.partition, p.high]))
   const positions = new Map(offsets.filter((p) => p.high > p.low).map((p) => [p.partition, p.low]))
-  const fetcher = new SourceFetcher(conn, topic, {maxWaitMs: 200, maxBytes: 2 << 20, partitionMaxBytes: 512 << 10})
+  const fetcher = new SourceFetcher(conn, topic, {...DEFAULT_FETCH_LIMITS, maxWaitMs: 200})
   let count = 0
   let progressAt = Date.now()
   let lastError: unknown

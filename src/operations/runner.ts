@@ -6,7 +6,7 @@ import {RecordError, isFenced, isOutage, jobFailure, lostClusterError, type JobP
 import {FetchLoop} from './fetch-loop.js'
 import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
-import {SourceFetcher, type FetchedChunk} from './source-fetcher.js'
+import {DEFAULT_FETCH_LIMITS, SourceFetcher, type FetchedChunk} from './source-fetcher.js'
 import type {InputRecord, JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
 import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
@@ -72,7 +72,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   const sourceAdmin = o.source.kafka.admin()
   const targetAdmin = o.crossCluster ? o.target.kafka.admin() : sourceAdmin
   const pool = new ProducerPool(o.target.connection)
-  const fetcher = new SourceFetcher(o.source.connection, o.source.topic, {maxWaitMs: 500, maxBytes: 2 << 20, partitionMaxBytes: o.maxBytesPerPartition ?? 512 << 10})
+  const fetcher = new SourceFetcher(o.source.connection, o.source.topic, {...DEFAULT_FETCH_LIMITS, partitionMaxBytes: o.maxBytesPerPartition ?? DEFAULT_FETCH_LIMITS.partitionMaxBytes})
   const producers = new Map<number, TransactionalProducer>()
   /** Per producer id, the epochs whose given-up transaction the committed input position shows committed (true) or not. */
   const decided = new Map<bigint, Map<number, boolean>>()

@@ -32,6 +32,9 @@ export interface FetchLimits {
 
 const OFFSET_OUT_OF_RANGE = 1
 
+/** What a job fetches at once: ~2 MB per request, 512 KB per partition (as kafkajs's consumer did for jobs before). */
+export const DEFAULT_FETCH_LIMITS: FetchLimits = {maxWaitMs: 500, maxBytes: 2 << 20, partitionMaxBytes: 512 << 10}
+
 export class SourceFetcher {
   private readonly cluster: KjsCluster
   private readonly sockets: SocketTracker
@@ -39,7 +42,7 @@ export class SourceFetcher {
   private closed = false
   private rotation = 0
 
-  constructor(conn: JobConnection, readonly topic: string, private readonly limits: FetchLimits = {maxWaitMs: 500, maxBytes: 4 << 20, partitionMaxBytes: 1 << 20}) {
+  constructor(conn: JobConnection, readonly topic: string, private readonly limits: FetchLimits = DEFAULT_FETCH_LIMITS) {
     // Few, short retries: the fetch loop retries for the job's whole outage budget itself, while a
     // long kafkajs retry chain (a metadata refresh stuck on a dead broker) would outlive the job and
     // keep its process from exiting.
