@@ -67,10 +67,11 @@ export class SourceFetcher {
   /** Partitions by the node that leads them (from cached metadata); -1 collects those without a known leader. */
   async byLeader(partitions: readonly number[]): Promise<Map<number, number[]>> {
     await this.connect()
-    const meta = this.cluster.findTopicPartitionMetadata(this.topic)
+    // Called many times a second, for every partition of the job: one pass, not a search per partition.
+    const leaders = new Map(this.cluster.findTopicPartitionMetadata(this.topic).map((m) => [m.partitionId, m.leader]))
     const out = new Map<number, number[]>()
     for (const p of partitions) {
-      const leader = meta.find((m) => m.partitionId === p)?.leader
+      const leader = leaders.get(p)
       const node = leader === undefined || leader === null || leader < 0 ? -1 : leader
       let list = out.get(node)
       if (!list) out.set(node, (list = []))
