@@ -114,13 +114,14 @@ export interface SocketTracker {
   shutDown(): void
 }
 
-type SocketFactoryFn = (args: Record<string, unknown>) => {destroy(error?: Error): void; once(ev: string, fn: () => void): unknown}
+export type SocketFactoryFn = (args: Record<string, unknown>) => {destroy(error?: Error): void; once(ev: string, fn: () => void): unknown}
 
-/** A kafkajs Cluster that logs nothing (nothing below src/commands may write to stdout) and counts requests. */
-export function createKjsCluster(options: KjsClusterOptions, onRequest: () => void): {cluster: KjsCluster; sockets: SocketTracker} {
-  const instrumentationEmitter = new EmitterClass()
-  instrumentationEmitter.addListener(networkEvents.NETWORK_REQUEST, onRequest)
-  const logger = createLogger({level: 0, logCreator: () => () => {}})
+/**
+ * A kafkajs socket factory that remembers the sockets it opened, so that giving up can really stop
+ * a client: kafkajs can still be connecting or restarting (a consumer's crash handler schedules
+ * its restart after its own disconnect) when we disconnect it.
+ */
+export function trackedSocketFactory(): {socketFactory: SocketFactoryFn; sockets: SocketTracker} {
   const base = socketFactory() as SocketFactoryFn
   const open = new Set<ReturnType<SocketFactoryFn>>()
   let shut = false
@@ -135,6 +136,24 @@ export function createKjsCluster(options: KjsClusterOptions, onRequest: () => vo
     socket.once('close', () => open.delete(socket))
     return socket
   }
+  return {
+    socketFactory: trackingFactory,
+    sockets: {
+      shutDown() {
+        shut = true
+        for (const s of open) s.destroy(new Error('gateway closed'))
+        open.clear()
+      },
+    },
+  }
+}
+
+/** A kafkajs Cluster that logs nothing (nothing below src/commands may write to stdout) and counts requests. */
+export function createKjsCluster(options: KjsClusterOptions, onRequest: () => void): {cluster: KjsCluster; sockets: SocketTracker} {
+  const instrumentationEmitter = new EmitterClass()
+  instrumentationEmitter.addListener(networkEvents.NETWORK_REQUEST, onRequest)
+  const logger = createLogger({level: 0, logCreator: () => () => {}})
+  const {socketFactory: trackingFactory, sockets} = trackedSocketFactory()
   const cluster = new ClusterClass({
     ...options,
     logger,
@@ -144,16 +163,7 @@ export function createKjsCluster(options: KjsClusterOptions, onRequest: () => vo
     enforceRequestTimeout: true,
     metadataMaxAge: 300_000,
   })
-  return {
-    cluster,
-    sockets: {
-      shutDown() {
-        shut = true
-        for (const s of open) s.destroy(new Error('gateway closed'))
-        open.clear()
-      },
-    },
-  }
+  return {cluster, sockets}
 }
 
 /**

@@ -1,7 +1,8 @@
-import type {Admin, Consumer, ConsumerRunConfig, Kafka} from 'kafkajs'
+import {Kafka, type Admin, type Consumer, type ConsumerRunConfig, type ISocketFactory} from 'kafkajs'
+import {trackedSocketFactory} from '../cluster/kafkajs-internals.js'
 import {StreamctlError} from '../errors.js'
 import {JobCheckpoints} from './checkpoints.js'
-import type {JobConnection} from './connection.js'
+import {jobClientConfig, type JobConnection} from './connection.js'
 import {RecordError, isFenced, isOutage, jobFailure, lostClusterError, type JobPlace} from './job-errors.js'
 import {FetchLoop} from './fetch-loop.js'
 import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
@@ -77,6 +78,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   /** Per producer id, the epochs whose given-up transaction the committed input position shows committed (true) or not. */
   const decided = new Map<bigint, Map<number, boolean>>()
   let consumer: Consumer | undefined
+  const groupSockets = trackedSocketFactory()
+  /** A restart of the consumer under way (restartConsumer): leaving waits for it, then disconnects. */
+  let restarting: Promise<unknown> = Promise.resolve()
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
   const meter = new RateMeter()
   const parts = new Map<number, PartitionState>()
@@ -175,7 +179,10 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
 
     // kafkajs runs the group (join, sync, heartbeats, assignment); its own fetching stays paused.
     // Paused, it sleeps maxWaitTimeInMs per round, and disconnect() waits for that sleep: keep it short.
-    consumer = o.source.kafka.consumer({
+    // It gets a client of its own, on sockets shut when the job leaves: kafkajs's crash handler can
+    // schedule a restart after the disconnect that was meant to end it.
+    const groupKafka = new Kafka({...jobClientConfig(o.source.connection), socketFactory: groupSockets.socketFactory as unknown as ISocketFactory})
+    consumer = groupKafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 100,
       sessionTimeout: 10_000, heartbeatInterval: 1000,
       // kafkajs restarts a crashed consumer forever on retriable errors (a dead cluster is one), so a
@@ -256,8 +263,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       emit({type: 'status', message: `cannot reach Kafka (${err.message}); restarting the consumer, for up to ${Math.ceil(left / 1000)} s`})
       setTimeout(() => {
         if (stopping || fatal) return
-        // A failure while starting crashes again, and comes back here.
-        c.connect().then(() => c.run(runConfig)).catch((error: unknown) => {
+        // A failure while starting crashes again, and comes back here. Leaving meanwhile wins: the
+        // consumer is not run again once the job has decided to go.
+        restarting = c.connect().then(() => (stopping ? undefined : c.run(runConfig))).catch((error: unknown) => {
           if (!restartConsumer(error as Error)) fatal ??= lostCluster(error as Error, Date.now() - (failingSince ?? Date.now()))
         })
       }, 1000)
@@ -500,6 +508,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     await flushDue(true)
     if (!fatal) await endOrphans([...producers.keys()])
     stopping = true
+    await restarting
     await c.disconnect()
     consumer = undefined
     if (fatal) throw failure(fatal)
@@ -511,7 +520,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     }
   } finally {
     stopping = true
+    await restarting.catch(() => {})
     await consumer?.disconnect().catch(() => {})
+    groupSockets.sockets.shutDown()
     // Fencing started by an earlier join may still be opening producers: let it settle so that
     // every producer it opened is in the map disconnected next.
     await ready.catch(() => {})
