@@ -81,6 +81,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   const groupSockets = trackedSocketFactory()
   /** A restart of the consumer under way (restartConsumer): leaving waits for it, then disconnects. */
   let restarting: Promise<unknown> = Promise.resolve()
+  /** Waits briefly for that restart: while Kafka is away its connect can retry for long, and the sockets are shut anyway. */
+  const restartSettled = (): Promise<unknown> => Promise.race([restarting.catch(() => {}), sleep(2000)])
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
   const meter = new RateMeter()
   const parts = new Map<number, PartitionState>()
@@ -508,7 +510,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     await flushDue(true)
     if (!fatal) await endOrphans([...producers.keys()])
     stopping = true
-    await restarting
+    await restartSettled()
     await c.disconnect()
     consumer = undefined
     if (fatal) throw failure(fatal)
@@ -520,7 +522,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     }
   } finally {
     stopping = true
-    await restarting.catch(() => {})
+    await restartSettled()
     await consumer?.disconnect().catch(() => {})
     groupSockets.sockets.shutDown()
     // Fencing started by an earlier join may still be opening producers: let it settle so that
