@@ -82,7 +82,12 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   /** A restart of the consumer under way (restartConsumer): leaving waits for it, then disconnects. */
   let restarting: Promise<unknown> = Promise.resolve()
   /** Waits briefly for that restart: while Kafka is away its connect can retry for long, and the sockets are shut anyway. */
-  const restartSettled = (): Promise<unknown> => Promise.race([restarting.catch(() => {}), sleep(2000)])
+  const restartSettled = async (): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([restarting.catch(() => {}), new Promise((resolve) => { timer = setTimeout(resolve, 2000) })])
+    // A pending timer would keep a finished job's process alive for the rest of the 2 s.
+    clearTimeout(timer)
+  }
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
   const meter = new RateMeter()
   const parts = new Map<number, PartitionState>()
