@@ -1,10 +1,11 @@
 import type {Action} from '../plan/index.js'
+import type {VisibilityReport} from './await-visible.js'
 
 /**
  * What the executor reports while it runs. It prints nothing itself: the CLI subscribes
  * (listr2 on a TTY, plain lines otherwise, JSON with --json).
  */
-export const APPLY_EVENT_TYPES = ['batch.start', 'action.done', 'action.failed', 'action.skipped', 'reassignment.progress'] as const
+export const APPLY_EVENT_TYPES = ['batch.start', 'action.done', 'action.failed', 'action.skipped', 'reassignment.progress', 'visibility.wait', 'visibility.done'] as const
 export type ApplyEventType = (typeof APPLY_EVENT_TYPES)[number]
 
 export type ApplyEvent =
@@ -13,6 +14,9 @@ export type ApplyEvent =
   | {readonly type: 'action.failed'; readonly action: string; readonly error: string}
   | {readonly type: 'action.skipped'; readonly action: string; readonly why: string}
   | {readonly type: 'reassignment.progress'; readonly topic: string; readonly remainingPartitions: number}
+  /** After the changes: waiting until every broker reads them back (see await-visible.ts). */
+  | {readonly type: 'visibility.wait'; readonly brokers: number; readonly topics: number; readonly configs: number; readonly acls: number}
+  | ({readonly type: 'visibility.done'} & VisibilityReport)
 
 export type ApplyEventListener = (event: ApplyEvent) => void
 
@@ -32,4 +36,6 @@ export interface ApplyResult {
   readonly ok: boolean
   readonly results: readonly ActionResult[]
   readonly counts: {readonly done: number; readonly failed: number; readonly skipped: number; readonly validated: number}
+  /** Whether every broker read back the done changes before apply returned (absent when nothing was waited for). */
+  readonly visibility?: VisibilityReport
 }

@@ -1,8 +1,10 @@
+import {batchFailuresOf} from '../cluster/errors.js'
 import type {AdminGateway, ConfigAlteration} from '../cluster/gateway.js'
 import {StreamctlError} from '../errors.js'
 import type {Action} from '../plan/index.js'
 import type {RegistryClient} from '../registry/client/registry-client.js'
-import type {ActionResult, ApplyEventListener, ApplyResult} from './events.js'
+import type {ActionResult, ApplyEvent, ApplyEventListener, ApplyResult} from './events.js'
+import {awaitVisible, expectationsOf, isEmpty} from './await-visible.js'
 import {moveReplicas} from './reassign.js'
 
 export interface ExecuteOptions {
@@ -17,6 +19,11 @@ export interface ExecuteOptions {
   readonly reassignmentTimeoutMs?: number
   /** The environment's schema registry, for `schema.*` actions. */
   readonly registry?: RegistryClient
+  /**
+   * After the changes, how long to wait until every broker reads them back (default 60 s); 0 skips
+   * the wait. A plan right after apply then shows no changes whichever broker it asks.
+   */
+  readonly visibilityTimeoutMs?: number
 }
 
 const VALIDATABLE: ReadonlySet<Action['kind']> = new Set(['topic.create', 'topic.partitions.increase', 'topic.config.alter'])
@@ -58,17 +65,53 @@ export async function executePlan(actions: readonly Action[], gateway: AdminGate
         emit({type: 'action.done', action: a.id})
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      for (const a of batch) {
-        results.push({id: a.id, kind: a.kind, outcome: 'failed', error: message})
-        emit({type: 'action.failed', action: a.id, error: message})
-      }
-      stopped = `an earlier step failed (${batch[0]!.id}${batch.length > 1 ? ` and ${batch.length - 1} more` : ''})`
+      const failed = recordFailure(batch, error, options.validateOnly ?? false, results, emit)
+      stopped = `an earlier step failed (${failed[0]!.id}${failed.length > 1 ? ` and ${failed.length - 1} more` : ''})`
     }
   }
   const count = (o: ActionResult['outcome']): number => results.filter((r) => r.outcome === o).length
   const counts = {done: count('done'), failed: count('failed'), skipped: count('skipped'), validated: count('validated')}
-  return {ok: counts.failed === 0 && (options.validateOnly ? true : counts.skipped === 0), results, counts}
+  const ok = counts.failed === 0 && (options.validateOnly ? true : counts.skipped === 0)
+  const visibility = options.validateOnly || options.visibilityTimeoutMs === 0 ? undefined : await waitVisible(actions, results, gateway, options)
+  return {ok, results, counts, ...(visibility ? {visibility} : {})}
+}
+
+async function waitVisible(actions: readonly Action[], results: readonly ActionResult[], gateway: AdminGateway, options: ExecuteOptions): Promise<ApplyResult['visibility']> {
+  const done = new Set(results.filter((r) => r.outcome === 'done').map((r) => r.id))
+  const expected = expectationsOf(actions.filter((a) => done.has(a.id)))
+  if (isEmpty(expected)) return undefined
+  return awaitVisible(gateway, expected, {timeoutMs: options.visibilityTimeoutMs, signal: options.signal, onEvent: options.onEvent})
+}
+
+/**
+ * Records a failed batch. When the gateway says which resources failed (by their position in the
+ * batch) each action gets its own error, the ones never sent are skipped and the rest are done;
+ * otherwise every action of the batch failed with the one message. Each failure is reported once,
+ * with its own resource only, so output grows linearly with the number of failures.
+ */
+function recordFailure(batch: readonly Action[], error: unknown, validateOnly: boolean, results: ActionResult[], emit: (e: ApplyEvent) => void): Action[] {
+  const outcome = batchFailuresOf(error)
+  const perAction = outcome && outcome.total === batch.length ? outcome : undefined
+  const failedAt = new Map(perAction?.failures.map((f) => [f.index, f.error.message]))
+  const notSent = new Set(perAction?.notSent)
+  const message = error instanceof Error ? error.message : String(error)
+  const failed: Action[] = []
+  batch.forEach((a, i) => {
+    const own = perAction ? failedAt.get(i) : message
+    if (own !== undefined) {
+      failed.push(a)
+      results.push({id: a.id, kind: a.kind, outcome: 'failed', error: own})
+      emit({type: 'action.failed', action: a.id, error: own})
+    } else if (notSent.has(i)) {
+      const why = 'not sent: an earlier request of this step failed'
+      results.push({id: a.id, kind: a.kind, outcome: 'skipped', why})
+      emit({type: 'action.skipped', action: a.id, why})
+    } else {
+      results.push({id: a.id, kind: a.kind, outcome: validateOnly ? 'validated' : 'done'})
+      emit({type: 'action.done', action: a.id})
+    }
+  })
+  return failed.length > 0 ? failed : [batch[0]!]
 }
 
 /** Kinds whose API takes one resource per request: one batch each, so results stay exact per action. */

@@ -45,10 +45,12 @@ export class KafkaApiError extends StreamctlError {
   readonly brokerMessage: string | null
   /** When one request failed for several resources, the others (this error is the first). */
   readonly others: readonly KafkaApiError[]
+  /** For a call sent as several requests: which of its resources failed, which were never sent. */
+  readonly batch?: BatchFailures
 
-  constructor(args: {code: number; message?: string | null; resource?: string; api: string; others?: KafkaApiError[]}) {
+  constructor(args: {code: number; message?: string | null; resource?: string; api: string; others?: KafkaApiError[]; batch?: BatchFailures}) {
     const {name, retriable} = kafkaErrorName(args.code)
-    const more = args.others?.length ? ` (and ${args.others.length} more: ${args.others.map((o) => o.resource ?? o.kafkaName).join(', ')})` : ''
+    const more = args.others?.length ? ` (and ${args.others.length} more: ${namesOf(args.others)})` : ''
     const detail = args.message ? `: ${args.message}` : ''
     super('KAFKA_ERROR', `${args.api} failed${args.resource ? ` for ${args.resource}` : ''}: ${name}${detail}${more}`, {
       hint: HINTS[name],
@@ -60,7 +62,57 @@ export class KafkaApiError extends StreamctlError {
     this.resource = args.resource
     this.brokerMessage = args.message ?? null
     this.others = args.others ?? []
+    if (args.batch) this.batch = args.batch
   }
+}
+
+/** How many other resources a message names: the full list is in `others`/`batch`, never in the text. */
+const NAMED_IN_MESSAGE = 3
+
+function namesOf(errors: readonly KafkaApiError[]): string {
+  const shown = errors.slice(0, NAMED_IN_MESSAGE).map((o) => o.resource ?? o.kafkaName).join(', ')
+  return errors.length > NAMED_IN_MESSAGE ? `${shown}, …` : shown
+}
+
+/**
+ * The outcome of one gateway call that was sent as several requests: each refused resource once
+ * (by its index in the call's input), and the resources never sent because a request had failed.
+ * Everything else was done. Output built from it grows with the number of failures, never with
+ * their square.
+ */
+export interface BatchFailures {
+  readonly total: number
+  readonly failures: readonly {readonly index: number; readonly error: StreamctlError}[]
+  readonly notSent: readonly number[]
+}
+
+/** A batched call that failed other than with Kafka error codes (e.g. the connection dropped mid-way). */
+export class BatchFailedError extends StreamctlError {
+  readonly batch: BatchFailures
+
+  constructor(api: string, first: StreamctlError, batch: BatchFailures) {
+    super(first.code, `${api}: ${batch.failures.length} of ${batch.total} failed (first: ${first.message})`, {hint: first.hint, retriable: first.retriable, exitCode: first.exitCode, cause: first})
+    this.name = 'BatchFailedError'
+    this.batch = batch
+  }
+}
+
+export function batchFailuresOf(error: unknown): BatchFailures | undefined {
+  return error instanceof KafkaApiError || error instanceof BatchFailedError ? error.batch : undefined
+}
+
+/**
+ * One error for a batched call: a KafkaApiError (the first refusal, the others attached) when Kafka
+ * refused resources, so callers can still match on `kafkaName`; else a BatchFailedError.
+ */
+export function batchError(api: string, batch: BatchFailures): StreamctlError {
+  const errors = batch.failures.map((f) => f.error)
+  const kafka = errors.filter((e): e is KafkaApiError => e instanceof KafkaApiError)
+  const [first, ...rest] = kafka
+  if (first && kafka.length === errors.length) {
+    return new KafkaApiError({api, code: first.kafkaCode, message: first.brokerMessage, resource: first.resource, others: rest, batch})
+  }
+  return new BatchFailedError(api, errors.find((e) => !(e instanceof KafkaApiError)) ?? errors[0]!, batch)
 }
 
 export interface ResourceError {

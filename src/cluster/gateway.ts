@@ -118,6 +118,8 @@ export interface DescribeTopicConfigsOptions {
    * response is decoded, so describing 10,000 topics does not hold 400,000 entries nobody set.
    */
   readonly omitBuiltInDefaults?: Readonly<Record<string, string | null>>
+  /** Ask this broker (each broker answers from its own copy of the metadata); default any broker. */
+  readonly nodeId?: number
 }
 
 export interface AdminGateway {
@@ -126,6 +128,11 @@ export interface AdminGateway {
   describeTopics(names: readonly string[]): Promise<TopicDescription[]>
   /** Every topic, internal ones included, from one Metadata request (listing then describing would fetch it twice). */
   describeAllTopics(): Promise<TopicDescription[]>
+  /**
+   * The named topics as one broker's metadata cache sees them; topics it does not know are left out
+   * (no error). Used to wait until a change has reached every broker.
+   */
+  describeTopicsOnBroker(nodeId: number, names: readonly string[]): Promise<TopicDescription[]>
   /** All configs of each topic, with sources and (when asked) synonyms: batched, one request per broker round. */
   describeTopicConfigs(names: readonly string[], options?: DescribeTopicConfigsOptions): Promise<Map<string, Record<string, ObservedConfigEntry>>>
   describeBrokerConfigs(brokerIds: readonly number[]): Promise<Map<number, Record<string, ObservedConfigEntry>>>
@@ -137,7 +144,8 @@ export interface AdminGateway {
   alterPartitionReassignments(reassignments: readonly PartitionReassignment[]): Promise<void>
   listPartitionReassignments(topics?: readonly string[]): Promise<OngoingReassignment[]>
   electLeaders(partitions: readonly {topic: string; partition: number}[], type?: 'PREFERRED' | 'UNCLEAN'): Promise<void>
-  describeAcls(filter?: AclFilter): Promise<AclEntry[]>
+  /** From any broker, or from `nodeId` (each broker's authorizer has its own copy of the ACLs). */
+  describeAcls(filter?: AclFilter, options?: {nodeId?: number}): Promise<AclEntry[]>
   createAcls(entries: readonly AclEntry[]): Promise<void>
   deleteAcls(filters: readonly AclFilter[]): Promise<AclEntry[]>
   describeUserScramCredentials(users?: readonly string[]): Promise<ScramCredentialInfo[]>

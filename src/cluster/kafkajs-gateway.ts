@@ -2,7 +2,15 @@ import type {AclEntry, ObservedConfigEntry} from '../model/state.js'
 import {aclFromWire, aclToWire, filterToWire} from './acl-codes.js'
 import type {BrokerSession} from './broker-session.js'
 import {toObservedConfigs} from './config-entries.js'
-import {throwIfErrors} from './errors.js'
+import {batchError, KafkaApiError, throwIfErrors} from './errors.js'
+import {
+  MAX_REQUESTS_IN_FLIGHT, ONE_RECORD, configAlterationRecords, partitionIncreaseRecords, runBatches, splitByBudget, topicCreateRecords,
+  type Indexed, type ItemFailure,
+} from './batching.js'
+import {translateError} from './connection-errors.js'
+import {CreateAcls} from './protocol/create-acls.js'
+import {DeleteAcls} from './protocol/delete-acls.js'
+import type {StreamctlError} from '../errors.js'
 import type {
   AclFilter, AdminGateway, ClusterDescription, ConfigAlteration, GatewayStats, LogDirTopicSize, NewTopic,
   OngoingReassignment, PartitionReassignment, QuotaAlteration, QuotaEntry, ScramAlteration, ScramCredentialInfo,
@@ -20,11 +28,6 @@ import {AlterPartitionReassignments} from './protocol/alter-partition-reassignme
 import {ListPartitionReassignments} from './protocol/list-partition-reassignments.js'
 
 /**
- * Topics per DescribeConfigs/CreateTopics request. Kafka has no per-request resource limit; 2,000
- * topics keep a response to a few MB while 10,000 topics still cost only five requests.
- */
-export const TOPICS_PER_REQUEST = 2000
-/**
  * DescribeConfigs answers ~40 entries (with synonyms) per topic: 500 topics per request keeps the
  * decoded batch small (10,000 topics: ~280 MB peak RSS for a whole plan instead of ~380 MB with
  * 2,000) for 20 requests instead of 5, still within the plan's budget of 30.
@@ -38,6 +41,11 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out
 }
 
+/** Deadline rounds for a call of `batches` requests sent MAX_REQUESTS_IN_FLIGHT at a time. */
+function roundsOf(batches: readonly unknown[]): number {
+  return Math.max(1, Math.ceil(batches.length / MAX_REQUESTS_IN_FLIGHT))
+}
+
 function groupByTopic<T extends {topic: string}>(items: readonly T[]): Map<string, T[]> {
   const m = new Map<string, T[]>()
   for (const it of items) m.set(it.topic, [...(m.get(it.topic) ?? []), it])
@@ -45,6 +53,14 @@ function groupByTopic<T extends {topic: string}>(items: readonly T[]): Map<strin
 }
 
 /** The AdminGateway over kafkajs: kafkajs's own requests where they are right, our protocol files elsewhere. */
+function aclName(e: AclEntry): string {
+  return `ACL ${e.permission} ${e.principal} ${e.operation} ${e.resourceType}:${e.patternType}:${e.resourceName}`
+}
+
+function filterName(f: AclFilter): string {
+  return `ACL ${f.permission ?? 'ANY'} ${f.principal ?? '*'} ${f.operation ?? 'ANY'} ${f.resourceType ?? 'ANY'}:${f.patternType ?? 'ANY'}:${f.resourceName ?? '*'}`
+}
+
 export class KafkajsGateway implements AdminGateway {
   constructor(private readonly session: BrokerSession) {}
 
@@ -65,6 +81,11 @@ export class KafkajsGateway implements AdminGateway {
     return this.session.call('Metadata', async () => toDescriptions(await fetchMetadata(this.session, null)))
   }
 
+  describeTopicsOnBroker(nodeId: number, names: readonly string[]): Promise<TopicDescription[]> {
+    if (names.length === 0) return Promise.resolve([])
+    return this.session.call('Metadata', async () => toDescriptions(await fetchMetadata(this.session, names, nodeId)))
+  }
+
   describeTopics(names: readonly string[]): Promise<TopicDescription[]> {
     if (names.length === 0) return Promise.resolve([])
     return this.session.call('Metadata', () => describeTopics(this.session, names))
@@ -74,7 +95,7 @@ export class KafkajsGateway implements AdminGateway {
     const batches = chunks(names, CONFIG_TOPICS_PER_REQUEST)
     return this.session.call('DescribeConfigs', async () => {
       const out = new Map<string, Record<string, ObservedConfigEntry>>()
-      const broker = await this.session.anyBroker()
+      const broker = options.nodeId === undefined ? await this.session.anyBroker() : await this.session.broker(options.nodeId)
       const failed: {code: number; message: string | null; resource: string}[] = []
       // Each topic is converted as it is decoded (see describeConfigsVisiting): peak memory stays flat.
       const api = describeConfigsVisiting((r) => {
@@ -108,12 +129,13 @@ export class KafkajsGateway implements AdminGateway {
   }
 
   createTopics(topics: readonly NewTopic[], options: {validateOnly?: boolean} = {}): Promise<void> {
-    const batches = chunks(topics, TOPICS_PER_REQUEST)
+    const batches = splitByBudget(topics, topicCreateRecords)
     return this.session.call('CreateTopics', async () => {
       const broker = await this.session.controllerBroker()
-      for (const batch of batches) {
-        await broker.createTopics({
-          topics: batch.map((t) => ({
+      await this.runBatched('CreateTopics', topics.length, batches, (t) => `topic ${t.name}`, async (batch) => {
+        // kafkajs reports each refused topic (an aggregate of per-topic errors); the others were created.
+        const failures = await this.refusals('CreateTopics', batch, (t) => `topic ${t.name}`, () => broker.createTopics({
+          topics: batch.map(({item: t}) => ({
             topic: t.name,
             numPartitions: t.partitions,
             replicationFactor: t.replicationFactor,
@@ -121,59 +143,118 @@ export class KafkajsGateway implements AdminGateway {
           })),
           validateOnly: options.validateOnly ?? false,
           timeout: SERVER_TIMEOUT_MS,
-        })
-        if (!options.validateOnly) await waitForTopics(this.session, batch.map((t) => t.name), 'present')
-      }
-    }, batches.length)
+        }))
+        const failed = new Set(failures.map((f) => f.index))
+        const created = batch.filter((b) => !failed.has(b.index)).map((b) => b.item.name)
+        if (!options.validateOnly && created.length > 0) await waitForTopics(this.session, created, 'present')
+        return failures
+      })
+    }, roundsOf(batches))
   }
 
   createPartitions(increases: readonly {topic: string; totalCount: number}[], options: {validateOnly?: boolean} = {}): Promise<void> {
+    const batches = splitByBudget(increases, partitionIncreaseRecords)
     return this.session.call('CreatePartitions', async () => {
-      await (await this.session.controllerBroker()).createPartitions({
-        topicPartitions: increases.map((i) => ({topic: i.topic, count: i.totalCount})),
-        validateOnly: options.validateOnly ?? false,
-        timeout: SERVER_TIMEOUT_MS,
+      const broker = await this.session.controllerBroker()
+      await this.runBatched('CreatePartitions', increases.length, batches, (i) => `topic ${i.topic}`, async (batch) => {
+        const failures = await this.refusals('CreatePartitions', batch, (i) => `topic ${i.topic}`, () => broker.createPartitions({
+          topicPartitions: batch.map(({item: i}) => ({topic: i.topic, count: i.totalCount})),
+          validateOnly: options.validateOnly ?? false,
+          timeout: SERVER_TIMEOUT_MS,
+        }))
+        if (!options.validateOnly && failures.length === 0) {
+          await waitForTopics(this.session, batch.map((b) => b.item.topic), {partitions: new Map(batch.map((b) => [b.item.topic, b.item.totalCount]))})
+        }
+        return failures
       })
-      if (!options.validateOnly) {
-        await waitForTopics(this.session, increases.map((i) => i.topic), {partitions: new Map(increases.map((i) => [i.topic, i.totalCount]))})
-      }
-    }, 1, increases.map((i) => `topic ${i.topic}`))
+    }, roundsOf(batches))
   }
 
   deleteTopics(names: readonly string[]): Promise<void> {
-    const batches = chunks(names, TOPICS_PER_REQUEST)
+    const batches = splitByBudget(names, ONE_RECORD)
     return this.session.call('DeleteTopics', async () => {
       const broker = await this.session.controllerBroker()
-      for (const batch of batches) {
-        await broker.deleteTopics({topics: batch, timeout: SERVER_TIMEOUT_MS})
-        await waitForTopics(this.session, batch, 'absent')
+      await this.runBatched('DeleteTopics', names.length, batches, (n) => `topic ${n}`, async (batch) => {
+        const failures = await this.refusals('DeleteTopics', batch, (n) => `topic ${n}`, () => broker.deleteTopics({topics: batch.map((b) => b.item), timeout: SERVER_TIMEOUT_MS}))
+        if (failures.length === 0) await waitForTopics(this.session, batch.map((b) => b.item), 'absent')
+        return failures
+      })
+    }, roundsOf(batches))
+  }
+
+  /**
+   * Sends a call's batches (bounded concurrency) and throws one error naming each refused resource
+   * once, with the indexes of what failed and what was never sent (see batchError).
+   */
+  private async runBatched<T>(
+    api: string, total: number, batches: readonly Indexed<T>[][], name: (item: T) => string,
+    send: (batch: readonly Indexed<T>[]) => Promise<readonly ItemFailure<StreamctlError>[]>,
+  ): Promise<void> {
+    const run = await runBatches(batches, send, (thrown) => translateError(thrown, this.session.ctx, api))
+    if (run.failures.length === 0) return
+    // A whole-request failure (e.g. the connection) reaches every item of its batch: name each one.
+    const items = new Map(batches.flat().map((b) => [b.index, b.item]))
+    const failures = run.failures.map((f) => (f.error instanceof KafkaApiError && !f.error.resource
+      ? {index: f.index, error: new KafkaApiError({api, code: f.error.kafkaCode, message: f.error.brokerMessage, resource: name(items.get(f.index)!)})}
+      : f))
+    throw batchError(api, {total, failures, notSent: run.notSent})
+  }
+
+  /**
+   * Runs one kafkajs request and turns what it threw into per-item refusals: kafkajs names the topic
+   * of each CreateTopics error; for the other APIs it keeps only the first error code, which then
+   * stands for every item of the request (Kafka applied the others, so a re-plan shows which remain).
+   */
+  private async refusals<T>(api: string, batch: readonly Indexed<T>[], name: (item: T) => string, request: () => Promise<unknown>): Promise<ItemFailure<StreamctlError>[]> {
+    try {
+      await request()
+      return []
+    } catch (error) {
+      const e = translateError(error, this.session.ctx, api)
+      if (!(e instanceof KafkaApiError)) throw e
+      const byName = new Map(batch.map((b) => [name(b.item), b.index]))
+      const named = [e, ...e.others].filter((x) => x.resource !== undefined && byName.has(x.resource))
+      if (named.length === 0) {
+        return batch.map((b) => ({
+          index: b.index,
+          error: new KafkaApiError({api, code: e.kafkaCode, message: e.brokerMessage ?? `refused for this request of ${batch.length}`, resource: name(b.item)}),
+        }))
       }
-    }, batches.length, names.map((n) => `topic ${n}`))
+      return named.map((x) => ({index: byName.get(x.resource!)!, error: new KafkaApiError({api, code: x.kafkaCode, message: x.brokerMessage, resource: x.resource})}))
+    }
   }
 
   incrementalAlterConfigs(alterations: readonly ConfigAlteration[], options: {validateOnly?: boolean} = {}): Promise<void> {
+    const resourceName = (a: ConfigAlteration): string => `${a.resourceType === 'TOPIC' ? 'topic' : 'broker'} ${a.resourceName}`
+    // Topic and cluster-default resources go to any broker; a broker's own config to that broker.
+    const groups = new Map<string, Indexed<ConfigAlteration>[]>()
+    alterations.forEach((a, index) => {
+      const target = a.resourceType === 'BROKER' && a.resourceName !== '' ? a.resourceName : 'any'
+      groups.set(target, [...(groups.get(target) ?? []), {index, item: a}])
+    })
+    const batches = [...groups].flatMap(([target, group]) => splitByBudget(group, (g) => configAlterationRecords(g.item))
+      .map((b) => ({target, batch: b.map((x) => x.item)})))
+    const sendable = batches.map((b) => b.batch.map((item) => ({index: item.index, item: {...item.item, target: b.target}})))
     return this.session.call('IncrementalAlterConfigs', async () => {
-      // Topic and cluster-default resources go to any broker; a broker's own config to that broker.
-      const groups = new Map<string, ConfigAlteration[]>()
-      for (const a of alterations) {
-        const target = a.resourceType === 'BROKER' && a.resourceName !== '' ? a.resourceName : 'any'
-        groups.set(target, [...(groups.get(target) ?? []), a])
-      }
-      await Promise.all([...groups].map(async ([target, group]) => {
+      await this.runBatched('IncrementalAlterConfigs', alterations.length, sendable, (a) => resourceName(a), async (batch) => {
+        const target = batch[0]!.item.target
         const broker = target === 'any' ? await this.session.anyBroker() : await this.session.broker(Number(target))
         const res = await this.session.send(broker, IncrementalAlterConfigs, {
-          resources: group.map((a) => ({
+          resources: batch.map(({item: a}) => ({
             type: a.resourceType === 'TOPIC' ? RESOURCE_TYPE_TOPIC : RESOURCE_TYPE_BROKER,
             name: a.resourceName,
             configs: a.ops.map((o) => ({name: o.key, op: ALTER_CONFIG_OPS[o.op], value: o.op === 'DELETE' ? null : (o.value ?? null)})),
           })),
           validateOnly: options.validateOnly ?? false,
         })
-        throwIfErrors('IncrementalAlterConfigs', res.responses.map((r) => ({
-          code: r.errorCode, message: r.errorMessage, resource: `${r.type === RESOURCE_TYPE_TOPIC ? 'topic' : 'broker'} ${r.name}`,
-        })))
-      }))
-    })
+        const byKey = new Map(batch.map((b) => [`${b.item.resourceType === 'TOPIC' ? RESOURCE_TYPE_TOPIC : RESOURCE_TYPE_BROKER}:${b.item.resourceName}`, b]))
+        return res.responses.flatMap((r) => {
+          const b = byKey.get(`${r.type}:${r.name}`)
+          if (r.errorCode === 0 || !b) return []
+          return [{index: b.index, error: new KafkaApiError({api: 'IncrementalAlterConfigs', code: r.errorCode, message: r.errorMessage, resource: resourceName(b.item)})}]
+        })
+      })
+    }, roundsOf(sendable))
   }
 
   alterPartitionReassignments(reassignments: readonly PartitionReassignment[]): Promise<void> {
@@ -222,9 +303,10 @@ export class KafkajsGateway implements AdminGateway {
     })
   }
 
-  describeAcls(filter?: AclFilter): Promise<AclEntry[]> {
+  describeAcls(filter?: AclFilter, options: {nodeId?: number} = {}): Promise<AclEntry[]> {
     return this.session.call('DescribeAcls', async () => {
-      const res = await (await this.session.anyBroker()).describeAcls({...filterToWire(filter)})
+      const broker = options.nodeId === undefined ? await this.session.anyBroker() : await this.session.broker(options.nodeId)
+      const res = await broker.describeAcls({...filterToWire(filter)})
       return res.resources
         .flatMap((r) => r.acls.map((a) => aclFromWire({...r, ...a})))
         .filter((a): a is AclEntry => a !== undefined)
@@ -233,20 +315,42 @@ export class KafkajsGateway implements AdminGateway {
 
   createAcls(entries: readonly AclEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve()
+    const batches = splitByBudget(entries, ONE_RECORD)
     return this.session.call('CreateAcls', async () => {
-      await (await this.session.anyBroker()).createAcls({acl: entries.map(aclToWire)})
-    }, 1, entries.map((e) => `ACL ${e.permission} ${e.principal} ${e.operation} ${e.resourceType}:${e.patternType}:${e.resourceName}`))
+      const broker = await this.session.anyBroker()
+      await this.runBatched('CreateAcls', entries.length, batches, aclName, async (batch) => {
+        const res = await this.session.send(broker, CreateAcls, {creations: batch.map((b) => aclToWire(b.item))})
+        // One result per creation, in request order.
+        return res.results.flatMap((r, i) => (r.errorCode === 0 ? [] : [{
+          index: batch[i]!.index,
+          error: new KafkaApiError({api: 'CreateAcls', code: r.errorCode, message: r.errorMessage, resource: aclName(batch[i]!.item)}),
+        }]))
+      })
+    }, roundsOf(batches))
   }
 
   deleteAcls(filters: readonly AclFilter[]): Promise<AclEntry[]> {
     if (filters.length === 0) return Promise.resolve([])
+    const batches = splitByBudget(filters, ONE_RECORD)
     return this.session.call('DeleteAcls', async () => {
-      const res = await (await this.session.anyBroker()).deleteAcls({filters: filters.map(filterToWire)})
-      throwIfErrors('DeleteAcls', res.filterResponses.map((f) => ({code: f.errorCode})))
-      return res.filterResponses
-        .flatMap((f) => f.matchingAcls.map((m) => aclFromWire(m)))
-        .filter((a): a is AclEntry => a !== undefined)
-    })
+      const broker = await this.session.anyBroker()
+      const deleted: AclEntry[] = []
+      await this.runBatched('DeleteAcls', filters.length, batches, filterName, async (batch) => {
+        const res = await this.session.send(broker, DeleteAcls, {filters: batch.map((b) => filterToWire(b.item))})
+        const failures: ItemFailure<StreamctlError>[] = []
+        res.filterResults.forEach((f, i) => {
+          const own = batch[i]!
+          const failed = f.errorCode !== 0 ? f : f.matchingAcls.find((m) => m.errorCode !== 0)
+          if (failed) failures.push({index: own.index, error: new KafkaApiError({api: 'DeleteAcls', code: failed.errorCode, message: failed.errorMessage, resource: filterName(own.item)})})
+          for (const m of f.matchingAcls) {
+            const acl = m.errorCode === 0 ? aclFromWire(m) : undefined
+            if (acl) deleted.push(acl)
+          }
+        })
+        return failures
+      })
+      return deleted
+    }, roundsOf(batches))
   }
 
   describeUserScramCredentials(users?: readonly string[]): Promise<ScramCredentialInfo[]> {

@@ -3,8 +3,10 @@ import type {BrokerSession} from './broker-session.js'
 import type {TopicDescription} from './gateway.js'
 import {Metadata, type MetadataResponse} from './protocol/metadata.js'
 
-export async function fetchMetadata(session: BrokerSession, topics: readonly string[] | null): Promise<MetadataResponse> {
-  return session.send(await session.anyBroker(), Metadata, {topics: topics ? [...topics] : null})
+/** Metadata from any broker, or from `nodeId`: each broker answers from its own metadata cache. */
+export async function fetchMetadata(session: BrokerSession, topics: readonly string[] | null, nodeId?: number): Promise<MetadataResponse> {
+  const broker = nodeId === undefined ? await session.anyBroker() : await session.broker(nodeId)
+  return session.send(broker, Metadata, {topics: topics ? [...topics] : null})
 }
 
 export function toDescriptions(md: MetadataResponse): TopicDescription[] {

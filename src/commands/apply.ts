@@ -58,8 +58,12 @@ export default class ApplyCommand extends BaseCommand {
         wrapExecution: this.jsonEnabled() ? undefined : listrExecution((l) => listeners.push(l)),
       })
       this.out(outcomeText(report))
+      const visibility = report.result ? render.renderVisibility(report.result) : undefined
+      if (visibility && report.result?.visibility?.converged) this.out(visibility)
+      else if (visibility) this.logToStderr(visibility)
       if (report.outcome === 'failed') {
-        for (const r of report.result?.results ?? []) if (r.outcome !== 'done') this.logToStderr(`  ${r.outcome}: ${r.id}${r.error ? ` — ${r.error}` : r.why ? ` — ${r.why}` : ''}`)
+        const problems = report.result ? render.renderApplyProblems(report.result) : []
+        if (problems.length > 0) this.logToStderr(problems.join('\n'))
         process.exitCode = 1
       }
       return report
