@@ -3,6 +3,7 @@ import {executePlan} from '../../../src/apply/executor.js'
 import {runBatches, splitByBudget, topicCreateRecords} from '../../../src/cluster/batching.js'
 import {KafkaApiError, batchError} from '../../../src/cluster/errors.js'
 import type {AdminGateway, NewTopic} from '../../../src/cluster/gateway.js'
+import {StreamctlError} from '../../../src/errors.js'
 import type {Action} from '../../../src/plan/index.js'
 import {renderApplyProblems} from '../../../src/render/index.js'
 
@@ -18,7 +19,7 @@ function refusingGateway(refuse: (name: string) => boolean, budget = 500): Admin
       const run = await runBatches(splitByBudget(topics, topicCreateRecords, budget), async (batch) => batch
         .filter((b) => refuse(b.item.name))
         .map((b) => ({index: b.index, error: new KafkaApiError({api: 'CreateTopics', code: 44, message: `Cannot add another element to the list because it would exceed the maximum length of 10000`, resource: `topic ${b.item.name}`})})),
-      String)
+      (e): StreamctlError => new StreamctlError('INTERNAL', String(e)))
       if (run.failures.length > 0) throw batchError('CreateTopics', {total: topics.length, ...run})
     },
   } as unknown as AdminGateway

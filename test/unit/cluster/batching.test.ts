@@ -34,7 +34,7 @@ describe('splitByBudget', () => {
   })
 
   it('cuts a 12,000-topic estate into requests the controller accepts (1 + partitions + configs records per topic)', () => {
-    const topics = Array.from({length: 12_000}, (_, i) => ({name: `t${i}`, partitions: 1 + (i % 12), config: i % 3 === 0 ? {'retention.ms': '1', 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '5'} : {}}))
+    const topics = Array.from({length: 12_000}, (_, i) => ({name: `t${i}`, partitions: 1 + (i % 12), config: (i % 3 === 0 ? {'retention.ms': '1', 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '5'} : {}) as Record<string, string>}))
     const batches = splitByBudget(topics, topicCreateRecords)
     const records = batches.map((b) => b.reduce((n, x) => n + topicCreateRecords(x.item), 0))
     expect(Math.max(...records)).toBeLessThanOrEqual(RECORD_BUDGET_PER_REQUEST)
