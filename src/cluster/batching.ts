@@ -28,6 +28,12 @@ export const CONTROLLER_MAX_RECORDS_PER_REQUEST = 10_000
 export const RECORD_BUDGET_PER_REQUEST = 5_000
 
 /**
+ * Topics per CreateTopics/DeleteTopics request, whatever their record cost: the gateway waits for
+ * each request's topics to appear (or vanish) on the broker, and a thousand keeps each wait short.
+ */
+export const TOPICS_PER_REQUEST = 1_000
+
+/**
  * Requests of one kind in flight at once. Kafka lets a client pipeline requests on one connection;
  * the controller still applies them one at a time, so more would only queue there.
  */

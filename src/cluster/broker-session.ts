@@ -32,10 +32,14 @@ export class BrokerSession {
    * Runs `fn` with a connected cluster, bounded by the deadline (times `rounds` for calls that send
    * several batched requests), translating every failure.
    */
-  async call<T>(api: string, fn: (cluster: KjsCluster) => Promise<T>, rounds = 1, resources?: readonly string[]): Promise<T> {
+  async call<T>(api: string, fn: (cluster: KjsCluster, progress: () => void) => Promise<T>, rounds = 1, resources?: readonly string[]): Promise<T> {
     try {
       await this.withDeadline(api, this.connect(), this.timeoutMs, () => this.abandonConnect())
-      return await this.withDeadline(api, fn(this.cluster), this.timeoutMs * Math.max(1, rounds))
+      // `progress` restarts the deadline: a large batched call fails when it stops making
+      // progress (a dead or stuck cluster), not because 12,000 topics take longer than 12.
+      const deadline = this.timeoutMs * Math.max(1, rounds)
+      let restart: () => void = () => undefined
+      return await this.withDeadline(api, fn(this.cluster, () => restart()), deadline, undefined, (r) => { restart = r })
     } catch (error) {
       const e = translateError(error, this.ctx, api)
       // kafkajs's own responses report the first error code without the resource: name what we sent.
@@ -106,13 +110,18 @@ export class BrokerSession {
     void this.cluster.disconnect().catch(() => undefined)
   }
 
-  private async withDeadline<T>(api: string, work: Promise<T>, ms: number, onTimeout?: () => void): Promise<T> {
+  private async withDeadline<T>(api: string, work: Promise<T>, ms: number, onTimeout?: () => void, onRestart?: (restart: () => void) => void): Promise<T> {
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        onTimeout?.()
-        reject(deadlineError(this.ctx, ms, api))
-      }, ms)
+      const arm = () => {
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          onTimeout?.()
+          reject(deadlineError(this.ctx, ms, api))
+        }, ms)
+      }
+      arm()
+      onRestart?.(arm)
     })
     try {
       return await Promise.race([work, deadline])

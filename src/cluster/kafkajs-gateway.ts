@@ -4,7 +4,7 @@ import type {BrokerSession} from './broker-session.js'
 import {toObservedConfigs} from './config-entries.js'
 import {batchError, KafkaApiError, throwIfErrors} from './errors.js'
 import {
-  MAX_REQUESTS_IN_FLIGHT, ONE_RECORD, configAlterationRecords, partitionIncreaseRecords, runBatches, splitByBudget, topicCreateRecords,
+  MAX_REQUESTS_IN_FLIGHT, ONE_RECORD, RECORD_BUDGET_PER_REQUEST, TOPICS_PER_REQUEST, configAlterationRecords, partitionIncreaseRecords, runBatches, splitByBudget, topicCreateRecords,
   type Indexed, type ItemFailure,
 } from './batching.js'
 import {translateError} from './connection-errors.js'
@@ -129,10 +129,10 @@ export class KafkajsGateway implements AdminGateway {
   }
 
   createTopics(topics: readonly NewTopic[], options: {validateOnly?: boolean} = {}): Promise<void> {
-    const batches = splitByBudget(topics, topicCreateRecords)
-    return this.session.call('CreateTopics', async () => {
+    const batches = splitByBudget(topics, topicCreateRecords, RECORD_BUDGET_PER_REQUEST, TOPICS_PER_REQUEST)
+    return this.session.call('CreateTopics', async (_cluster, progress) => {
       const broker = await this.session.controllerBroker()
-      await this.runBatched('CreateTopics', topics.length, batches, (t) => `topic ${t.name}`, async (batch) => {
+      await this.runBatched('CreateTopics', topics.length, batches, (t) => `topic ${t.name}`, progress, async (batch) => {
         // kafkajs reports each refused topic (an aggregate of per-topic errors); the others were created.
         const failures = await this.refusals('CreateTopics', batch, (t) => `topic ${t.name}`, () => broker.createTopics({
           topics: batch.map(({item: t}) => ({
@@ -146,7 +146,7 @@ export class KafkajsGateway implements AdminGateway {
         }))
         const failed = new Set(failures.map((f) => f.index))
         const created = batch.filter((b) => !failed.has(b.index)).map((b) => b.item.name)
-        if (!options.validateOnly && created.length > 0) await waitForTopics(this.session, created, 'present')
+        if (!options.validateOnly && created.length > 0) await waitForTopics(this.session, created, 'present', progress)
         return failures
       })
     }, roundsOf(batches))
@@ -154,16 +154,16 @@ export class KafkajsGateway implements AdminGateway {
 
   createPartitions(increases: readonly {topic: string; totalCount: number}[], options: {validateOnly?: boolean} = {}): Promise<void> {
     const batches = splitByBudget(increases, partitionIncreaseRecords)
-    return this.session.call('CreatePartitions', async () => {
+    return this.session.call('CreatePartitions', async (_cluster, progress) => {
       const broker = await this.session.controllerBroker()
-      await this.runBatched('CreatePartitions', increases.length, batches, (i) => `topic ${i.topic}`, async (batch) => {
+      await this.runBatched('CreatePartitions', increases.length, batches, (i) => `topic ${i.topic}`, progress, async (batch) => {
         const failures = await this.refusals('CreatePartitions', batch, (i) => `topic ${i.topic}`, () => broker.createPartitions({
           topicPartitions: batch.map(({item: i}) => ({topic: i.topic, count: i.totalCount})),
           validateOnly: options.validateOnly ?? false,
           timeout: SERVER_TIMEOUT_MS,
         }))
         if (!options.validateOnly && failures.length === 0) {
-          await waitForTopics(this.session, batch.map((b) => b.item.topic), {partitions: new Map(batch.map((b) => [b.item.topic, b.item.totalCount]))})
+          await waitForTopics(this.session, batch.map((b) => b.item.topic), {partitions: new Map(batch.map((b) => [b.item.topic, b.item.totalCount]))}, progress)
         }
         return failures
       })
@@ -171,12 +171,12 @@ export class KafkajsGateway implements AdminGateway {
   }
 
   deleteTopics(names: readonly string[]): Promise<void> {
-    const batches = splitByBudget(names, ONE_RECORD)
-    return this.session.call('DeleteTopics', async () => {
+    const batches = splitByBudget(names, ONE_RECORD, RECORD_BUDGET_PER_REQUEST, TOPICS_PER_REQUEST)
+    return this.session.call('DeleteTopics', async (_cluster, progress) => {
       const broker = await this.session.controllerBroker()
-      await this.runBatched('DeleteTopics', names.length, batches, (n) => `topic ${n}`, async (batch) => {
+      await this.runBatched('DeleteTopics', names.length, batches, (n) => `topic ${n}`, progress, async (batch) => {
         const failures = await this.refusals('DeleteTopics', batch, (n) => `topic ${n}`, () => broker.deleteTopics({topics: batch.map((b) => b.item), timeout: SERVER_TIMEOUT_MS}))
-        if (failures.length === 0) await waitForTopics(this.session, batch.map((b) => b.item), 'absent')
+        if (failures.length === 0) await waitForTopics(this.session, batch.map((b) => b.item), 'absent', progress)
         return failures
       })
     }, roundsOf(batches))
@@ -187,10 +187,14 @@ export class KafkajsGateway implements AdminGateway {
    * once, with the indexes of what failed and what was never sent (see batchError).
    */
   private async runBatched<T>(
-    api: string, total: number, batches: readonly Indexed<T>[][], name: (item: T) => string,
+    api: string, total: number, batches: readonly Indexed<T>[][], name: (item: T) => string, progress: () => void,
     send: (batch: readonly Indexed<T>[]) => Promise<readonly ItemFailure<StreamctlError>[]>,
   ): Promise<void> {
-    const run = await runBatches(batches, send, (thrown) => translateError(thrown, this.session.ctx, api))
+    const run = await runBatches(batches, async (batch) => {
+      const failures = await send(batch)
+      progress()
+      return failures
+    }, (thrown) => translateError(thrown, this.session.ctx, api))
     if (run.failures.length === 0) return
     // A whole-request failure (e.g. the connection) reaches every item of its batch: name each one.
     const items = new Map(batches.flat().map((b) => [b.index, b.item]))
@@ -235,8 +239,8 @@ export class KafkajsGateway implements AdminGateway {
     const batches = [...groups].flatMap(([target, group]) => splitByBudget(group, (g) => configAlterationRecords(g.item))
       .map((b) => ({target, batch: b.map((x) => x.item)})))
     const sendable = batches.map((b) => b.batch.map((item) => ({index: item.index, item: {...item.item, target: b.target}})))
-    return this.session.call('IncrementalAlterConfigs', async () => {
-      await this.runBatched('IncrementalAlterConfigs', alterations.length, sendable, (a) => resourceName(a), async (batch) => {
+    return this.session.call('IncrementalAlterConfigs', async (_cluster, progress) => {
+      await this.runBatched('IncrementalAlterConfigs', alterations.length, sendable, (a) => resourceName(a), progress, async (batch) => {
         const target = batch[0]!.item.target
         const broker = target === 'any' ? await this.session.anyBroker() : await this.session.broker(Number(target))
         const res = await this.session.send(broker, IncrementalAlterConfigs, {
@@ -316,9 +320,9 @@ export class KafkajsGateway implements AdminGateway {
   createAcls(entries: readonly AclEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve()
     const batches = splitByBudget(entries, ONE_RECORD)
-    return this.session.call('CreateAcls', async () => {
+    return this.session.call('CreateAcls', async (_cluster, progress) => {
       const broker = await this.session.anyBroker()
-      await this.runBatched('CreateAcls', entries.length, batches, aclName, async (batch) => {
+      await this.runBatched('CreateAcls', entries.length, batches, aclName, progress, async (batch) => {
         const res = await this.session.send(broker, CreateAcls, {creations: batch.map((b) => aclToWire(b.item))})
         // One result per creation, in request order.
         return res.results.flatMap((r, i) => (r.errorCode === 0 ? [] : [{
@@ -332,10 +336,10 @@ export class KafkajsGateway implements AdminGateway {
   deleteAcls(filters: readonly AclFilter[]): Promise<AclEntry[]> {
     if (filters.length === 0) return Promise.resolve([])
     const batches = splitByBudget(filters, ONE_RECORD)
-    return this.session.call('DeleteAcls', async () => {
+    return this.session.call('DeleteAcls', async (_cluster, progress) => {
       const broker = await this.session.anyBroker()
       const deleted: AclEntry[] = []
-      await this.runBatched('DeleteAcls', filters.length, batches, filterName, async (batch) => {
+      await this.runBatched('DeleteAcls', filters.length, batches, filterName, progress, async (batch) => {
         const res = await this.session.send(broker, DeleteAcls, {filters: batch.map((b) => filterToWire(b.item))})
         const failures: ItemFailure<StreamctlError>[] = []
         res.filterResults.forEach((f, i) => {

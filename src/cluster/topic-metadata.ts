@@ -37,16 +37,22 @@ type Wanted = 'present' | 'absent' | {readonly partitions: ReadonlyMap<string, n
  * deleted topics gone, added partitions there. Without it a describe right after a create can
  * miss the topic on another broker. Bounded by the caller's deadline (BrokerSession.call).
  */
-export async function waitForTopics(session: BrokerSession, names: readonly string[], wanted: Wanted): Promise<void> {
+export async function waitForTopics(session: BrokerSession, names: readonly string[], wanted: Wanted, progress?: () => void): Promise<void> {
+  let best = -1
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     const md = await fetchMetadata(session, names)
-    const done = md.topics.every((t) => {
+    const ready = md.topics.filter((t) => {
       const missing = kafkaErrorName(t.errorCode).name === 'UNKNOWN_TOPIC_OR_PARTITION'
       if (wanted === 'absent') return missing
       if (t.errorCode !== 0 || t.partitions.some((p) => p.leader < 0)) return false
       return wanted === 'present' || t.partitions.length >= (wanted.partitions.get(t.name ?? '') ?? 0)
-    })
-    if (done) return
+    }).length
+    if (ready === md.topics.length) return
+    // More topics ready than at the last look: the broker is making progress.
+    if (ready > best) {
+      if (best >= 0) progress?.()
+      best = ready
+    }
     await new Promise((r) => setTimeout(r, delay))
   }
 }

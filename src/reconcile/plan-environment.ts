@@ -32,8 +32,9 @@ export async function observeForPlan(target: Target, desired: DesiredState): Pro
   // Subjects first: a registry that is down or a schema it refuses stops the plan before Kafka is asked.
   const subjects = await observeDesiredSubjects(target, desired)
   const declared = new Set(desired.cluster.topics.map((t) => t.name))
+  // Raw `Acl` resources need the observed ACLs as much as Services do: without them every plan re-adds them.
   const cluster = await observeCluster(target.gateway, {
-    acls: desired.services.length > 0, topicFilter: (name) => !isInternalTopic(name), configFilter: (name) => declared.has(name), kafkaDefaults: TOPIC_DEFAULTS,
+    acls: desired.services.length > 0 || desired.cluster.acls.length > 0, topicFilter: (name) => !isInternalTopic(name), configFilter: (name) => declared.has(name), kafkaDefaults: TOPIC_DEFAULTS,
   })
   return {...cluster, subjects}
 }

@@ -72,6 +72,15 @@ describe('a failed batch reports each failed resource once', () => {
     expect(result.ok).toBe(false)
   })
 
+  it('a request that failed as a whole (no per-resource answer) prints its error once, then the actions', async () => {
+    const gateway = {async createTopics() { throw new StreamctlError('CLUSTER_UNREACHABLE', 'no answer from the Kafka cluster within 15s (CreateTopics)') }} as unknown as AdminGateway
+    const result = await executePlan(creates(2000), gateway, {visibilityTimeoutMs: 0})
+    const lines = renderApplyProblems(result)
+    expect(result.counts.failed).toBe(2000)
+    expect(lines.filter((l) => l.includes('no answer'))).toEqual(['  failed (2000) — no answer from the Kafka cluster within 15s (CreateTopics):'])
+    expect(lines).toHaveLength(2001)
+  })
+
   it('the error message names at most three other resources, however many failed', () => {
     const others = Array.from({length: 5000}, (_, i) => new KafkaApiError({api: 'CreateAcls', code: 42, resource: `ACL ${i}`}))
     const e = new KafkaApiError({api: 'CreateAcls', code: 42, resource: 'ACL first', others})
