@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // npm run bench:plan — on a real single-node dev cluster:
-//   * plan wall time, admin requests and peak RSS with N topics of mixed configs (N = 10,000, or
-//     BENCH_TOPICS; the largest count the open-files limit allows), against a naive reader that
-//     sends one metadata + one DescribeConfigs request per topic;
+//   * apply of an estate of N new topics of mixed configs onto the empty cluster (N = 10,000, or
+//     BENCH_TOPICS; the largest count the open-files limit allows): time and admin requests, then
+//     a re-plan of the same estate right after (CLI, `--detailed-exitcode`: must show no changes);
+//   * plan wall time, admin requests and peak RSS of those N topics with 1% changed in the
+//     manifests, against a naive reader that sends one metadata + one DescribeConfigs request per topic;
 //   * apply creating 1,000 topics, against segmentio/topicctl applying the same 1,000 topics.
 // Every JVM it starts is stopped, also on Ctrl-C. Figures go to stdout and bench/out/plan.json.
 import {execFileSync, spawnSync} from 'node:child_process'
@@ -13,7 +15,6 @@ import {register} from 'tsx/esm/api'
 
 register()
 const dev = await import('../src/dev/index.ts')
-const {createGateway} = await import('../src/cluster/create-gateway.ts')
 const {Kafka, logLevel} = await import('kafkajs')
 
 const root = mkdtempSync(join(tmpdir(), 'streamctl-bench-plan-'))
@@ -59,22 +60,26 @@ try {
   console.error(`starting a single-node dev cluster (Kafka ${dev.DEFAULT_KAFKA_VERSION}) in ${dataDir}`)
   const up = await dev.devUp({dataDir, brokers: 1, registry: false, heap: '1g'})
   const bootstrap = up.bootstrap
-  const gateway = createGateway({bootstrap}, {environment: 'bench', timeoutMs: 120_000})
-  console.error(`creating ${N} topics with mixed configs`)
-  for (let i = 0; i < N; i += 500) {
-    await gateway.createTopics(Array.from({length: Math.min(500, N - i)}, (_, j) => ({
-      name: `bench.plan.t${String(i + j).padStart(5, '0')}.v1`, partitions: 1, replicationFactor: 1, config: configFor(i + j),
-    })))
-  }
-  await gateway.close()
-
-  // The manifests declare every topic; 1% differ from the cluster so the plan has work to show.
+  const topicName = (i) => `bench.plan.t${String(i).padStart(5, '0')}.v1`
   const planDir = join(root, 'plan-manifests')
   mkdirSync(planDir)
   writeFileSync(join(planDir, 'env.yaml'), envYaml('bench', bootstrap))
+  // The estate as applied: every topic exactly as declared.
+  writeFileSync(join(planDir, 'topics.yaml'), Array.from({length: N}, (_, i) => topicYaml(topicName(i), configFor(i))).join('---\n'))
+
+  console.error(`apply of ${N} new topics with mixed configs (library, fresh process)`)
+  const bigApply = time(() => JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname, 'apply-child.mjs'), planDir, 'bench'], {encoding: 'utf8', maxBuffer: 64 << 20}).trim().split('\n').at(-1)))
+  if (bigApply.r.outcome !== 'applied') throw new Error(`apply of ${N} topics: ${JSON.stringify(bigApply.r)}`)
+  results.bigApply = {...bigApply.r, processMs: bigApply.ms}
+  console.error('re-plan of the same estate right after (CLI, --detailed-exitcode)')
+  const replan = time(() => spawnSync(process.execPath, [...CLI_ARGS, 'plan', '-e', 'bench', '-f', planDir, '--detailed-exitcode'], {maxBuffer: 256 << 20, encoding: 'utf8'}))
+  results.replan = {ms: replan.ms, exitCode: replan.r.status, noChanges: replan.r.status === 0 && /No changes/.test(replan.r.stdout)}
+  if (!results.replan.noChanges) throw new Error(`the re-plan right after apply shows changes (exit ${replan.r.status}): ${(replan.r.stdout + replan.r.stderr).split('\n').filter((l) => /^Plan:|^\s*[-+~]/.test(l)).slice(0, 20).join('\n')}`)
+
+  // The manifests declare every topic; 1% differ from the cluster so the plan has work to show.
   writeFileSync(join(planDir, 'topics.yaml'), Array.from({length: N}, (_, i) => {
     const config = i % 100 === 7 ? {...configFor(i), 'retention.ms': '86400000'} : configFor(i)
-    return topicYaml(`bench.plan.t${String(i).padStart(5, '0')}.v1`, config)
+    return topicYaml(topicName(i), config)
   }).join('---\n'))
 
   console.error('planning (library, fresh process)')
@@ -147,6 +152,10 @@ function findTopicctl() {
 const p = results.plan
 const ratio = (peer, ours) => (ours > 0 ? `${(peer / ours).toFixed(1)}x` : 'n/a')
 lines.push(`machine: ${results.machine.cpus} cores, load ${results.machine.loadavg.join(' ')}; CLI: ${useBuilt ? 'built (bin/run.js)' : 'from sources via tsx (run npm run build for the real figure)'}`)
+const ba = results.bigApply
+lines.push(`apply of ${N} new topics onto an empty cluster (no request may exceed the controller's 10,000 records)`)
+lines.push(`  streamctl apply (library)  ${ba.applyMs} ms   requests ${ba.requests}   ${ba.done} created   visible on every broker after ${ba.visibilityMs} ms of waiting   (process ${ba.processMs} ms, peak RSS ${ba.maxRssMB} MB)`)
+lines.push(`  re-plan right after (CLI)  ${results.replan.ms} ms   ${results.replan.noChanges ? 'no changes' : `CHANGES (exit ${results.replan.exitCode})`}`)
 lines.push(`plan of ${N} topics (target: <= 3 s, <= 30 requests, <= 300 MB RSS)`)
 lines.push(`  streamctl observe+plan     ${p.observeAndPlanMs} ms   requests ${p.requests}   peak RSS ${p.maxRssMB} MB   (manifest load ${p.loadMs} ms, module import ${p.importMs} ms, ${p.actions} actions)`)
 lines.push(`  streamctl plan (CLI, total) ${results.planCliMs} ms`)

@@ -138,7 +138,16 @@ export interface AwaitVisibleOptions {
 export async function awaitVisible(gateway: AdminGateway, expected: VisibilityExpectations, options: AwaitVisibleOptions = {}): Promise<VisibilityReport> {
   const started = performance.now()
   const timeoutMs = options.timeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS
-  const brokers = (await gateway.describeCluster()).brokers.map((b) => b.nodeId)
+  let brokers: number[]
+  try {
+    brokers = (await gateway.describeCluster()).brokers.map((b) => b.nodeId)
+  } catch (error) {
+    // The changes are made: a cluster that cannot be asked now is reported, not thrown.
+    const total = expected.topics.size + expected.configs.size + expected.aclsPresent.length + expected.aclsAbsent.length
+    const report: VisibilityReport = {converged: false, ms: Math.round(performance.now() - started), brokers: 0, pendingCount: total, pendingSample: [`cannot list the brokers: ${error instanceof Error ? error.message : String(error)}`]}
+    options.onEvent?.({type: 'visibility.done', ...report})
+    return report
+  }
   const pending = brokers.map((id) => new BrokerPending(id, expected))
   options.onEvent?.({
     type: 'visibility.wait',

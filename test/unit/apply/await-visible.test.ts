@@ -85,3 +85,12 @@ describe('awaitVisible', () => {
     expect(aclKey(acl('User:x'))).not.toBe(aclKey({...acl('User:x'), permission: 'DENY'}))
   })
 })
+
+describe('awaitVisible when the cluster cannot be asked', () => {
+  it('reports the changes as not yet visible instead of throwing (they were made)', async () => {
+    const gateway = {async describeCluster() { throw new Error('connection refused') }} as unknown as AdminGateway
+    const report = await awaitVisible(gateway, expectationsOf(actions), {timeoutMs: 1000})
+    expect(report).toMatchObject({converged: false, brokers: 0, pendingCount: 6})
+    expect(report.pendingSample[0]).toContain('connection refused')
+  })
+})
