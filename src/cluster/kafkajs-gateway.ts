@@ -221,7 +221,10 @@ export class KafkajsGateway implements AdminGateway {
       if (named.length === 0) {
         return batch.map((b) => ({
           index: b.index,
-          error: new KafkaApiError({api, code: e.kafkaCode, message: e.brokerMessage ?? `refused for this request of ${batch.length}`, resource: name(b.item)}),
+          error: new KafkaApiError({
+            api, code: e.kafkaCode, resource: name(b.item),
+            message: e.brokerMessage ?? (batch.length > 1 ? `Kafka refused at least one of the ${batch.length} resources of this request without saying which; re-run plan to see what remains` : null),
+          }),
         }))
       }
       return named.map((x) => ({index: byName.get(x.resource!)!, error: new KafkaApiError({api, code: x.kafkaCode, message: x.brokerMessage, resource: x.resource})}))
