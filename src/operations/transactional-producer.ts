@@ -91,6 +91,29 @@ export function fitBatches<R>(records: readonly R[], max: number, encode: (run: 
   return out
 }
 
+/** Uncompressed bytes of records per compressed batch. */
+const COMPRESSED_RUN_BYTES = 1 << 20
+
+/** Consecutive runs of records whose keys, values and headers add up to about `limit` bytes (at least one record each). */
+export function runsOfSize(records: readonly BatchRecord[], limit: number): BatchRecord[][] {
+  const out: BatchRecord[][] = []
+  let run: BatchRecord[] = []
+  let size = 0
+  for (const r of records) {
+    let n = 16 + (r.key?.length ?? 0) + (r.value?.length ?? 0)
+    if (r.headers) for (const k in r.headers) n += k.length + (r.headers[k]?.length ?? 0)
+    if (run.length > 0 && size + n > limit) {
+      out.push(run)
+      run = []
+      size = 0
+    }
+    run.push(r)
+    size += n
+  }
+  if (run.length > 0) out.push(run)
+  return out
+}
+
 export interface TransactionalOutput {
   /** `sourceCodec`: the codec the input batch had, for targets whose compression.type is `producer`. */
   send(records: readonly OutputRecord[], sourceCodec?: number): Promise<void>
@@ -239,8 +262,11 @@ class ProducerConnection {
     const codec = codecFor(this.settings, limits, b.sourceCodec)
     await prepareCodec(codec)
     const producer = {producerId: BigInt(String(tm.getProducerId())), producerEpoch: tm.getProducerEpoch(), baseSequence: tm.getSequence(b.topic, b.partition), transactional: true}
-    const runs = fitBatches(b.records, limits.maxMessageBytes, (run) => compressBatch(encodeRecordBatch(run, producer), codec), (record, size) => new UnwritableRecordError(b.topic, b.partition, 'RECORD_TOO_LARGE',
-      `one record takes ${size} bytes as a batch${codec ? ` compressed with ${CODECS[codec]}` : ''}, more than the topic's max.message.bytes (${limits.maxMessageBytes}); it can never be written there`, record))
+    // A compressed batch holds about 1 MB of records (librdkafka's batch.size): zstd's level 3
+    // compresses such runs better than one frame of a whole chunk, and the broker validates less at once.
+    const groups = codec === 0 ? [b.records] : runsOfSize(b.records, COMPRESSED_RUN_BYTES)
+    const runs = groups.flatMap((group) => fitBatches(group, limits.maxMessageBytes, (run) => compressBatch(encodeRecordBatch(run, producer), codec), (record, size) => new UnwritableRecordError(b.topic, b.partition, 'RECORD_TOO_LARGE',
+      `one record takes ${size} bytes as a batch${codec ? ` compressed with ${CODECS[codec]}` : ''}, more than the topic's max.message.bytes (${limits.maxMessageBytes}); it can never be written there`, record)))
     b.records = runs[0]!.records
     b.encoded = runs[0]!.encoded
     // Later runs get their sequence once the one before has landed: encoded then.
