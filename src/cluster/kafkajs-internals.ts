@@ -76,7 +76,7 @@ export interface KjsTransactionManager {
   updateSequence(topic: string, partition: number, increment: number): void
   beginTransaction(): void
   addPartitionsToTransaction(topicData: {topic: string; partitions: {partition: number}[]}[]): Promise<void>
-  sendOffsets(args: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string}[]}[]}): Promise<void>
+  sendOffsets(args: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string; metadata?: string}[]}[]}): Promise<void>
   commit(): Promise<void>
   abort(): Promise<void>
   isInTransaction(): boolean

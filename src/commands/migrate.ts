@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
 import {StreamctlError} from '../errors.js'
+import {jobRunFlags, jobRunOptions} from '../cli/job-run-flags.js'
 import {TransformError, parseDeclarativeFlags} from '../operations/declarative-transform.js'
 import {migrate, type MigrateReport} from '../operations/migrate.js'
 import {interruptSignal, withProgress} from '../operations/progress-view.js'
@@ -18,6 +19,7 @@ export default class Migrate extends BaseCommand {
 
   static override flags = {
     ...manifestFlags,
+    ...jobRunFlags,
     from: Flags.string({description: 'source topic', required: true}),
     to: Flags.string({description: 'target topic (created from the source configs when absent)', required: true}),
     'from-env': Flags.string({description: 'source environment (default: -e)'}),
@@ -59,6 +61,7 @@ export default class Migrate extends BaseCommand {
     try {
       const report = await withProgress(`migrate ${flags.from} → ${flags.to}`, process.stderr, !this.jsonEnabled(), (onEvent) =>
         migrate({
+          ...jobRunOptions(flags),
           from: flags.from, to: flags.to, source, target, transformModule: flags.transform, declarative, filter: flags.filter,
           deadLetter: flags['dead-letter'], partitions: flags.partitions, schemaUpgrade, follow: flags.follow, job: flags.job, signal, onEvent,
         }))

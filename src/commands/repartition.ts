@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
 import {StreamctlError} from '../errors.js'
+import {jobRunFlags, jobRunOptions} from '../cli/job-run-flags.js'
 import {formatReport} from '../operations/record.js'
 import {interruptSignal, withProgress} from '../operations/progress-view.js'
 import {repartition, type RepartitionReport} from '../operations/repartition.js'
@@ -16,6 +17,7 @@ export default class Repartition extends BaseCommand {
 
   static override flags = {
     ...manifestFlags,
+    ...jobRunFlags,
     from: Flags.string({description: 'source topic', required: true}),
     to: Flags.string({description: 'target topic (created from the source configs when absent)', required: true}),
     partitions: Flags.integer({description: 'partition count of the target when it is created', min: 1}),
@@ -34,6 +36,7 @@ export default class Repartition extends BaseCommand {
     try {
       const report = await withProgress(`repartition ${flags.from} → ${flags.to}`, process.stderr, !this.jsonEnabled(), (onEvent) =>
         repartition({
+          ...jobRunOptions(flags),
           from: flags.from, to: flags.to, partitions: flags.partitions, key: flags.key ?? flags['key-field'],
           deadLetter: flags['dead-letter'], follow: flags.follow, job: flags.job, connection, signal, onEvent,
         }))

@@ -35,11 +35,16 @@ export class JobCheckpoints {
   }
 
   async read(): Promise<Map<number, number>> {
-    const res = await this.#admin.fetchOffsets({groupId: this.groupId, topics: [this.topic]})
-    return new Map(res[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [])
+    return new Map([...await this.readWithMetadata()].map(([p, c]) => [p, c.offset]))
   }
 
-  offsetsFor(partition: number, next: number): {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string}[]}[]} {
-    return {consumerGroupId: this.groupId, topics: [{topic: this.topic, partitions: [{partition, offset: String(next)}]}]}
+  /** Positions with the metadata committed beside them (the job's definition digest, job-definition.ts). */
+  async readWithMetadata(): Promise<Map<number, {offset: number; metadata: string | null}>> {
+    const res = await this.#admin.fetchOffsets({groupId: this.groupId, topics: [this.topic]})
+    return new Map(res[0]?.partitions.map((p) => [p.partition, {offset: Number(p.offset), metadata: p.metadata ?? null}]) ?? [])
+  }
+
+  offsetsFor(partition: number, next: number, metadata?: string): {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string; metadata?: string}[]}[]} {
+    return {consumerGroupId: this.groupId, topics: [{topic: this.topic, partitions: [{partition, offset: String(next), ...(metadata ? {metadata} : {})}]}]}
   }
 }

@@ -6,6 +6,7 @@ import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options
 import {decodeValue} from './record-function.js'
 import type {InputRecord, JobReport, OutputRecord, Stage, StageResult} from './record.js'
 import {readTopicOnce} from './read-topic.js'
+import {jobDefinition} from './job-definition.js'
 import {RecordError} from './job-errors.js'
 import {jobGroupId, runJob} from './runner.js'
 import {LatestStateStore, positionsMatch} from './state-store.js'
@@ -19,8 +20,9 @@ import {parseVersionedKey} from './versioned-key.js'
  * strictly increasing and compaction keeps the latest.
  *
  * Runs one chunk at a time across partitions (`serial`): the check "newer than the stored version" and the
- * write must not interleave between partitions. Scale-out is therefore not supported for this job
- * (each process would have its own store); run one instance per job.
+ * write must not interleave between partitions. An entity's versions are spread over the source's
+ * partitions (each version has a key of its own), so two processes would each see part of them
+ * with a store of their own: a second process of the same job is refused (RunnerOptions.singleProcess).
  */
 export const VERSION_HEADER = 'streamctl.version'
 
@@ -56,11 +58,15 @@ export function entityAndVersion(r: InputRecord, versionField?: string): {entity
 }
 
 class LatestStage implements Stage {
+  /** Versions written in the open transaction (one at a time: the job is serial); they reach the store at commit, and go when it is given up. */
   #pending = new Map<string, number>()
   constructor(private readonly o: DeriveLatestOptions, private readonly job: string, private readonly store: LatestStateStore) {}
 
-  process(records: readonly InputRecord[]): StageResult {
+  reset(): void {
     this.#pending = new Map()
+  }
+
+  process(records: readonly InputRecord[]): StageResult {
     const out: OutputRecord[] = []
     let written = 0
     let deadLettered = 0
@@ -89,6 +95,7 @@ class LatestStage implements Stage {
 
   afterCommit(records: readonly InputRecord[], _result: StageResult, nextOffset: number): void {
     this.store.commit(this.#pending, new Map([[records[0]!.partition, nextOffset]]))
+    this.#pending = new Map()
   }
 }
 
@@ -126,9 +133,11 @@ export async function deriveLatest(o: DeriveLatestOptions): Promise<DeriveLatest
     } finally {
       await admin.disconnect()
     }
+    const stage = new LatestStage(o, job, store)
     const report = await runJob({
-      job, source: {kafka, connection: o.connection, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false, stage: new LatestStage(o, job, store), outputTopics: outputTopics(o),
-      mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, serial: true,
+      job, source: {kafka, connection: o.connection, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false, stage, outputTopics: outputTopics(o),
+      mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, serial: true, singleProcess: true, resetStage: () => stage.reset(),
+      deadLetter: o.deadLetter, compression: o.compression, noGaps: o.noGaps, restart: o.restart, definition: await jobDefinition('derive-latest', o),
     })
     return {...report, stateRebuilt, entities: store.count()}
   } finally {

@@ -1,10 +1,11 @@
 import {StreamctlError} from '../errors.js'
 import {createKafka, unreachable} from './connection.js'
-import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options.js'
+import {defaultJobName, outputTopics, runOptions, type CommonJobOptions} from './job-options.js'
 import {decodeValue} from './record-function.js'
 import type {InputRecord, JobReport, OutputRecord} from './record.js'
 import {recordStage} from './record-stage.js'
 import {runJob} from './runner.js'
+import {jobDefinition} from './job-definition.js'
 import {prepareDerivedTopics} from './topics.js'
 import {DEFAULT_VERSIONED_KEY_TEMPLATE, formatVersionedKey} from './versioned-key.js'
 
@@ -58,5 +59,6 @@ export async function deriveVersioned(o: DeriveVersionedOptions): Promise<JobRep
     job, source: {kafka, connection: o.connection, topic: o.from}, target: {kafka, connection: o.connection}, crossCluster: false,
     stage: recordStage(job, (r) => versionedRecord(r, o), o.deadLetter), outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent,
+    deadLetter: o.deadLetter, ...runOptions(o), definition: await jobDefinition('derive-versioned', o),
   })
 }

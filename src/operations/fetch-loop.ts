@@ -1,4 +1,4 @@
-import {MAX_FETCHED_CHUNKS, rewind, type PartitionState} from './partition-state.js'
+import {MAX_FETCHED_CHUNKS, type PartitionState} from './partition-state.js'
 import type {FetchedChunk, PartitionFetch} from './source-fetcher.js'
 
 /** What the loop needs of the fetcher (source-fetcher.ts); a narrow seam, so tests can drive it. */
@@ -7,6 +7,8 @@ export interface ChunkSource {
   byLeader(partitions: readonly number[]): Promise<Map<number, number[]>>
   fetch(nodeId: number, positions: ReadonlyMap<number, number>): Promise<PartitionFetch[]>
   refreshMetadata(): Promise<void>
+  /** Log start and end of a partition (ListOffsets): where an out-of-range position really is. */
+  logRange(partition: number): Promise<{start: number; end: number}>
 }
 
 /** The runner's side of the loop. */
@@ -26,6 +28,11 @@ export interface FetchLoopHost {
   deliver(partition: number, st: PartitionState, chunk: FetchedChunk, generation: number): Promise<void>
   /** A fetch answered: the outage clock may stop. */
   fetched(): void
+  /**
+   * Retention (or DeleteRecords) removed offsets [from, to) before the job read them. The host
+   * reports them and moves on (rewind to `to`), or stops.
+   */
+  gap(partition: number, st: PartitionState, from: number, to: number): void
   transient(err: unknown): void
   fatal(err: unknown): void
   status(message: string): void
@@ -41,6 +48,8 @@ export class FetchLoop {
   private readonly wake = new Wakeup()
   private readonly fetching = new Set<number>()
   private readonly inflight = new Map<number, Promise<void>>()
+  /** Partitions whose out-of-range position is being looked up (ListOffsets): not fetched meanwhile. */
+  private readonly resolving = new Set<number>()
   private lastRefresh = 0
 
   constructor(private readonly source: ChunkSource, private readonly host: FetchLoopHost, private readonly retryMs = 500) {}
@@ -83,7 +92,7 @@ export class FetchLoop {
 
   private wantsFetch(p: number): boolean {
     const st = this.host.state(p)
-    return st !== undefined && !this.fetching.has(p) && !st.done && !st.unsure && st.inFlight < MAX_FETCHED_CHUNKS
+    return st !== undefined && !this.fetching.has(p) && !this.resolving.has(p) && !st.done && !st.unsure && st.inFlight < MAX_FETCHED_CHUNKS
       && !(this.host.bounded && st.fetchAt >= st.end)
   }
 
@@ -112,10 +121,12 @@ export class FetchLoop {
     // Rewound (or handed to a new owner and back) since this fetch went out: stale.
     if (this.host.state(r.partition) !== st || st.generation !== generation) return
     if ('error' in r) {
-      if (r.error.type === 'OFFSET_OUT_OF_RANGE' && r.logStartOffset > st.fetchAt) {
-        // Retention deleted records before the job read them: nothing can bring them back.
-        this.host.status(`${this.source.topic}-${r.partition}: offsets ${st.fetchAt}–${r.logStartOffset - 1} were deleted (retention) before the job read them; continuing at ${r.logStartOffset}`)
-        rewind(st, r.logStartOffset)
+      if (r.error.type === 'OFFSET_OUT_OF_RANGE') {
+        this.resolving.add(r.partition)
+        void this.outOfRange(r.partition, st, generation, r.error).finally(() => {
+          this.resolving.delete(r.partition)
+          this.wake.notify()
+        })
       } else if (r.error.retriable) {
         this.host.transient(r.error)
         void this.refreshLeaders()
@@ -132,6 +143,27 @@ export class FetchLoop {
         st.inFlight--
         this.wake.notify()
       })
+  }
+
+  /**
+   * Kafka answers OFFSET_OUT_OF_RANGE with log_start_offset -1, so where the log starts comes from
+   * ListOffsets: a position below it is a retention gap (the host decides); a position past the end
+   * cannot be read whatever is retried; inside the range it was a leader change in between, and is
+   * fetched again.
+   */
+  private async outOfRange(partition: number, st: PartitionState, generation: number, error: Error): Promise<void> {
+    let range: {start: number; end: number}
+    try {
+      range = await this.source.logRange(partition)
+    } catch (err) {
+      this.host.transient(err)
+      await delay(this.retryMs)
+      return
+    }
+    if (this.host.state(partition) !== st || st.generation !== generation) return
+    if (range.start > st.fetchAt) this.host.gap(partition, st, st.fetchAt, range.start)
+    else if (st.fetchAt > range.end) this.host.fatal(Object.assign(new Error(`${this.source.topic}-${partition}: position ${st.fetchAt} is past the end of the log (${range.end}); the partition was truncated or recreated since the job committed it`), {retriable: false}))
+    else this.host.transient(error)
   }
 
   private async refreshLeaders(): Promise<void> {

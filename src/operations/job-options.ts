@@ -1,3 +1,4 @@
+import type {CodecName} from '../cluster/protocol/compression.js'
 import type {JobConnection} from './connection.js'
 import type {JobEvent} from './progress.js'
 
@@ -11,6 +12,18 @@ export interface CommonJobOptions {
   readonly onEvent?: (e: JobEvent) => void
   /** How long the job keeps retrying while Kafka cannot be reached before it fails (default 60 s). */
   readonly unreachableTimeoutMs?: number
+  // --- failing fast, resuming right (issue 18 items 5, 9, 12) ---
+  /** Output codec instead of the target topic's compression.type. */
+  readonly compression?: CodecName
+  /** Stop when retention removed records the job had not read, instead of reporting them and moving on. */
+  readonly noGaps?: boolean
+  /** Forget the job's committed positions and start over (accepts a changed definition). */
+  readonly restart?: boolean
+}
+
+/** The run options every job hands to runJob as they are (see CommonJobOptions). */
+export function runOptions(o: Pick<CommonJobOptions, 'compression' | 'noGaps' | 'restart'>): {compression?: CodecName; noGaps?: boolean; restart?: boolean} {
+  return {compression: o.compression, noGaps: o.noGaps, restart: o.restart}
 }
 
 /** The topics a job writes: its target, and its dead-letter topic when it has one. */

@@ -1,14 +1,15 @@
 import {StreamctlError} from '../errors.js'
 import {createKafka, unreachable, type JobConnection} from './connection.js'
 import {applyDeclarative, isEmptyTransform, type DeclarativeTransform} from './declarative-transform.js'
-import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options.js'
+import {defaultJobName, outputTopics, runOptions, type CommonJobOptions} from './job-options.js'
 import {loadRecordFunction, looksLikeModulePath} from './load-module.js'
 import {compileFilterExpression, encodeValue, normaliseTransformResult, toView, type FilterFn, type TransformFn} from './record-function.js'
 import type {JobReport, OutputRecord} from './record.js'
 import {recordStage, type RecordFn} from './record-stage.js'
 import {runJob} from './runner.js'
+import {jobDefinition} from './job-definition.js'
 import {createSchemaUpgrade, type SchemaUpgrade, type SchemaUpgradeOptions} from './schema-upgrade.js'
-import {describeTopicShape, ensureTopic, topicExists} from './topics.js'
+import {describeTopicShape, ensureTopic, partitionCount, topicExists} from './topics.js'
 
 /**
  * Copy a topic, possibly to another cluster, through an optional filter and transformation.
@@ -91,6 +92,13 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
     if (!(await topicExists(sa, o.from))) throw new StreamctlError('JOB_FAILED', `source topic '${o.from}' does not exist on ${o.source.label}`)
     const shape = await describeTopicShape(sa, o.from)
     targetCreated = await ensureTopic(ta, o.to, {...shape, partitions: o.partitions ?? shape.partitions})
+    // --partitions shapes a topic the job creates; an existing one keeps its count (as repartition refuses too).
+    const existing = targetCreated || o.partitions === undefined ? undefined : await partitionCount(ta, o.to)
+    if (existing !== undefined && existing !== o.partitions) {
+      throw new StreamctlError('USAGE', `target topic '${o.to}' exists with ${existing} partitions, not ${o.partitions}: migrate does not change an existing topic's partitions`, {
+        hint: 'drop --partitions to write into the existing partitions, or choose a new --to topic (migrate creates it with --partitions)',
+      })
+    }
     if (o.deadLetter) await ensureTopic(ta, o.deadLetter, {partitions: 1, replicationFactor: shape.replicationFactor, config: {}})
   } finally {
     await sa.disconnect()
@@ -100,6 +108,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
     job, source: {kafka: sourceKafka, connection: o.source, topic: o.from, label: o.source.label}, target: {kafka: targetKafka, connection: o.target}, crossCluster,
     stage: recordStage(job, migrateRecordFn({to: o.to, transform, filter, declarative: o.declarative, upgrade}), o.deadLetter), outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,
+    deadLetter: o.deadLetter, ...runOptions(o), definition: await jobDefinition('migrate', o),
   })
   return {...report, crossCluster, targetCreated}
 }

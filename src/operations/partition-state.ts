@@ -24,6 +24,12 @@ export interface PartitionState {
   generation: number
   /** Fetched chunks queued for processing (bounded by MAX_FETCHED_CHUNKS). */
   inFlight: number
+  /**
+   * A chunk below this offset had an output record the target refused (UnwritableRecordError): it
+   * is processed again one input record at a time, so the refused one is found and dead-lettered
+   * (or named in the error that stops the job).
+   */
+  isolateBelow?: number
   /** Transactions given up since the last settle: whose they were, and the input position each would have committed. */
   abandoned?: {producerId: bigint; epoch: number; next: number}[]
 }
@@ -73,9 +79,9 @@ export function openTransaction(tx: TransactionalOutput, position: number): Open
 }
 
 /** Queues a batch's records behind the transaction's earlier sends. */
-export function queueSend(open: OpenTransaction, out: StageResult['out']): void {
+export function queueSend(open: OpenTransaction, out: StageResult['out'], sourceCodec?: number): void {
   open.queued++
-  const sent = open.sending.then(() => open.tx.send(out)).finally(() => { open.queued-- })
+  const sent = open.sending.then(() => open.tx.send(out, sourceCodec)).finally(() => { open.queued-- })
   // Observed where it matters (commit, abort, the next batch); never an unhandled rejection.
   sent.catch(() => { open.failed = true })
   open.sending = sent

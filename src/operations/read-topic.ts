@@ -1,7 +1,7 @@
 import type {Admin} from 'kafkajs'
 import type {JobConnection} from './connection.js'
 import {FetchLoop} from './fetch-loop.js'
-import {newPartitionState, withPartition} from './partition-state.js'
+import {newPartitionState, rewind, withPartition} from './partition-state.js'
 import type {InputRecord} from './record.js'
 import {DEFAULT_FETCH_LIMITS, SourceFetcher} from './source-fetcher.js'
 import {topicOffsets} from './topics.js'
@@ -42,6 +42,8 @@ export async function readTopicOnce(conn: JobConnection, admin: Admin, topic: st
       if (st.position >= st.end) st.done = true
     }),
     fetched: () => {},
+    // What retention removed is gone for every reader: the rest is read.
+    gap: (_p, st, _from, to) => rewind(st, to),
     transient: (err) => { lastError = err },
     fatal: (err) => { failure ??= err },
     status: () => {},

@@ -57,6 +57,8 @@ export interface JobReport {
   readonly recordsPerSecond: number
   /** `completed`: bounded run reached the end offsets; `stopped`: interrupted (SIGINT/SIGTERM) after a clean commit. */
   readonly outcome: 'completed' | 'stopped'
+  /** Source offsets retention (or DeleteRecords) removed before the job read them (runner.ts onGap). */
+  readonly lostToRetention?: number
 }
 
 export function formatReport(r: JobReport): string {
@@ -66,6 +68,7 @@ export function formatReport(r: JobReport): string {
     `  written       ${r.written}`,
     `  dead-lettered ${r.deadLettered}`,
     `  skipped       ${r.skipped}`,
+    ...(r.lostToRetention ? [`  lost          ${r.lostToRetention} (deleted by retention before the job read them)`] : []),
     `  duration      ${(r.durationMs / 1000).toFixed(1)} s`,
     `  throughput    ${Math.round(r.recordsPerSecond)} records/s`,
   ].join('\n')

@@ -1,11 +1,12 @@
 import {StreamctlError} from '../errors.js'
 import {createKafka, unreachable} from './connection.js'
-import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options.js'
+import {defaultJobName, outputTopics, runOptions, type CommonJobOptions} from './job-options.js'
 import {createKeyExtractor} from './key-extract.js'
 import {JsonPathError} from './json-path.js'
 import type {JobReport} from './record.js'
 import {recordStage} from './record-stage.js'
 import {runJob} from './runner.js'
+import {jobDefinition} from './job-definition.js'
 import {describeTopicShape, ensureTopic, partitionCount, topicExists} from './topics.js'
 
 /**
@@ -74,6 +75,7 @@ export async function repartition(o: RepartitionOptions): Promise<RepartitionRep
   const report = await runJob({
     job, source: {kafka, connection: o.connection, topic: o.from, label: o.connection.label}, target: {kafka, connection: o.connection}, crossCluster: false, stage, outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,
+    deadLetter: o.deadLetter, ...runOptions(o), definition: await jobDefinition('repartition', o),
   })
   return {...report, targetCreated, targetPartitions}
 }

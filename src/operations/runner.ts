@@ -1,14 +1,17 @@
 import {Kafka, type Admin, type Consumer, type ConsumerRunConfig, type ISocketFactory} from 'kafkajs'
 import {trackedSocketFactory} from '../cluster/kafkajs-internals.js'
 import {StreamctlError} from '../errors.js'
+import type {CodecName} from '../cluster/protocol/compression.js'
 import {JobCheckpoints} from './checkpoints.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
-import {RecordError, isFenced, isOutage, jobFailure, lostClusterError, type JobPlace} from './job-errors.js'
+import {deadLetterRecord, describeRecord} from './dead-letter.js'
+import {DEFINITION_PREFIX} from './job-definition.js'
+import {RecordError, UnwritableRecordError, classifyError, isFenced, isOutage, jobFailure, lostClusterError, refusedError, type JobPlace} from './job-errors.js'
 import {FetchLoop} from './fetch-loop.js'
 import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
 import {DEFAULT_FETCH_LIMITS, SourceFetcher, type FetchedChunk} from './source-fetcher.js'
-import type {InputRecord, JobReport, Stage} from './record.js'
+import type {InputRecord, JobReport, OutputRecord, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
 import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
 
@@ -53,8 +56,29 @@ export interface RunnerOptions {
   readonly unreachableTimeoutMs?: number
   /** The topics the stage writes: checked for transactions Kafka left open (orphan-transactions.ts) on take-over and before leaving. */
   readonly outputTopics?: readonly string[]
+  /** Where records the target refuses go (with the reason); without it such a record stops the job, named. */
+  readonly deadLetter?: string
+  /** Output codec instead of the target's compression.type (transactional-producer.ts codecFor). */
+  readonly compression?: CodecName
+  /** Stop instead of moving on when retention removed records the job had not read yet. */
+  readonly noGaps?: boolean
+  /** The job's definition digest (job-definition.ts), committed with its positions: a rerun with another one is refused. */
+  readonly definition?: string
+  /** Forget the job's committed positions and start over (a changed definition is then accepted). */
+  readonly restart?: boolean
+  /** Refuse to run beside another process of the same job (stages whose state spans partitions: derive latest). */
+  readonly singleProcess?: boolean
+  /** Called whenever a transaction is given up: a stage's uncommitted in-memory state must go with it. */
+  readonly resetStage?: () => void
 }
 
+/** What a run adds to the report: offsets retention removed before the job read them. */
+export interface RunReport extends JobReport {
+  readonly lostToRetention: number
+}
+
+
+const SESSION_TIMEOUT_MS = 10_000
 
 export function jobGroupId(job: string): string {
   return `streamctl-job-${job}`
@@ -65,14 +89,14 @@ export function transactionalId(job: string, topic: string, partition: number): 
 }
 
 
-export async function runJob(o: RunnerOptions): Promise<JobReport> {
+export async function runJob(o: RunnerOptions): Promise<RunReport> {
   const started = Date.now()
   const groupId = o.groupId ?? jobGroupId(o.job)
   const topic = o.source.topic
   const emit = o.onEvent ?? (() => {})
   const sourceAdmin = o.source.kafka.admin()
   const targetAdmin = o.crossCluster ? o.target.kafka.admin() : sourceAdmin
-  const pool = new ProducerPool(o.target.connection)
+  const pool = new ProducerPool(o.target.connection, {compression: o.compression})
   const fetcher = new SourceFetcher(o.source.connection, o.source.topic, {...DEFAULT_FETCH_LIMITS, partitionMaxBytes: o.maxBytesPerPartition ?? DEFAULT_FETCH_LIMITS.partitionMaxBytes})
   const producers = new Map<number, TransactionalProducer>()
   /** Per producer id, the epochs whose given-up transaction the committed input position shows committed (true) or not. */
@@ -89,6 +113,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     clearTimeout(timer)
   }
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
+  let lostToRetention = 0
   const meter = new RateMeter()
   const parts = new Map<number, PartitionState>()
   let assigned: number[] = []
@@ -101,8 +126,14 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
   let draining = false
   let fatal: unknown
   let ready: Promise<void> = Promise.resolve()
-  /** Start of the current run of consumer crashes; any successful fetch ends it. */
+  /** Start of the current run of read-side failures (fetches, the group); a successful fetch ends it. */
   let failingSince: number | undefined
+  /**
+   * Start of the current run of write-side failures (produce, commit, fencing); only a commit ends
+   * it. A fetch that works says nothing about the write side: resetting this clock on every fetch
+   * let a refusal repeated on every batch loop for ever.
+   */
+  let writeFailingSince: number | undefined
   const unreachableTimeoutMs = o.unreachableTimeoutMs ?? 60_000
 
   try {
@@ -113,10 +144,30 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     const checkpoints = o.crossCluster ? new JobCheckpoints(targetAdmin, o.job, topic) : undefined
     if (checkpoints) await checkpoints.prepare(offsets.length)
 
+    const committedWithMetadata = async (): Promise<Map<number, {offset: number; metadata: string | null}>> => checkpoints
+      ? await checkpoints.readWithMetadata()
+      : new Map((await sourceAdmin.fetchOffsets({groupId, topics: [topic]}))[0]?.partitions.map((p) => [p.partition, {offset: Number(p.offset), metadata: p.metadata ?? null}]) ?? [])
+    const commitGroup = checkpoints ? checkpoints.groupId : groupId
+
+    if (o.restart) {
+      // Starting over: the positions (and the definition recorded with them) go; the group must be empty.
+      await targetAdmin.deleteGroups([commitGroup]).catch((err: unknown) => {
+        const code = (err as {groups?: {errorCode?: number}[]}).groups?.[0]?.errorCode
+        if (code === 69) return // GROUP_ID_NOT_FOUND: never ran
+        throw new StreamctlError('USAGE', `--restart: cannot forget the positions of job ${o.job} (${(err as Error).message})`, {hint: 'stop every other process of this job first (the group must be empty)', cause: err})
+      })
+      emit({type: 'status', message: `restart: forgot the committed positions of job ${o.job}; reading ${topic} from the beginning`})
+    } else if (o.definition) {
+      const changed = [...(await committedWithMetadata())].find(([, c]) => c.offset >= 0 && c.metadata?.startsWith(DEFINITION_PREFIX) && c.metadata !== o.definition)
+      if (changed) {
+        throw new StreamctlError('USAGE', `job ${o.job} was last run with other options (its checkpoint on ${topic}-${changed[0]} at offset ${changed[1].offset} records definition ${changed[1].metadata!.slice(DEFINITION_PREFIX.length)}, this run is ${o.definition.slice(DEFINITION_PREFIX.length)}); resuming would skip the records it already read the old way`, {
+          hint: 'name a new job with --job to run these options from the beginning, or pass --restart to start this job over (what the old run wrote stays in the target)',
+        })
+      }
+    }
+
     const committedPositions = async (partitions: number[]): Promise<Map<number, number>> => {
-      const got = checkpoints
-        ? await checkpoints.read()
-        : new Map((await sourceAdmin.fetchOffsets({groupId, topics: [topic]}))[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? [])
+      const got = new Map([...await committedWithMetadata()].map(([p, c]) => [p, c.offset]))
       const out = new Map<number, number>()
       for (const p of partitions) {
         const c = got.get(p) ?? -1
@@ -124,6 +175,27 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       }
       return out
     }
+
+    /**
+     * Single-process jobs keep state that spans partitions (derive latest): a second process would
+     * build a table from half the versions. Members of the job's group are other processes; one
+     * killed without leaving drops out after the session timeout, so wait that long before refusing.
+     */
+    const refuseSecondProcess = async (waitMs: number): Promise<void> => {
+      for (const until = Date.now() + waitMs; ;) {
+        const members = (await sourceAdmin.describeGroups([groupId])).groups[0]?.members ?? []
+        const others = members.filter((m) => m.memberId !== memberId)
+        if (others.length === 0) return
+        if (Date.now() >= until) {
+          throw new StreamctlError('JOB_FAILED', `job ${o.job} is already running in another process (${others.map((m) => `${m.clientId} on ${m.clientHost}`).join(', ')}, members of group ${groupId}); it keeps its state in one process, so a second one is refused`, {
+            hint: 'stop the other process or let it finish, then rerun (a killed process leaves the group within 10 s)',
+          })
+        }
+        emit({type: 'status', message: `waiting for another process of job ${o.job} to leave group ${groupId} (${Math.ceil((until - Date.now()) / 1000)} s)`})
+        await sleep(1000, o.signal)
+      }
+    }
+    let memberId: string | undefined
 
     const progress = (): void => {
       meter.sample(Date.now(), counters.read)
@@ -178,11 +250,14 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       }
     }
 
-    /** What is left of the outage budget; the outage starts at the first failure since the last fetch. */
-    const outageBudgetLeft = (): number => {
-      failingSince ??= Date.now()
-      return unreachableTimeoutMs - (Date.now() - failingSince)
+    /** What is left of the outage budget; an outage starts at the first failure on its side (read or write) since that side last worked. */
+    const outageBudgetLeft = (side: 'read' | 'write' = 'read'): number => {
+      const now = Date.now()
+      if (side === 'write') writeFailingSince ??= now
+      else failingSince ??= now
+      return unreachableTimeoutMs - (now - Math.min(failingSince ?? now, writeFailingSince ?? now))
     }
+    const failingFor = (): number => Date.now() - Math.min(failingSince ?? Date.now(), writeFailingSince ?? Date.now())
 
     // kafkajs runs the group (join, sync, heartbeats, assignment); its own fetching stays paused.
     // Paused, it sleeps maxWaitTimeInMs per round, and disconnect() waits for that sleep: keep it short.
@@ -191,7 +266,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     const groupKafka = new Kafka({...jobClientConfig(o.source.connection), socketFactory: groupSockets.socketFactory as unknown as ISocketFactory})
     consumer = groupKafka.consumer({
       groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 100,
-      sessionTimeout: 10_000, heartbeatInterval: 1000,
+      sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 1000,
       // kafkajs restarts a crashed consumer forever on retriable errors (a dead cluster is one), so a
       // bounded job would wait silently for good. Ride out restarts and leader moves, then fail.
       retry: {
@@ -218,11 +293,14 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       // next owner fences them, and producers opened here would outlive the cleanup below and keep
       // the process alive.
       if (stopping) return
+      memberId = e.payload.memberId
       joined = true
       const previous = new Set(assigned)
       assigned = [...(e.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)
       const fresh = assigned.filter((p) => !previous.has(p))
       ready = (async () => {
+        // A second process of a single-process job: the first to join (the group's leader) goes on.
+        if (o.singleProcess && !e.payload.isLeader) await refuseSecondProcess(0)
         // Fence the previous owner of each new partition *before* reading its position: our
         // InitProducerId aborts (or waits out) its open transaction, so the offset read next is final
         // and a zombie can no longer commit on top of it.
@@ -239,7 +317,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
             pos = await committedPositions(fresh)
             break
           } catch (err) {
-            if (stopping || isFenced(err) || Date.now() - started > unreachableTimeoutMs) throw err
+            if (stopping || isFenced(err) || err instanceof StreamctlError || classifyError(err) === 'fatal' || Date.now() - started > unreachableTimeoutMs) throw err
             emit({type: 'status', message: `taking over partitions [${fresh.join(', ')}]: ${(err as Error).message}; retrying`})
             await sleep(1000, o.signal)
           }
@@ -255,8 +333,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         emit({type: 'status', message: `assigned partitions [${assigned.join(', ')}] of ${topic}`})
         progress()
       })()
-      ready.catch((err) => {
-        if (!stopping) fatal ??= err
+      ready.catch((err: unknown) => {
+        if (!stopping) fatal ??= err instanceof StreamctlError || classifyError(err) !== 'fatal' ? err : refusedError(place, err as Error, `taking over partitions [${fresh.join(', ')}] of ${topic}`)
       })
     })
     const place: JobPlace = {job: o.job, crossCluster: o.crossCluster, sourceLabel: o.source.label, targetLabel: o.target.connection.label}
@@ -273,19 +351,20 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         // A failure while starting crashes again, and comes back here. Leaving meanwhile wins: the
         // consumer is not run again once the job has decided to go.
         restarting = c.connect().then(() => (stopping ? undefined : c.run(runConfig))).catch((error: unknown) => {
-          if (!restartConsumer(error as Error)) fatal ??= lostCluster(error as Error, Date.now() - (failingSince ?? Date.now()))
+          if (!restartConsumer(error as Error)) fatal ??= lostCluster(error as Error, failingFor())
         })
       }, 1000)
       return true
     }
     c.on(c.events.CRASH, (e) => {
       if (e.payload.restart || restartConsumer(e.payload.error)) return
-      fatal ??= failingSince === undefined ? e.payload.error : lostCluster(e.payload.error, Date.now() - failingSince)
+      fatal ??= failingSince === undefined && writeFailingSince === undefined ? e.payload.error : lostCluster(e.payload.error, failingFor())
     })
 
     /** Gives up the open transaction: aborted, and its records read again from the committed position. */
     const abandon = async (p: number, st: PartitionState, open: OpenTransaction): Promise<void> => {
       if (st.open === open) st.open = undefined
+      o.resetStage?.()
       const id = producers.get(p)?.identity()
       if (id) (st.abandoned ??= []).push({producerId: id.producerId, epoch: id.own.epoch, next: open.next})
       // A Produce still in flight must not land after the abort marker (it would open a new
@@ -305,8 +384,8 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       if (!open) return
       try {
         await open.sending
-        if (checkpoints) await open.tx.sendOffsets(checkpoints.offsetsFor(p, open.next))
-        else await open.tx.sendOffsets({consumerGroupId: groupId, topics: [{topic, partitions: [{partition: p, offset: String(open.next)}]}]})
+        if (checkpoints) await open.tx.sendOffsets(checkpoints.offsetsFor(p, open.next, o.definition))
+        else await open.tx.sendOffsets({consumerGroupId: groupId, topics: [{topic, partitions: [{partition: p, offset: String(open.next), ...(o.definition ? {metadata: o.definition} : {})}]}]})
         await open.tx.commit()
       } catch (err) {
         await abandon(p, st, open)
@@ -316,6 +395,9 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       if (checkpoints) await c.commitOffsets([{topic, partition: p, offset: String(open.next)}]).catch(() => {})
       st.position = Math.max(st.position, open.next)
       st.skipBelow = st.position
+      // The write side works: its outage (if any) is over.
+      writeFailingSince = undefined
+      if (st.isolateBelow !== undefined && st.position >= st.isolateBelow) st.isolateBelow = undefined
       counters.read += open.pending.read
       counters.written += open.pending.written
       counters.deadLettered += open.pending.deadLettered
@@ -355,27 +437,40 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
      * A failure that retrying may cure (a lost connection, a coordinator or leader moving, a broker
      * restarting): what failed was rewound and is read again, until the outage budget runs out.
      */
-    const transient = (err: unknown): void => {
+    const transient = (err: unknown, side: 'read' | 'write' = 'read'): void => {
       if (fatal || stopping) return
-      const left = outageBudgetLeft()
+      if (classifyError(err) === 'fatal') {
+        fatal ??= refusedError(place, err as Error, side === 'read' ? `reading ${topic}` : 'writing its output')
+        return
+      }
+      const left = outageBudgetLeft(side)
       if (left <= 0) {
-        fatal ??= lostCluster(err as Error, Date.now() - (failingSince ?? Date.now()))
+        fatal ??= lostCluster(err as Error, failingFor())
       } else if (Date.now() - lastFailureStatus > 2000) {
         lastFailureStatus = Date.now()
         emit({type: 'status', message: `cannot reach Kafka (${(err as Error).message}); retrying for up to ${Math.ceil(left / 1000)} s`})
       }
     }
 
-    /** Errors of a chunk or commit: bad records stop the job; fencing means the partition moved on. */
-    const settle = (err: unknown): void => {
+    /**
+     * Errors of a chunk or commit: bad records and refusals that retrying cannot change stop the job
+     * at once, naming where; fencing means the partition moved on; the rest is an outage, retried
+     * within the budget.
+     */
+    const settle = (err: unknown, p?: number, offset?: number): void => {
       // A record the stage cannot handle (no dead-letter topic) stops the job: retrying cannot help.
       if (err instanceof RecordError || err instanceof StreamctlError) {
         fatal ??= err
         return
       }
+      const kind = classifyError(err)
       // Fenced: another member owns this partition now and has taken over its transactional id.
-      if (isFenced(err)) return
-      transient(err)
+      if (kind === 'fenced') return
+      if (kind === 'fatal') {
+        fatal ??= refusedError(place, err as Error, p === undefined ? `writing its output` : `${topic}-${p}${offset === undefined ? '' : ` offset ${offset}`}`)
+        return
+      }
+      transient(err, 'write')
     }
 
     /** Commits transactions that have been open long enough (also when no new batch arrives). */
@@ -387,6 +482,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         // A periodic flush that fails has rewound the partition, which is read again; bad records
         // and the final flush's failures stop the job.
         if (err instanceof RecordError || err instanceof StreamctlError || (all && !isFenced(err))) fatal ??= err
+        else if (classifyError(err) === 'fatal') settle(err)
       })))
     }
 
@@ -416,10 +512,16 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       const next = cutAtEnd ? records[records.length - 1]!.offset + 1 : fetchedNext
       let open: OpenTransaction | undefined
       try {
-        const result = await o.stage.process(records)
         const producer = await producerFor(p)
-        open = st.open ??= openTransaction(producer.transaction(), st.position)
-        queueSend(open, result.out)
+        let result
+        if (st.isolateBelow !== undefined && records[0]!.offset < st.isolateBelow) {
+          open = st.open ??= openTransaction(producer.transaction(), st.position)
+          result = await isolated(p, open, records, chunk.codec)
+        } else {
+          result = await o.stage.process(records)
+          open = st.open ??= openTransaction(producer.transaction(), st.position)
+          queueSend(open, result.out, chunk.codec)
+        }
         if (open.failed || open.queued > MAX_QUEUED_SENDS) await open.sending
         open.next = next
         open.records += records.length
@@ -434,9 +536,71 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         if (due || (o.mode === 'bounded' && next >= st.end)) await commitOpen(p, st)
       } catch (err) {
         if (open && st.open === open) await abandon(p, st, open)
+        else o.resetStage?.()
         st.skipBelow = st.position
-        settle(err)
+        if (err instanceof UnwritableRecordError) {
+          // Which input record made the refused output is known only record by record: read the
+          // chunk again that way (the transaction is gone; the partition re-reads from its position).
+          st.isolateBelow = Math.max(st.isolateBelow ?? 0, next)
+          emit({type: 'status', message: `${topic}-${p}: ${err.message}; finding the record among offsets ${records[0]!.offset}–${next - 1}`})
+          return
+        }
+        settle(err, p, records[0]?.offset)
       }
+    }
+
+    /**
+     * A chunk with a record the target refuses, one input record at a time inside the open
+     * transaction: a refused record's output is not written (Kafka refuses a batch whole), so it can
+     * be dead-lettered in its place; without a dead-letter topic the job stops, naming it.
+     */
+    const isolated = async (p: number, open: OpenTransaction, records: readonly InputRecord[], codec: number | undefined): Promise<{written: number; deadLettered: number; skipped: number; out: OutputRecord[]}> => {
+      await open.sending
+      const sum = {written: 0, deadLettered: 0, skipped: 0, out: [] as OutputRecord[]}
+      for (const r of records) {
+        const res = await o.stage.process([r])
+        try {
+          await open.tx.send(res.out, codec)
+        } catch (err) {
+          if (!(err instanceof UnwritableRecordError)) throw err
+          const where = `${describeRecord(r)} (${err.message})`
+          if (!o.deadLetter) throw new RecordError(`${where}: the target refuses this record on every retry, and no --dead-letter topic is set, so the job stops here`)
+          if (err.topic === o.deadLetter) throw new RecordError(`${where}: not even the dead-letter topic ${o.deadLetter} takes it; raise its max.message.bytes or filter the record out`)
+          if (res.out.length > 1) throw new RecordError(`${where}: the record's other outputs may be written already, so it cannot be dead-lettered alone`)
+          await open.tx.send([deadLetterRecord(o.deadLetter, o.job, r, err)])
+          sum.deadLettered++
+          continue
+        }
+        sum.written += res.written
+        sum.deadLettered += res.deadLettered
+        sum.skipped += res.skipped
+      }
+      return sum
+    }
+
+    /** Retention removed [from, to) of partition p before the job read it: reported, and the position moved past it (committed at once), or the job stops. */
+    const onGap = (p: number, st: PartitionState, from: number, to: number): void => {
+      if (o.noGaps) {
+        fatal ??= new StreamctlError('JOB_FAILED', `job ${o.job}: ${topic}-${p} offsets ${from}–${to - 1} were deleted (retention or DeleteRecords) before the job read them, and --no-gaps is set`, {
+          hint: 'rerun without --no-gaps to continue from the log start (the report counts what was lost), or restore the records first',
+        })
+        return
+      }
+      lostToRetention += to - from
+      emit({type: 'status', message: `${topic}-${p}: offsets ${from}–${to - 1} were deleted (retention) before the job read them; continuing at ${to}`})
+      rewind(st, to)
+      // Committed at once, so a rerun neither reports the gap again nor waits for a record that may not come.
+      void withPartition(st, async () => {
+        if (parts.get(p) !== st || st.position >= to) return
+        if (st.open) {
+          st.open.next = Math.max(st.open.next, to)
+        } else {
+          const producer = await producerFor(p)
+          st.open = openTransaction(producer.transaction(), st.position)
+          st.open.next = to
+        }
+        await commitOpen(p, st)
+      }).catch((err: unknown) => settle(err, p, to))
     }
 
     // One chunk at a time across partitions, for stages whose state spans them (RunnerOptions.serial).
@@ -459,11 +623,13 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
       fetched: () => {
         if (!assigned.some((p) => parts.get(p)?.unsure)) failingSince = undefined
       },
+      gap: onGap,
       transient,
       fatal: (err) => { fatal ??= err },
       status: (message) => emit({type: 'status', message}),
     })
 
+    if (o.singleProcess) await refuseSecondProcess(SESSION_TIMEOUT_MS + 3000)
     await c.connect()
     await c.subscribe({topic, fromBeginning: true})
     // Never called: the topic is paused on every join (see GROUP_JOIN).
@@ -502,7 +668,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
         st.settling = true
         void withPartition(st, async () => {
           if (st.unsure && !st.open && !stopping && !draining) await settleUnsure(p, st)
-        }).catch(transient).finally(() => {
+        }).catch((err: unknown) => transient(err, 'write')).finally(() => {
           st.settling = false
           fetchLoop.notify()
         })
@@ -523,7 +689,7 @@ export async function runJob(o: RunnerOptions): Promise<JobReport> {
     const durationMs = Date.now() - started
     return {
       job: o.job, ...counters, durationMs, recordsPerSecond: durationMs > 0 ? (counters.read * 1000) / durationMs : 0,
-      outcome: o.signal?.aborted ? 'stopped' : 'completed',
+      outcome: o.signal?.aborted ? 'stopped' : 'completed', lostToRetention,
     }
   } finally {
     stopping = true

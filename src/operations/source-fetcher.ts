@@ -1,5 +1,6 @@
 import {createKjsCluster, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type SocketTracker} from '../cluster/kafkajs-internals.js'
 import {Fetch} from '../cluster/protocol/fetch.js'
+import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets} from '../cluster/protocol/list-offsets.js'
 import {readPartitionRecords, type FetchedRecord} from '../cluster/protocol/record-batch-reader.js'
 import {sendApi} from '../cluster/send-api.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
@@ -18,6 +19,8 @@ export interface FetchedChunk {
   /** Where the next fetch starts (past trailing control batches and aborted records); fetchOffset when nothing complete came. */
   readonly nextOffset: number
   readonly highWatermark: number
+  /** The codec of the chunk's last data batch (0 uncompressed): what a target with compression.type=producer gets. */
+  readonly codec?: number
 }
 
 export type PartitionFetch =
@@ -123,10 +126,27 @@ export class SourceFetcher {
           out.push({partition: p.partition, error, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark})
           continue
         }
-        out.push({partition: p.partition, chunk: {partition: p.partition, fetchOffset, records: read.records, nextOffset: Math.max(fetchOffset, read.nextOffset ?? fetchOffset), highWatermark: p.highWatermark}})
+        out.push({partition: p.partition, chunk: {partition: p.partition, fetchOffset, records: read.records, nextOffset: Math.max(fetchOffset, read.nextOffset ?? fetchOffset), highWatermark: p.highWatermark, codec: read.codec}})
       }
     }
     return out
+  }
+
+  /** The partition's log start and end (read_committed: the last stable offset), from its leader (ListOffsets). */
+  async logRange(partition: number): Promise<{start: number; end: number}> {
+    await this.connect()
+    await this.cluster.refreshMetadata()
+    const leader = this.cluster.findTopicPartitionMetadata(this.topic).find((m) => m.partitionId === partition)?.leader
+    if (leader === undefined || leader === null || leader < 0) throw kafkaJsErrorFromCode(5)
+    const broker = await this.cluster.findBroker({nodeId: leader})
+    const ask = async (timestamp: bigint): Promise<number> => {
+      const res = await sendApi(broker, ListOffsets, {isolationLevel: 1, topics: [{topic: this.topic, partitions: [{partition, timestamp}]}]})
+      const p = res.topics.find((t) => t.topic === this.topic)?.partitions.find((x) => x.partition === partition)
+      if (!p) throw new Error(`ListOffsets: no answer for ${this.topic}-${partition}`)
+      if (p.errorCode !== 0) throw kafkaJsErrorFromCode(p.errorCode)
+      return Number(p.offset)
+    }
+    return {start: await ask(EARLIEST_TIMESTAMP), end: await ask(LATEST_TIMESTAMP)}
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,11 @@
 import {createKjsCluster, createTransactionManager, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type KjsTransactionManager, type SocketTracker} from '../cluster/kafkajs-internals.js'
-import {encodeRecordBatch, type BatchRecord} from '../cluster/protocol/record-batch.js'
+import {CODECS, codecId, prepareCodec, type CodecName} from '../cluster/protocol/compression.js'
+import {DescribeConfigs, RESOURCE_TYPE_TOPIC} from '../cluster/protocol/describe-configs.js'
+import {compressBatch, encodeRecordBatch, type BatchRecord} from '../cluster/protocol/record-batch.js'
 import {Produce} from '../cluster/protocol/produce.js'
 import {sendApi} from '../cluster/send-api.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
+import {RECORD_REFUSALS, UnwritableRecordError} from './job-errors.js'
 import {endOrphanTransactions, findOrphanTransactions, type OrphanTransaction, type OwnProducer} from './orphan-transactions.js'
 import {partitionForKey} from './partition-map.js'
 import type {OutputRecord} from './record.js'
@@ -30,9 +33,91 @@ const RETRIABLE_PRODUCE = new Set([
   74, // FENCED_LEADER_EPOCH
 ])
 
+/** Kafka's default max.message.bytes (1 MB + the record batch overhead), used when the topic cannot be described. */
+const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588
+
+/** How a target topic takes batches: its max.message.bytes, and its compression.type as a codec ('producer': whatever we choose). */
+export interface TopicLimits {
+  readonly maxMessageBytes: number
+  readonly codec: number | 'producer'
+}
+
+/** How the job's output is compressed: `--compression` when given, else the target's compression.type (see codecFor). */
+export interface OutputSettings {
+  readonly compression?: CodecName
+}
+
+/**
+ * The codec a batch is written with: the job's --compression; else the topic's compression.type
+ * (the broker would recompress into it anyway, and writing it ourselves keeps batches within
+ * max.message.bytes); for `producer`, the codec the source batch had, so a copy stays as small as
+ * its input.
+ */
+export function codecFor(settings: OutputSettings, limits: TopicLimits, sourceCodec: number | undefined): number {
+  if (settings.compression) return codecId(settings.compression)
+  return limits.codec === 'producer' ? (sourceCodec ?? 0) : limits.codec
+}
+
+export function parseTopicLimits(configs: ReadonlyMap<string, string | null>): TopicLimits {
+  const max = Number(configs.get('max.message.bytes'))
+  const type = configs.get('compression.type') ?? 'producer'
+  const codec = type === 'producer' ? 'producer' : type === 'uncompressed' ? 0 : CODECS.indexOf(type as CodecName)
+  return {maxMessageBytes: Number.isSafeInteger(max) && max > 0 ? max : DEFAULT_MAX_MESSAGE_BYTES, codec: codec === -1 ? 'producer' : codec}
+}
+
+/**
+ * Splits `records` into runs whose batch (as `encode` builds it) fits `max` bytes, in order. A run
+ * too large is cut where its share of the limit falls (compressed sizes scale roughly with the
+ * records), so a chunk takes a few encodes, not one per record. A single record that cannot fit
+ * is an UnwritableRecordError.
+ */
+export function fitBatches<R>(records: readonly R[], max: number, encode: (run: readonly R[]) => Buffer, refuse: (record: R, size: number) => Error): {records: R[]; encoded: Buffer}[] {
+  const out: {records: R[]; encoded: Buffer}[] = []
+  let rest = records.slice()
+  while (rest.length > 0) {
+    let run = rest
+    for (;;) {
+      const encoded = encode(run)
+      if (encoded.length <= max) {
+        out.push({records: run, encoded})
+        break
+      }
+      if (run.length === 1) throw refuse(run[0]!, encoded.length)
+      const share = Math.floor(run.length * (max / encoded.length) * 0.9)
+      run = run.slice(0, Math.max(1, Math.min(run.length - 1, share)))
+    }
+    rest = rest.slice(run.length)
+  }
+  return out
+}
+
+/** Uncompressed bytes of records per compressed batch. */
+const COMPRESSED_RUN_BYTES = 1 << 20
+
+/** Consecutive runs of records whose keys, values and headers add up to about `limit` bytes (at least one record each). */
+export function runsOfSize(records: readonly BatchRecord[], limit: number): BatchRecord[][] {
+  const out: BatchRecord[][] = []
+  let run: BatchRecord[] = []
+  let size = 0
+  for (const r of records) {
+    let n = 16 + (r.key?.length ?? 0) + (r.value?.length ?? 0)
+    if (r.headers) for (const k in r.headers) n += k.length + (r.headers[k]?.length ?? 0)
+    if (run.length > 0 && size + n > limit) {
+      out.push(run)
+      run = []
+      size = 0
+    }
+    run.push(r)
+    size += n
+  }
+  if (run.length > 0) out.push(run)
+  return out
+}
+
 export interface TransactionalOutput {
-  send(records: readonly OutputRecord[]): Promise<void>
-  sendOffsets(offsets: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string}[]}[]}): Promise<void>
+  /** `sourceCodec`: the codec the input batch had, for targets whose compression.type is `producer`. */
+  send(records: readonly OutputRecord[], sourceCodec?: number): Promise<void>
+  sendOffsets(offsets: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string; metadata?: string}[]}[]}): Promise<void>
   commit(): Promise<void>
   abort(): Promise<void>
 }
@@ -44,8 +129,10 @@ export interface TransactionalOutput {
  */
 export class ProducerPool {
   private readonly connections = new Map<string, ProducerConnection>()
+  /** Per target topic, shared by the job's producers: described once. */
+  private readonly limits = new Map<string, Promise<TopicLimits>>()
 
-  constructor(private readonly conn: JobConnection) {}
+  constructor(private readonly conn: JobConnection, private readonly settings: OutputSettings = {}) {}
 
   /** A producer for `transactionalId`; its InitProducerId fences any earlier holder of that id. */
   async producer(transactionalId: string, transactionTimeoutMs: number): Promise<TransactionalProducer> {
@@ -59,7 +146,7 @@ export class ProducerPool {
 
   private connection(key: string): ProducerConnection {
     let c = this.connections.get(key)
-    if (!c) this.connections.set(key, (c = new ProducerConnection(this.conn)))
+    if (!c) this.connections.set(key, (c = new ProducerConnection(this.conn, this.settings, this.limits)))
     return c
   }
 
@@ -78,7 +165,7 @@ class ProducerConnection {
 
   private readonly retries: number
 
-  constructor(conn: JobConnection) {
+  constructor(conn: JobConnection, private readonly settings: OutputSettings, private readonly limits: Map<string, Promise<TopicLimits>>) {
     const config = jobClientConfig(conn, 'streamctl-job-producer')
     this.retries = config.retry?.retries ?? 8
     const {cluster, sockets} = createKjsCluster(config as KjsClusterOptions, () => {})
@@ -145,36 +232,94 @@ class ProducerConnection {
     return n
   }
 
+  /** The topic's max.message.bytes and compression.type (DescribeConfigs); Kafka's defaults when it cannot be described (no DESCRIBE_CONFIGS ACL). */
+  topicLimits(topic: string): Promise<TopicLimits> {
+    let l = this.limits.get(topic)
+    if (!l) {
+      l = (async () => {
+        try {
+          const broker = await this.cluster.findBroker({nodeId: this.cluster.getNodeIds()[0]!})
+          const res = await sendApi(broker, DescribeConfigs, {resources: [{type: RESOURCE_TYPE_TOPIC, name: topic, keys: ['max.message.bytes', 'compression.type']}], includeSynonyms: false})
+          const r = res.results[0]
+          if (!r || r.errorCode !== 0) return parseTopicLimits(new Map())
+          return parseTopicLimits(new Map(r.configs.map((c) => [c.name, c.value])))
+        } catch {
+          return parseTopicLimits(new Map())
+        }
+      })()
+      this.limits.set(topic, l)
+    }
+    return l
+  }
+
   /**
-   * Writes each partition's batch to its leader, retrying what Kafka calls retriable after a
+   * The partition's records as batches within the topic's max.message.bytes, compressed as
+   * codecFor says; the first is encoded with the partition's current sequence, the others wait
+   * (linked by `next`) for its success.
+   */
+  private async encodeFitting(tm: KjsTransactionManager, b: PartitionBatch): Promise<void> {
+    const limits = await this.topicLimits(b.topic)
+    const codec = codecFor(this.settings, limits, b.sourceCodec)
+    await prepareCodec(codec)
+    const producer = {producerId: BigInt(String(tm.getProducerId())), producerEpoch: tm.getProducerEpoch(), baseSequence: tm.getSequence(b.topic, b.partition), transactional: true}
+    // A compressed batch holds about 1 MB of records (librdkafka's batch.size): zstd's level 3
+    // compresses such runs better than one frame of a whole chunk, and the broker validates less at once.
+    const groups = codec === 0 ? [b.records] : runsOfSize(b.records, COMPRESSED_RUN_BYTES)
+    const runs = groups.flatMap((group) => fitBatches(group, limits.maxMessageBytes, (run) => compressBatch(encodeRecordBatch(run, producer), codec), (record, size) => new UnwritableRecordError(b.topic, b.partition, 'RECORD_TOO_LARGE',
+      `one record takes ${size} bytes as a batch${codec ? ` compressed with ${CODECS[codec]}` : ''}, more than the topic's max.message.bytes (${limits.maxMessageBytes}); it can never be written there`, record)))
+    b.records = runs[0]!.records
+    b.encoded = runs[0]!.encoded
+    // Later runs get their sequence once the one before has landed: encoded then.
+    for (let i = runs.length - 1; i >= 1; i--) b.next = {topic: b.topic, partition: b.partition, records: runs[i]!.records, sourceCodec: b.sourceCodec, next: b.next}
+  }
+
+  /** Splits a batch the broker refused as too large (its limits differ from what DescribeConfigs said) in two. */
+  private split(b: PartitionBatch): void {
+    const half = Math.ceil(b.records.length / 2)
+    b.next = {topic: b.topic, partition: b.partition, records: b.records.slice(half), sourceCodec: b.sourceCodec, next: b.next}
+    b.records = b.records.slice(0, half)
+    b.encoded = undefined
+  }
+
+  /**
+   * Writes each partition's batches to its leader, retrying what Kafka calls retriable after a
    * metadata refresh. Sequences only advance on success, so a retried batch keeps its sequence and
-   * the broker drops it as a duplicate if the first attempt did land.
+   * the broker drops it as a duplicate if the first attempt did land. Kafka takes one batch per
+   * partition per request, so a partition's later batches (split to fit max.message.bytes) go in
+   * the rounds after. A refusal of the records themselves (RECORD_REFUSALS) is never retried: the
+   * record it names (or, when the broker names none, each half in turn until one record is left)
+   * becomes an UnwritableRecordError.
    */
   async produce(tm: KjsTransactionManager, transactionalId: string, batches: PartitionBatch[]): Promise<void> {
     let pending = batches
     let lastError: unknown
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > this.retries) throw lastError
-      if (attempt > 0) {
-        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** (attempt - 1))))
+    // Rounds in a row that failed (retriable answers, no leader): a round that only moved on resets it.
+    let failures = 0
+    while (pending.length > 0) {
+      if (failures > this.retries) throw lastError
+      if (failures > 0) {
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** (failures - 1))))
         await this.cluster.refreshMetadata().catch((err: unknown) => { lastError = err })
       }
+      let failedRound = false
       const byLeader = new Map<number, PartitionBatch[]>()
       const failed: PartitionBatch[] = []
       for (const b of pending) {
         const leader = this.cluster.findTopicPartitionMetadata(b.topic).find((p) => p.partitionId === b.partition)?.leader
-        if (leader === undefined || leader === null || leader < 0) failed.push(b)
+        if (leader === undefined || leader === null || leader < 0) {
+          failed.push(b)
+          lastError = kafkaJsErrorFromCode(5)
+        }
         else byLeader.set(leader, [...(byLeader.get(leader) ?? []), b])
       }
-      const producerId = BigInt(String(tm.getProducerId()))
-      const producerEpoch = tm.getProducerEpoch()
+      const followers: PartitionBatch[] = []
       await Promise.all([...byLeader].map(async ([nodeId, group]) => {
         try {
           const broker = await this.cluster.findBroker({nodeId})
           const topics = new Map<string, {partition: number; records: Buffer}[]>()
           for (const b of group) {
-            b.encoded ??= encodeRecordBatch(b.records, {producerId, producerEpoch, baseSequence: tm.getSequence(b.topic, b.partition), transactional: true})
-            topics.set(b.topic, [...(topics.get(b.topic) ?? []), {partition: b.partition, records: b.encoded}])
+            if (!b.encoded) await this.encodeFitting(tm, b)
+            topics.set(b.topic, [...(topics.get(b.topic) ?? []), {partition: b.partition, records: b.encoded!}])
           }
           const res = await sendApi(broker, Produce, {transactionalId, acks: -1, timeoutMs: 30_000, topics: [...topics].map(([topic, partitions]) => ({topic, partitions}))})
           for (const t of res.topics) {
@@ -184,8 +329,19 @@ class ProducerConnection {
               if (p.errorCode === 0 || p.errorCode === DUPLICATE_SEQUENCE_NUMBER) {
                 tm.updateSequence(b.topic, b.partition, b.records.length)
                 b.done = true
+                if (b.next) followers.push(b.next)
+              } else if (RECORD_REFUSALS.has(p.errorCode)) {
+                const code = RECORD_REFUSALS.get(p.errorCode)!
+                const named = p.recordErrors.find((e) => e.batchIndex >= 0 && e.batchIndex < b.records.length)
+                if (named || b.records.length === 1) {
+                  const i = named?.batchIndex ?? 0
+                  throw new UnwritableRecordError(b.topic, b.partition, code, named?.message ?? p.errorMessage ?? 'the broker refuses this record', b.records[i])
+                }
+                // Nothing of a refused batch is written and its sequence stays unused: send each half.
+                this.split(b)
               } else if (RETRIABLE_PRODUCE.has(p.errorCode)) {
                 lastError = kafkaJsErrorFromCode(p.errorCode)
+                failedRound = true
               } else {
                 const err = kafkaJsErrorFromCode(p.errorCode)
                 throw Object.assign(err, {message: `${err.message} (${b.topic}-${b.partition}${p.errorMessage ? `: ${p.errorMessage}` : ''})`})
@@ -194,11 +350,13 @@ class ProducerConnection {
           }
         } catch (err) {
           // Kafka's own non-retriable answers (fenced, out of order, not authorised) end the transaction.
-          if ((err as {type?: string}).type && !(err as {retriable?: boolean}).retriable) throw err
+          if (err instanceof UnwritableRecordError || (err as {type?: string}).type && !(err as {retriable?: boolean}).retriable) throw err
           lastError = err
+          failedRound = true
         }
       }))
-      pending = [...failed, ...pending.filter((b) => !b.done && !failed.includes(b))]
+      pending = [...failed, ...pending.filter((b) => !b.done && !failed.includes(b)), ...followers]
+      failures = failedRound || failed.length > 0 ? failures + 1 : 0
     }
   }
 }
@@ -206,9 +364,12 @@ class ProducerConnection {
 interface PartitionBatch {
   readonly topic: string
   readonly partition: number
-  readonly records: BatchRecord[]
+  records: BatchRecord[]
+  readonly sourceCodec?: number
   encoded?: Buffer
   done?: boolean
+  /** The partition's next batch, sent once this one has landed. */
+  next?: PartitionBatch
 }
 
 export class TransactionalProducer {
@@ -228,7 +389,7 @@ export class TransactionalProducer {
     this.tm.beginTransaction()
     this.lastEnd = undefined
     return {
-      send: (records) => this.send(records),
+      send: (records, sourceCodec) => this.send(records, sourceCodec),
       // A previous transaction still writing its markers answers CONCURRENT_TRANSACTIONS; a moved
       // coordinator NOT_COORDINATOR: both are retriable, and kafkajs leaves retrying them to us.
       sendOffsets: (offsets) => retrying(() => this.tm.sendOffsets(offsets)),
@@ -240,7 +401,7 @@ export class TransactionalProducer {
     }
   }
 
-  private async send(records: readonly OutputRecord[]): Promise<void> {
+  private async send(records: readonly OutputRecord[], sourceCodec?: number): Promise<void> {
     if (records.length === 0) return
     const counts = new Map<string, number>()
     let seen: string | undefined
@@ -269,7 +430,7 @@ export class TransactionalProducer {
         partition = r.key === null ? sticky % count : partitionForKey(r.key, count)
       }
       let b = slots[partition]
-      if (!b) list.push((slots[partition] = b = {topic: r.topic, partition, records: []}))
+      if (!b) list.push((slots[partition] = b = {topic: r.topic, partition, records: [], sourceCodec}))
       b.records.push(r)
     }
     for (const topic of new Set(list.map((b) => b.topic))) if (!counts.has(topic)) await this.pool.partitionCount(topic)

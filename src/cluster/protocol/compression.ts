@@ -1,17 +1,18 @@
 import {createRequire} from 'node:module'
-import {gunzipSync} from 'node:zlib'
+import {gunzipSync, gzipSync} from 'node:zlib'
 import {decompress as zstdDecompress} from 'fzstd'
 
 /**
- * Decompressors for the codecs of Kafka's record batches (attributes bits 0–2): gzip from Node's
- * zlib; snappy, lz4 and zstd from small pure-JS libraries (snappyjs, lz4js, fzstd) — a job only
- * reads compressed batches, and pure JS needs no native build on any machine. Snappy comes two
+ * The codecs of Kafka's record batches (attributes bits 0–2), both ways: gzip from Node's zlib;
+ * snappy, lz4 and zstd decoding from small pure-JS libraries (snappyjs, lz4js, fzstd), zstd
+ * encoding from WebAssembly (see prepareCodec) — nothing needs a native build. Snappy comes two
  * ways: the Java client writes xerial's framing (a magic header, then length-prefixed blocks),
  * librdkafka a raw block; both are read. LZ4 is the LZ4 frame format (KafkaLZ4BlockOutputStream).
  */
 const require = createRequire(import.meta.url)
-const snappy = require('snappyjs') as {uncompress(b: Uint8Array): Uint8Array}
-const lz4 = require('lz4js') as {decompress(b: Uint8Array): Uint8Array}
+const snappy = require('snappyjs') as {uncompress(b: Uint8Array): Uint8Array; compress(b: Uint8Array): Uint8Array}
+const lz4 = require('lz4js') as {decompress(b: Uint8Array): Uint8Array; compressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, hashTable: Uint32Array): number}
+const xxh32 = require('lz4js/xxh32.js') as {hash(seed: number, src: Uint8Array, index: number, len: number): number}
 
 export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
 
@@ -51,4 +52,109 @@ function unsnappy(data: Buffer): Buffer {
 
 function asBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+}
+
+/** The codec ids of a batch's attributes, by Kafka's names (`compression.type`, `none` for uncompressed). */
+export type CodecName = (typeof CODECS)[number]
+
+export function codecId(name: CodecName): number {
+  return CODECS.indexOf(name)
+}
+
+/**
+ * zstd compression comes from the reference C library built to WebAssembly (@bokuweb/zstd-wasm):
+ * fzstd only decodes, Node 20's zlib has no zstd, and a native addon would need a prebuilt binary
+ * per platform. The wasm module loads once, asynchronously: call before compressRecords(4, …).
+ */
+type ZstdWasm = {init(): Promise<void>; compress(b: Uint8Array, level?: number): Uint8Array}
+let zstdWasm: Promise<ZstdWasm> | undefined
+let zstdReady: ZstdWasm | undefined
+
+export async function prepareCodec(codec: number): Promise<void> {
+  if (codec !== 4 || zstdReady) return
+  zstdWasm ??= (async () => {
+    const m = require('@bokuweb/zstd-wasm') as ZstdWasm
+    await m.init()
+    return m
+  })()
+  zstdReady = await zstdWasm
+}
+
+/** Kafka's default levels (compression.gzip.level -1 = zlib's 6, compression.zstd.level 3). */
+const ZSTD_LEVEL = 3
+
+/**
+ * The records section of a batch compressed the way Kafka's Java client does it, so that every
+ * broker and client reads it: gzip; snappy in xerial's framing (SnappyOutputStream, 32 KB blocks);
+ * lz4 as an LZ4 frame with independent 64 KB blocks and a correct header checksum (what
+ * Lz4BlockOutputStream writes for magic v2: the reader decompresses each block on its own);
+ * zstd as a standard zstd frame.
+ */
+export function compressRecords(codec: number, data: Buffer): Buffer {
+  switch (codec) {
+    case 1:
+      return gzipSync(data)
+    case 2:
+      return xerialSnappy(data)
+    case 3:
+      return lz4Frame(data)
+    case 4:
+      if (!zstdReady) throw new Error('zstd is not loaded: call prepareCodec(4) first')
+      return asBuffer(zstdReady.compress(data, ZSTD_LEVEL))
+    default:
+      throw new Error(`unknown compression codec ${codec}`)
+  }
+}
+
+const XERIAL_BLOCK = 32 * 1024
+
+function xerialSnappy(data: Buffer): Buffer {
+  const parts: Buffer[] = [XERIAL_MAGIC, int32(1), int32(1)]
+  for (let o = 0; o < data.length; o += XERIAL_BLOCK) {
+    const block = asBuffer(snappy.compress(data.subarray(o, Math.min(data.length, o + XERIAL_BLOCK))))
+    parts.push(int32(block.length), block)
+  }
+  return Buffer.concat(parts)
+}
+
+const LZ4_MAGIC = 0x184d2204
+/** FLG: version 01, independent blocks, no block or content checksum, no content size. */
+const LZ4_FLG = 0x60
+/** BD: 64 KB maximum block size (Kafka's default). */
+const LZ4_BD = 0x40
+const LZ4_BLOCK = 64 * 1024
+const LZ4_UNCOMPRESSED = 0x80000000
+
+function lz4Frame(data: Buffer): Buffer {
+  const blockCount = Math.ceil(data.length / LZ4_BLOCK)
+  // Worst case per block: the block stored as it is; plus its length word.
+  const out = Buffer.allocUnsafe(7 + blockCount * (LZ4_BLOCK + 4) + 4)
+  out.writeUInt32LE(LZ4_MAGIC, 0)
+  out[4] = LZ4_FLG
+  out[5] = LZ4_BD
+  out[6] = (xxh32.hash(0, out, 4, 2) >>> 8) & 0xff
+  let o = 7
+  const scratch = new Uint8Array(LZ4_BLOCK + (LZ4_BLOCK >> 8) + 64)
+  for (let s = 0; s < data.length; s += LZ4_BLOCK) {
+    const len = Math.min(LZ4_BLOCK, data.length - s)
+    // A fresh hash table per block keeps every match inside its block (independent blocks).
+    const size = lz4.compressBlock(data.subarray(s, s + len), scratch, 0, len, new Uint32Array(1 << 16))
+    if (size === 0 || size >= len) {
+      out.writeUInt32LE((LZ4_UNCOMPRESSED | len) >>> 0, o)
+      data.copy(out, o + 4, s, s + len)
+      o += 4 + len
+    } else {
+      out.writeUInt32LE(size, o)
+      out.set(scratch.subarray(0, size), o + 4)
+      o += 4 + size
+    }
+  }
+  out.writeUInt32LE(0, o)
+  return out.subarray(0, o + 4)
+}
+
+function int32(v: number): Buffer {
+  const b = Buffer.allocUnsafe(4)
+  b.writeInt32BE(v, 0)
+  return b
 }

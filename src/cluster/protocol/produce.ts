@@ -17,6 +17,8 @@ export interface ProducePartitionResponse {
   readonly errorCode: number
   readonly baseOffset: bigint
   readonly errorMessage: string | null
+  /** v8+: the records of the batch that caused the refusal (index within the batch). */
+  readonly recordErrors: readonly {readonly batchIndex: number; readonly message: string | null}[]
 }
 
 export interface ProduceResponse {
@@ -44,12 +46,13 @@ export const Produce: ApiDefinition<ProduceRequest, ProduceResponse> = {
         r.int64() // log_append_time_ms
         if (version >= 5) r.int64() // log_start_offset
         let errorMessage: string | null = null
+        let recordErrors: {batchIndex: number; message: string | null}[] = []
         if (version >= 8) {
-          const recordErrors = r.array((r) => `record ${r.int32()}: ${r.nullableString() ?? ''}`)
+          recordErrors = r.array((r) => ({batchIndex: r.int32(), message: r.nullableString()}))
           errorMessage = r.nullableString()
-          if (recordErrors.length > 0) errorMessage = [errorMessage, ...recordErrors].filter(Boolean).join('; ')
+          if (recordErrors.length > 0) errorMessage = [errorMessage, ...recordErrors.map((e) => `record ${e.batchIndex}: ${e.message ?? ''}`)].filter(Boolean).join('; ')
         }
-        return {partition, errorCode, baseOffset, errorMessage}
+        return {partition, errorCode, baseOffset, errorMessage, recordErrors}
       })
       return {topic, partitions}
     })

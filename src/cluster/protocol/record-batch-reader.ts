@@ -26,6 +26,8 @@ export interface PartitionRecords {
   readonly records: FetchedRecord[]
   /** One past the last offset of the last *complete* batch seen (data, control or aborted); undefined when no complete batch. */
   readonly nextOffset: number | undefined
+  /** The codec (attributes bits 0–2) of the last data batch read: a copy can write with the same one. */
+  readonly codec?: number
 }
 
 /** baseOffset(8) + batchLength(4): Kafka's Records.LOG_OVERHEAD. */
@@ -60,6 +62,7 @@ export function readPartitionRecords(records: Buffer | null, options: {
 }): PartitionRecords {
   const out: FetchedRecord[] = []
   let nextOffset: number | undefined
+  let lastCodec: number | undefined
   if (records === null) return {records: out, nextOffset}
   const fromOffset = options.fromOffset
   // CompletedFetch: aborted transactions in first-offset order; a producer joins the aborted set once
@@ -114,6 +117,7 @@ export function readPartitionRecords(records: Buffer | null, options: {
     const logAppendTime = (attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? int64(records, start + MAX_TIMESTAMP_OFFSET) : undefined
     const baseTimestamp = int64(records, start + BASE_TIMESTAMP_OFFSET)
     const codec = attributes & COMPRESSION_MASK
+    lastCodec = codec
     if (codec === 0) {
       readRecords(records, start + RECORD_BATCH_OVERHEAD, batchEnd, count, baseOffset, baseTimestamp, logAppendTime, options, out)
     } else {
@@ -121,7 +125,7 @@ export function readPartitionRecords(records: Buffer | null, options: {
       readRecords(section, 0, section.length, count, baseOffset, baseTimestamp, logAppendTime, options, out)
     }
   }
-  return {records: out, nextOffset}
+  return lastCodec === undefined ? {records: out, nextOffset} : {records: out, nextOffset, codec: lastCodec}
 }
 
 /** Where the varint readers leave off: module state rather than a returned pair, so nothing is allocated per field. */

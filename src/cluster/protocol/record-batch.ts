@@ -1,4 +1,5 @@
 import {crc32c} from '@node-rs/crc32'
+import {compressRecords} from './compression.js'
 
 /**
  * Kafka's record batch (magic v2, uncompressed) as a producer writes it, encoded in one pass into
@@ -114,6 +115,27 @@ export function encodeRecordBatch(records: readonly BatchRecord[], producer: Bat
   if (o !== buf.length) throw new Error(`record batch sized ${buf.length} bytes but ${o} written`)
   buf.writeUInt32BE(crc32c(buf.subarray(PREFIX)), 17)
   return buf
+}
+
+/** Bits 0–2 of a batch's attributes: the codec of its records section. */
+const CODEC_MASK = 0x07
+
+/**
+ * An uncompressed batch (encodeRecordBatch's output) with its records section compressed by
+ * `codec` (compression.ts): the header is kept, the codec bits set, the length and CRC redone.
+ * Codec 0 returns the batch as it is.
+ */
+export function compressBatch(batch: Buffer, codec: number): Buffer {
+  if (codec === 0) return batch
+  const head = PREFIX + CRC_COVERED_HEADER
+  const section = compressRecords(codec, batch.subarray(head))
+  const out = Buffer.allocUnsafe(head + section.length)
+  batch.copy(out, 0, 0, head)
+  out.set(section, head)
+  out.writeInt32BE(out.length - 12, 8)
+  out.writeInt16BE((batch.readInt16BE(PREFIX) & ~CODEC_MASK) | codec, PREFIX)
+  out.writeUInt32BE(crc32c(out.subarray(PREFIX)), 17)
+  return out
 }
 
 function writeText(buf: Buffer, o: number, s: string): number {

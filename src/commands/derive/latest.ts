@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, manifestFlags} from '../../cli/base-command.js'
 import {StreamctlError} from '../../errors.js'
+import {jobRunFlags, jobRunOptions} from '../../cli/job-run-flags.js'
 import {deriveLatest, type DeriveLatestReport} from '../../operations/derive-latest.js'
 import {interruptSignal, withProgress} from '../../operations/progress-view.js'
 import {formatReport} from '../../operations/record.js'
@@ -13,6 +14,7 @@ export default class DeriveLatest extends BaseCommand {
 
   static override flags = {
     ...manifestFlags,
+    ...jobRunFlags,
     from: Flags.string({description: 'versioned topic (keys <service>-<entity>-<id>-v<version>)', required: true}),
     to: Flags.string({description: 'compacted table topic (created when absent)', required: true}),
     partitions: Flags.integer({description: 'partition count of the table when it is created', min: 1}),
@@ -31,6 +33,7 @@ export default class DeriveLatest extends BaseCommand {
     try {
       const report = await withProgress(`derive latest ${flags.from} → ${flags.to}`, process.stderr, !this.jsonEnabled(), (onEvent) =>
         deriveLatest({
+          ...jobRunOptions(flags),
           from: flags.from, to: flags.to, partitions: flags.partitions, versionField: flags['version-field'], deadLetter: flags['dead-letter'],
           stateDir: flags['state-dir'], follow: flags.follow, job: flags.job, connection, signal, onEvent,
         }))

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, manifestFlags} from '../../cli/base-command.js'
 import {StreamctlError} from '../../errors.js'
+import {jobRunFlags, jobRunOptions} from '../../cli/job-run-flags.js'
 import {deriveVersioned} from '../../operations/derive-versioned.js'
 import {interruptSignal, withProgress} from '../../operations/progress-view.js'
 import {formatReport, type JobReport} from '../../operations/record.js'
@@ -14,6 +15,7 @@ export default class DeriveVersioned extends BaseCommand {
 
   static override flags = {
     ...manifestFlags,
+    ...jobRunFlags,
     from: Flags.string({description: 'table topic (keyed by entity id)', required: true}),
     to: Flags.string({description: 'versioned topic (created when absent)', required: true}),
     service: Flags.string({description: 'service part of the versioned key', required: true}),
@@ -38,6 +40,7 @@ export default class DeriveVersioned extends BaseCommand {
     try {
       const report = await withProgress(`derive versioned ${flags.from} → ${flags.to}`, process.stderr, !this.jsonEnabled(), (onEvent) =>
         deriveVersioned({
+          ...jobRunOptions(flags),
           from: flags.from, to: flags.to, service: flags.service, entity: flags.entity, idField: flags['id-field'],
           versionField: flags['version-field'], keyTemplate: flags['key-format'], partitions: flags.partitions,
           deadLetter: flags['dead-letter'], follow: flags.follow, job: flags.job, connection, signal, onEvent,

@@ -1,10 +1,11 @@
 /**
  * A job in its own process, for the fault tests: kill -9 half-way, SIGTERM in follow mode.
- * argv[2] is JSON: {kind: 'migrate' | 'repartition', ...options, bootstrap | spec}. Progress events
+ * argv[2] is JSON: {kind: 'migrate' | 'repartition' | 'derive-latest', ...options, bootstrap | spec}. Progress events
  * and the final report are printed as JSON lines (this is a test fixture, not library code).
  */
 import {Secret} from '../../../src/model/secret.js'
 import {interruptSignal} from '../../../src/operations/progress-view.js'
+import {deriveLatest} from '../../../src/operations/derive-latest.js'
 import {migrate} from '../../../src/operations/migrate.js'
 import {repartition} from '../../../src/operations/repartition.js'
 
@@ -21,7 +22,9 @@ const onEvent = (e: unknown): void => {
 try {
   const report = args.kind === 'repartition'
     ? await repartition({...args, connection: args.connection, signal, onEvent} as never)
-    : await migrate({...args, signal, onEvent} as never)
+    : args.kind === 'derive-latest'
+      ? await deriveLatest({...args, connection: args.connection, signal, onEvent} as never)
+      : await migrate({...args, signal, onEvent} as never)
   process.stdout.write(JSON.stringify({type: 'report', report}) + '\n')
 } catch (err) {
   // The message as a user would read it, for tests that judge its clarity (the stack goes to stderr).

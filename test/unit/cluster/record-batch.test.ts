@@ -67,6 +67,6 @@ describe('Produce (0)', () => {
     expect(encodeRequestBody(Produce, 8, {transactionalId: 'tx', acks: -1, timeoutMs: 30_000, topics: [{topic: 't', partitions: [{partition: 2, records}]}]}))
       .toEqual(hex('0002 7478', 'ffff', '00007530', '00000001', '0001 74', '00000001', '00000002', '00000003 010203'))
     const res = decodeResponseBody(Produce, 8, hex('00000001', '0001 74', '00000001', '00000002 002a', '0000000000000005', 'ffffffffffffffff', '0000000000000000', '00000001 00000000 0003 626164', 'ffff', '00000000'))
-    expect(res).toEqual({topics: [{topic: 't', partitions: [{partition: 2, errorCode: 42, baseOffset: 5n, errorMessage: 'record 0: bad'}]}], throttleTimeMs: 0})
+    expect(res).toEqual({topics: [{topic: 't', partitions: [{partition: 2, errorCode: 42, baseOffset: 5n, errorMessage: 'record 0: bad', recordErrors: [{batchIndex: 0, message: 'bad'}]}]}], throttleTimeMs: 0})
   })
 })

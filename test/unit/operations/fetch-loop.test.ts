@@ -6,7 +6,7 @@ import type {FetchedChunk, PartitionFetch} from '../../../src/operations/source-
 const TOPIC = 't'
 
 /** A log of `size` records per partition, served 3 at a time; partitions 0–1 led by node 1, the rest by node 2. */
-function logSource(size: number, opts: {fetchDelayMs?: number; answer?: (p: number, offset: number) => PartitionFetch | undefined} = {}) {
+function logSource(size: number, opts: {fetchDelayMs?: number; answer?: (p: number, offset: number) => PartitionFetch | undefined; logStart?: number} = {}) {
   const calls: {node: number; positions: [number, number][]}[] = []
   const concurrentByNode = new Map<number, number>()
   let maxConcurrentPerNode = 0
@@ -41,13 +41,16 @@ function logSource(size: number, opts: {fetchDelayMs?: number; answer?: (p: numb
       })
     },
     async refreshMetadata() {},
+    async logRange() {
+      return {start: opts.logStart ?? 0, end: size}
+    },
   }
   return source
 }
 
 function host(parts: Map<number, PartitionState>, o: {bounded?: boolean; processMs?: number; onDeliver?: (p: number, chunk: FetchedChunk) => void} = {}) {
   const delivered = new Map<number, number[]>()
-  const events = {transient: [] as unknown[], fatal: [] as unknown[], status: [] as string[], maxInFlight: 0}
+  const events = {transient: [] as unknown[], fatal: [] as unknown[], status: [] as string[], gaps: [] as [number, number, number][], maxInFlight: 0}
   let reading = true
   const h: FetchLoopHost & {stop(): void} = {
     bounded: o.bounded ?? true,
@@ -68,6 +71,10 @@ function host(parts: Map<number, PartitionState>, o: {bounded?: boolean; process
       })
     },
     fetched: () => {},
+    gap: (p, st, from, to) => {
+      events.gaps.push([p, from, to])
+      rewind(st, to)
+    },
     transient: (e) => { events.transient.push(e) },
     fatal: (e) => { events.fatal.push(e); reading = false },
     status: (m) => { events.status.push(m) },
@@ -125,13 +132,13 @@ describe('fetch loop', () => {
     expect(delivered.get(0)).toEqual([0, 1, 2, ...Array.from({length: 12}, (_, i) => i)])
   })
 
-  it('moves past offsets deleted by retention, saying so; other refusals stop the job; retriable ones are retried', async () => {
+  it('finds the log start with ListOffsets when a position fell below it (Kafka sends -1 in the fetch) and reports the gap; other refusals stop the job; retriable ones are retried', async () => {
     const parts = new Map([[0, newPartitionState(0, 9)], [2, newPartitionState(0, 9)]])
     let refusedOnce = false
     const source = logSource(9, {
       answer: (p, offset) => {
         if (p === 0 && offset === 0) {
-          return {partition: p, error: Object.assign(new Error('out of range'), {type: 'OFFSET_OUT_OF_RANGE', retriable: false}), logStartOffset: 6, highWatermark: 9}
+          return {partition: p, error: Object.assign(new Error('out of range'), {type: 'OFFSET_OUT_OF_RANGE', retriable: false}), logStartOffset: -1, highWatermark: 9}
         }
         if (p === 2 && !refusedOnce) {
           refusedOnce = true
@@ -139,6 +146,7 @@ describe('fetch loop', () => {
         }
         return undefined
       },
+      logStart: 6,
     })
     const {h, delivered, events} = host(parts)
     const running = new FetchLoop(source, h, 10).run()
@@ -146,7 +154,7 @@ describe('fetch loop', () => {
     h.stop()
     await running
     expect(delivered.get(0)).toEqual([6, 7, 8])
-    expect(events.status.join('\n')).toContain('t-0: offsets 0–5 were deleted (retention) before the job read them; continuing at 6')
+    expect(events.gaps).toEqual([[0, 0, 6]])
     expect(delivered.get(2)).toEqual(Array.from({length: 9}, (_, i) => i))
     expect(events.transient).toHaveLength(1)
     expect(events.fatal).toHaveLength(0)
