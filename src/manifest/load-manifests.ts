@@ -61,7 +61,7 @@ export async function loadManifestsForCheck(paths: readonly string[], opts: Load
     diags.push(...problems)
     if (problems.length === 0) { usable.push(pd); continue }
     const rest = validate.salvage(pd.value)
-    if (rest !== undefined) usable.push({...pd, value: rest})
+    if (rest !== undefined) usable.push({...pd, value: rest.value, cut: rest.cut})
     else {
       const v = pd.value as {kind?: unknown; metadata?: {name?: unknown}} | null
       if (typeof v?.kind === 'string' && typeof v.metadata?.name === 'string') invalid.push({kind: v.kind as ResourceKind, name: v.metadata.name})

@@ -13,6 +13,8 @@ export interface ParsedDoc {
   readonly lineCounter: LineCounter
   /** The document as plain JS (what the JSON Schema validates). */
   readonly value: unknown
+  /** Schema-invalid documents kept for checking: the paths (`spec/partitions`) cut from `value`. */
+  readonly cut?: readonly string[]
 }
 
 export interface ParsedFile {

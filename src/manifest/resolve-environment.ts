@@ -97,6 +97,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     name: r.name, location: where(r),
     rules: Object.fromEntries(Object.entries(r.spec.rules as Record<string, any>).map(([id, v]) => [id, typeof v === 'string' ? {severity: v} : {...v}])),
   }))
+  dropFollowOnErrors(diags, envRes, resources)
   const errors = diags.filter((d) => d.severity === 'error')
   if (errors.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))
 
@@ -159,4 +160,24 @@ function finalStage(envRes: Resource, diags: Diagnostic[]): ((r: Resource) => Re
     return out
   }
   return Object.assign(finalize, {unresolvedNames})
+}
+
+/**
+ * A schema-invalid document is checked without the parts in error (see salvage); a check that
+ * would only fail because such a part is missing says nothing new, so it is dropped: the
+ * replication factor behind min.insync.replicas, the policy a job needs.
+ */
+function dropFollowOnErrors(diags: Diagnostic[], envRes: Resource, resources: readonly Resource[]): void {
+  const cut = (r: Resource | undefined, test: (path: string) => boolean) => (r?.doc.cut ?? []).some(test)
+  const byRef = new Map(resources.map((r) => [`${r.kind}/${r.name}`, r]))
+  const rfCut = (p: string) => p === 'spec' || /(^|\/)replicationFactor$/.test(p) || /^spec\/(defaults|overrides)(\/[^/]+)?$/.test(p)
+  const envRfCut = cut(envRes, rfCut)
+  for (let i = diags.length - 1; i >= 0; i--) {
+    const d = diags[i]!
+    const target = d.resource === undefined ? undefined : byRef.get(d.resource)
+    const drop = (d.rule === 'min-insync-replicas' && (envRfCut || cut(target, rfCut)))
+      || (d.rule === 'job' && / has (no policy|policy ")/.test(d.message)
+        && resources.some((t) => t.kind === 'Topic' && d.message.includes(`"${t.name}" has`) && cut(t, (p) => p === 'spec/policy')))
+    if (drop) diags.splice(i, 1)
+  }
 }

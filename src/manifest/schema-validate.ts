@@ -11,7 +11,7 @@ export interface DocValidator {
    * checks can still report their problems), or undefined when too little is left to be a
    * resource. The result is schema-valid.
    */
-  salvage(value: unknown): unknown
+  salvage(value: unknown): {value: unknown; cut: string[]} | undefined
 }
 
 /**
@@ -47,11 +47,12 @@ export function createDocValidator(schema: object): DocValidator {
 /** Paths whose loss leaves no resource: the envelope itself. */
 const ESSENTIAL = new Set(['', 'apiVersion', 'kind', 'metadata', 'metadata/name', 'spec'])
 
-function salvage(validate: ValidateFunction, value: unknown): unknown {
+function salvage(validate: ValidateFunction, value: unknown): {value: unknown; cut: string[]} | undefined {
   const v = structuredClone(value)
+  const cut: string[] = []
   // Each round cuts what is in error; cutting can expose a missing required key one level up.
   for (let round = 0; round < 8; round++) {
-    if (validate(v)) return v
+    if (validate(v)) return {value: v, cut}
     const errors = validate.errors ?? []
     // A failed if/anyOf/oneOf comes with its branches' own errors further in: those say what to cut.
     const combinator = (e: ErrorObject) => ['if', 'anyOf', 'oneOf', 'allOf'].includes(e.keyword)
@@ -61,15 +62,16 @@ function salvage(validate: ValidateFunction, value: unknown): unknown {
       if (e.keyword === 'additionalProperties') path.push(String((e.params as {additionalProperty: string}).additionalProperty))
       // Array items are never spliced out (later items would shift off their source positions):
       // the whole list goes, up to the nearest mapping key.
-      let cut = path.length
-      while (cut > 0 && Array.isArray(parentAt(v, path.slice(0, cut - 1)))) cut--
-      const target = path.slice(0, cut)
+      let depth = path.length
+      while (depth > 0 && Array.isArray(parentAt(v, path.slice(0, depth - 1)))) depth--
+      const target = path.slice(0, depth)
       if (ESSENTIAL.has(target.join('/'))) return undefined
       const parent = parentAt(v, target.slice(0, -1)) as Record<string, unknown> | undefined
       if (parent && typeof parent === 'object') delete parent[target[target.length - 1]!]
+      cut.push(target.join('/'))
     }
   }
-  return validate(v) ? v : undefined
+  return validate(v) ? {value: v, cut} : undefined
 }
 
 function parentAt(v: unknown, path: readonly string[]): unknown {
