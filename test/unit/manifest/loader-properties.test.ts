@@ -7,6 +7,7 @@ import {stringify} from 'yaml'
 import {DiagnosticsError} from '../../../src/errors.js'
 import {checkManifests} from '../../../src/manifest/check-manifests.js'
 import {loadManifests} from '../../../src/manifest/index.js'
+import {topicNameProblem} from '../../../src/manifest/topic-names.js'
 
 /**
  * Generative tests of the manifest loader: whatever the text (garbage bytes, random YAML
@@ -36,8 +37,13 @@ async function judge(files: Record<string, string>): Promise<string | undefined>
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text)
   const lines = Object.fromEntries(Object.entries(files).map(([f, t]) => [f, t.split(/\r\n|\r|\n/).length]))
   for (const run of [
-    () => loadManifests(['.'], {cwd: dir, env: {}}),
-    () => checkManifests({files: ['.'], cwd: dir, processEnv: {}}),
+    async () => { await loadManifests(['.'], {cwd: dir, env: {}}) },
+    async () => {
+      // What resolves is fully resolved: every topic name is one Kafka accepts.
+      for (const {desired} of (await checkManifests({files: ['.'], cwd: dir, processEnv: {}})).environments) {
+        for (const t of desired.cluster.topics) if (topicNameProblem(t.name)) throw new Error(`resolved to an illegal topic name ${JSON.stringify(t.name)}`)
+      }
+    },
   ]) {
     try {
       await run()
