@@ -65,3 +65,23 @@ export async function checkManifests(opts: CheckOptions): Promise<CheckResult> {
 function key(d: Diagnostic): string {
   return `${d.rule}|${d.location?.file}:${d.location?.line}:${d.location?.column}|${d.message}`
 }
+
+/**
+ * One environment's desired state for the commands that connect (plan, apply, export, diff),
+ * with the same every-problem-at-once report as `validate`: when loading finds errors, the
+ * selected environment is still resolved so its own problems are listed with them.
+ */
+export async function loadEnvironment(files: readonly string[], env: string | undefined,
+  opts: {offline?: boolean; cwd?: string; processEnv?: Readonly<Record<string, string | undefined>>} = {}): Promise<DesiredState> {
+  const loaded = await loadManifestsForCheck(files, {cwd: opts.cwd, env: opts.processEnv})
+  if (loaded.errors.length === 0) return resolveEnvironmentWithWarnings(loaded.set, env, {offline: opts.offline}).desired
+  const all = new Map<string, Diagnostic>()
+  for (const d of [...loaded.errors, ...loaded.set.warnings]) all.set(key(d), d)
+  try {
+    resolveEnvironmentWithWarnings(loaded.set, env, {offline: opts.offline})
+  } catch (e) {
+    // An environment that cannot even be selected (too broken to load) adds nothing new.
+    if (e instanceof DiagnosticsError) for (const d of e.diagnostics) all.set(key(d), d)
+  }
+  throw new DiagnosticsError(sortDiagnostics([...all.values()]))
+}

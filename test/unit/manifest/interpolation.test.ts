@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {DiagnosticsError} from '../../../src/errors.js'
-import {checkManifests} from '../../../src/manifest/check-manifests.js'
+import {checkManifests, loadEnvironment} from '../../../src/manifest/check-manifests.js'
 import {loadManifests, resolveEnvironment} from '../../../src/manifest/index.js'
 
 const dirs: string[] = []
@@ -86,5 +86,19 @@ spec: {policy: stream}
       '6:27 interpolation', '6:42 interpolation', '10:18 interpolation', '15:18 topic-name',
     ])
     expect(ds[3]!.message).toContain('"${x}.orders.v1"')
+  })
+
+  it('commands that connect load with the same every-problem report as validate', async () => {
+    const dir = estate(`${ENV('host: h')}---
+apiVersion: streamctl/v1
+kind: Topic
+metadata: {name: shop.orders.v1}
+spec: {owner: nobody, partitionz: 3, config: {retention.msec: 1}}
+`)
+    const err = await loadEnvironment(['.'], 'local', {cwd: dir, processEnv: {}}).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DiagnosticsError)
+    expect((err as DiagnosticsError).diagnostics.map((d) => d.rule)).toEqual(['reference', 'schema', 'topic-config-key'])
+    const ok = estate(ENV('host: h'))
+    expect((await loadEnvironment(['.'], 'local', {cwd: ok, processEnv: {}})).environment.kafka!.bootstrap).toEqual(['h:9092'])
   })
 })
