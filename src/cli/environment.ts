@@ -22,9 +22,8 @@ export function withBootstrap(env: EnvironmentSpec, bootstrap: string | undefine
 
 /** Loads the manifests and resolves one environment (every problem reported at once). */
 export async function loadDesired(files: readonly string[], env: string | undefined, opts: {offline?: boolean} = {}): Promise<DesiredState> {
-  const {loadManifests, resolveEnvironment} = await import('../manifest/index.js')
-  const set = await loadManifests(files)
-  return resolveEnvironment(set, env, {offline: opts.offline})
+  const {loadEnvironment} = await import('../manifest/check-manifests.js')
+  return loadEnvironment(files, env, {offline: opts.offline})
 }
 
 export function parseDuration(value: string, flag: string): number {

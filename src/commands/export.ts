@@ -15,7 +15,7 @@ export default class ExportCommand extends BaseCommand {
   static override flags = {
     ...manifestFlags,
     ...connectFlags,
-    out: Flags.string({char: 'o', description: 'directory to write environment.yaml, topics.yaml, services.yaml, acls.yaml, schemas.yaml (default: print)'}),
+    out: Flags.string({char: 'o', description: 'directory to write environment.yaml, topics.yaml, services.yaml, acls.yaml, schemas.yaml, policy.yaml (default: print)'}),
     bootstrap: Flags.string({description: 'export from host:port[,host:port] without manifests'}),
     'env-name': Flags.string({description: 'name of the exported Environment with --bootstrap', default: 'exported'}),
   }
@@ -37,7 +37,7 @@ export default class ExportCommand extends BaseCommand {
       if (flags.out) {
         await mkdir(flags.out, {recursive: true})
         for (const f of files) await writeFile(join(flags.out, f.name), f.content)
-        this.out(`exported ${exported.topics.length} topic(s), ${exported.services.length} service(s), ${exported.acls.length} raw ACL principal(s), ${exported.schemas.length} subject(s) to ${flags.out}: ${files.map((f) => f.name).join(', ')}`)
+        this.out(`exported ${exported.topics.length} topic(s), ${exported.services.length} service(s), ${exported.acls.length} raw ACL principal(s), ${exported.schemas.length} subject(s)${exported.policies.length ? ', a Policy relaxing the lint rules the cluster breaks' : ''} to ${flags.out}: ${files.map((f) => f.name).join(', ')}`)
       } else {
         this.out(files.map((f) => f.content).join('---\n'))
       }

@@ -1,3 +1,6 @@
+import {LINT_RULES} from '../lint/rules.js'
+import {POLICY_CONFIGS} from '../manifest/topic-overlay.js'
+import type {DesiredState, ServiceSpec, TopicMeta, TopicPolicy} from '../model/desired.js'
 import type {EnvironmentSpec} from '../model/environment.js'
 import type {AclEntry, ClusterState, SubjectState, TopicState} from '../model/state.js'
 import {compareStrings} from '../plan/compare.js'
@@ -10,9 +13,11 @@ import {foldAcls, type FoldedAcls} from './fold-acls.js'
 /** One manifest document, as plain data (the YAML writer turns it into text). */
 export interface ManifestDoc {
   readonly apiVersion: 'streamctl/v1'
-  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl' | 'Schema'
+  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl' | 'Schema' | 'Policy'
   readonly metadata: {readonly name: string; readonly description?: string}
   readonly spec: Readonly<Record<string, unknown>>
+  /** A YAML comment written above the document. */
+  readonly comment?: string
 }
 
 export interface ExportedManifests {
@@ -22,29 +27,45 @@ export interface ExportedManifests {
   readonly acls: ManifestDoc[]
   /** Registry subjects as `Schema` resources with the latest version's text inline. */
   readonly schemas: ManifestDoc[]
+  /** At most one Policy: the default lint rules live data cannot satisfy, as warnings (see relaxations). */
+  readonly policies: ManifestDoc[]
 }
 
 /**
  * Live state → manifests (pure). Topics keep only the settings that differ from what they would
  * inherit, ACLs fold back into Services where they fit the derivation, the rest stay raw `Acl`
- * entries — so planning the export against the same cluster finds nothing to change.
+ * entries — so planning the export against the same cluster finds nothing to change. What Kafka
+ * can tell is recovered: a topic's policy from its cleanup.policy and retention, its schemas from
+ * the registry's `<topic>-key` / `<topic>-value` subjects. Descriptions and labels are not stored
+ * in Kafka and are not recovered. The export passes lint with the default rules: a rule that the
+ * live estate breaks (a topic no service writes has no owner) becomes a warning in a generated
+ * Policy, whose comment lists what to fix before turning it back into an error.
  */
 export function exportState(observed: ClusterState, environment: EnvironmentSpec, defaults: TopicConfigDefaults): ExportedManifests {
   const adopted = adoptState(observed, defaults)
+  const schemas = schemaDocs(observed.subjects)
+  const schemaBySubject = new Map(schemas.map((d) => [d.spec.subject as string, d.metadata.name]))
+  const observedByName = new Map(observed.topics.map((t) => [t.name, t]))
+  const ctx = {defaults, clusterInherited: clusterInheritedValues(observed.topics)}
+  const topics = adopted.topics.map((t) => exportTopic(t, observedByName.get(t.name)!, ctx, adopted.owners.get(t.name), schemaBySubject))
+  const services = adopted.services
   return {
     environment: exportEnvironment(environment, observed.clusterId),
-    topics: adopted.topics.map((t) => ({
+    topics: topics.map((t) => ({
       apiVersion: 'streamctl/v1',
       kind: 'Topic',
-      metadata: {name: t.name},
+      metadata: {name: t.state.name},
       spec: {
-        ...(adopted.owners.has(t.name) ? {owner: adopted.owners.get(t.name)} : {}),
-        partitions: t.partitions,
-        replicationFactor: t.replicationFactor,
+        ...(t.meta.owner === undefined ? {} : {owner: t.meta.owner}),
+        partitions: t.state.partitions,
+        replicationFactor: t.state.replicationFactor,
+        ...(t.meta.policy === undefined ? {} : {policy: t.meta.policy}),
         ...(Object.keys(t.config).length ? {config: t.config} : {}),
+        ...(t.meta.keySchema ? {keySchema: t.meta.keySchema.schema} : {}),
+        ...(t.meta.valueSchema ? {valueSchema: t.meta.valueSchema.schema} : {}),
       },
     })),
-    services: adopted.services.map((s) => ({
+    services: services.map((s) => ({
       apiVersion: 'streamctl/v1',
       kind: 'Service',
       metadata: {name: s.name},
@@ -56,8 +77,96 @@ export function exportState(observed: ClusterState, environment: EnvironmentSpec
       },
     })),
     acls: rawAclDocs(adopted.raw),
-    schemas: schemaDocs(observed.subjects),
+    schemas,
+    policies: relaxations(environment, topics, services),
   }
+}
+
+interface ExportedTopic {
+  /** As the manifests resolve it (policy expanded): what lint sees. */
+  readonly state: TopicState
+  readonly meta: TopicMeta
+  /** What the Topic document writes under `config`. */
+  readonly config: Record<string, string>
+}
+
+/**
+ * The policy a live topic's settings amount to: compact with infinite retention is a table,
+ * delete with infinite retention is versioned, any other delete-only topic a stream. Anything
+ * else (compact with retention, compact+delete) has no policy shorthand and keeps raw configs.
+ */
+export function inferPolicy(cleanupPolicy: string | null, retentionMs: string | null): TopicPolicy | undefined {
+  const cleanup = (cleanupPolicy ?? 'delete').split(',').map((x) => x.trim()).filter(Boolean).sort().join(',')
+  if (cleanup === 'compact') return retentionMs === '-1' ? 'table' : undefined
+  if (cleanup === 'delete') return retentionMs === '-1' ? 'versioned' : 'stream'
+  return undefined
+}
+
+function exportTopic(t: TopicState, observed: TopicState, ctx: Parameters<typeof inheritedValue>[2], owner: string | undefined,
+  schemaBySubject: ReadonlyMap<string, string>): ExportedTopic {
+  const current = (key: string) => observed.config[key] ?? inheritedValue(observed, key, ctx)
+  const policy = inferPolicy(current('cleanup.policy'), current('retention.ms'))
+  const config: Record<string, string> = {...t.config}
+  const expanded: Record<string, string> = {}
+  if (policy) {
+    const p = POLICY_CONFIGS[policy]
+    // The policy sets its defining keys (equal to the live values, by inference): not repeated.
+    for (const [k, v] of Object.entries(p.fixed)) { delete config[k]; expanded[k] = v }
+    // A policy default (stream: 7 days) that is not what the topic has must be overridden explicitly.
+    for (const [k, v] of Object.entries(p.defaults)) {
+      const live = current(k)
+      if (config[k] === undefined && live !== null && !sameConfigValue(k, live, v)) config[k] = live
+      expanded[k] = config[k] ?? v
+    }
+  }
+  const ref = (suffix: 'key' | 'value') => {
+    const schema = schemaBySubject.get(`${t.name}-${suffix}`)
+    return schema === undefined ? undefined : {schema, strategy: 'topic' as const}
+  }
+  const keySchema = ref('key'), valueSchema = ref('value')
+  return {
+    state: {name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: {...expanded, ...config}},
+    meta: {name: t.name, labels: {}, ...(owner === undefined ? {} : {owner}), ...(policy ? {policy} : {}),
+      ...(keySchema ? {keySchema} : {}), ...(valueSchema ? {valueSchema} : {})},
+    config: Object.fromEntries(Object.entries(config).sort(([a], [b]) => compareStrings(a, b))),
+  }
+}
+
+/**
+ * The default error rules the exported estate breaks (judged by the rules themselves on what the
+ * export declares), turned into warnings by one Policy, with a comment naming what breaks them.
+ */
+function relaxations(environment: EnvironmentSpec, topics: readonly ExportedTopic[], services: readonly ServiceSpec[]): ManifestDoc[] {
+  const desired: DesiredState = {
+    environment: {...environment, productionLike: false},
+    cluster: {topics: topics.map((t) => t.state), acls: [], subjects: []},
+    topicMeta: topics.map((t) => t.meta),
+    services,
+    schemas: [],
+    jobs: [],
+    policies: [],
+  }
+  const broken: {id: string; resources: string[]}[] = []
+  for (const rule of LINT_RULES) {
+    if (rule.defaultSeverity !== 'error') continue
+    const findings = rule.check(desired, {})
+    if (findings.length > 0) broken.push({id: rule.id, resources: findings.map((f) => f.resource ?? f.message)})
+  }
+  if (broken.length === 0) return []
+  const lines = broken.map((b) => `  ${b.id}: ${b.resources.slice(0, 5).join(', ')}${b.resources.length > 5 ? `, and ${b.resources.length - 5} more` : ''}`)
+  return [{
+    apiVersion: 'streamctl/v1',
+    kind: 'Policy',
+    metadata: {name: 'exported-relaxations', description: 'default lint rules the live cluster does not satisfy yet, as warnings'},
+    spec: {rules: Object.fromEntries(broken.map((b) => [b.id, 'warning']))},
+    comment: [
+      ' The live cluster breaks these default lint rules, which export cannot fix from live data',
+      ' (owners come from WRITE ACLs, value schemas from <topic>-value registry subjects):',
+      ...lines,
+      ' They are warnings so the export validates, lints and applies as it is; fix what they list,',
+      ' then delete this Policy to make them errors again.',
+    ].join('\n'),
+  }]
 }
 
 /**

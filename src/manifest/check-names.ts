@@ -15,12 +15,13 @@ export function checkDuplicates(resources: readonly Resource[], diags: Diagnosti
   }
 }
 
-/** Kafka's legal-name rules, and names that collide once '.' and '_' are treated alike. */
+/**
+ * Kafka's legal-name rules, and names that collide once '.' and '_' are treated alike, on the
+ * resolved names (a literal `${` written as `$${` is checked like any other character).
+ */
 export function checkTopicNames(topics: readonly Resource[], diags: Diagnostic[]): void {
   const byKey = new Map<string, Resource>()
   for (const t of topics) {
-    // An unresolved ${var:…} was already reported; its raw text is not a topic name.
-    if (t.name.includes('${')) continue
     const problem = topicNameProblem(t.name)
     if (problem) {
       diags.push({severity: 'error', rule: 'topic-name', resource: `Topic/${t.name}`, location: where(t), ...problem})

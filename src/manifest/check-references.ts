@@ -8,9 +8,11 @@ import {didYouMean} from './suggest.js'
  * references are Schemas, producers/consumers/jobs use Topics, overrides and job endpoints name
  * Environments.
  */
-export function checkReferences(resources: readonly Resource[], envs: readonly Resource[], diags: Diagnostic[]): void {
-  const names = (k: Resource['kind'], from: readonly Resource[] = resources) => from.filter((r) => r.kind === k).map((r) => r.name)
-  const topics = names('Topic'), schemas = names('Schema'), services = names('Service'), envNames = names('Environment', envs)
+export function checkReferences(resources: readonly Resource[], envs: readonly Resource[], diags: Diagnostic[],
+  invalid: readonly {kind: Resource['kind']; name: string}[] = []): void {
+  // A document too broken to load still declares its name: its own errors are reported instead.
+  const names = (k: Resource['kind'], from: readonly {kind: Resource['kind']; name: string}[] = [...resources, ...invalid]) => from.filter((r) => r.kind === k).map((r) => r.name)
+  const topics = names('Topic'), schemas = names('Schema'), services = names('Service'), envNames = names('Environment', [...envs, ...invalid])
   const check = (r: Resource, path: DocPath, kind: string, name: unknown, known: string[], key = false) => {
     if (typeof name !== 'string' || known.includes(name)) return
     diags.push({severity: 'error', rule: 'reference', resource: `${r.kind}/${r.name}`, location: where(r, path, key),

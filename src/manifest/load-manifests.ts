@@ -3,11 +3,11 @@ import path from 'node:path'
 import {DiagnosticsError, type Diagnostic} from '../errors.js'
 import {Secret} from '../model/secret.js'
 import {findManifestFiles} from './find-files.js'
-import {describeProblem, interpolateTree, type Lookups} from './interpolate.js'
+import {describeProblem, escapeLiteral, interpolateTree, type Lookups, type Substituted} from './interpolate.js'
 import {docValidator} from './load-schema.js'
 import {locate, type DocPath} from './parse-positions.js'
 import {parseManifestText, type ParsedDoc} from './parse-yaml.js'
-import {SECRET_PATHS, type ManifestSet, type Resource, type ResourceKind} from './resource.js'
+import {RESOURCE_KINDS, SECRET_PATHS, type ManifestSet, type Resource, type ResourceKind} from './resource.js'
 import {schemaTextProblem} from './schema-text-check.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 import {UnresolvedSecret} from './unresolved-secret.js'
@@ -24,21 +24,51 @@ export interface LoadOptions {
  * caller never sees a half-loaded set.
  */
 export async function loadManifests(paths: readonly string[], opts: LoadOptions = {}): Promise<ManifestSet> {
+  const loaded = await loadManifestsForCheck(paths, opts)
+  if (loaded.errors.length > 0) throw new DiagnosticsError(sortDiagnostics([...loaded.errors, ...loaded.set.warnings]))
+  return loaded.set
+}
+
+export interface LoadedForCheck {
+  /** What could be loaded: valid documents, and what is left of schema-invalid ones (see salvage). */
+  readonly set: ManifestSet
+  readonly errors: readonly Diagnostic[]
+}
+
+/**
+ * The lenient half of loading, for checks that report everything at once: a document with a
+ * syntax error is left out, a schema-invalid one keeps its valid parts, so the semantic checks
+ * still run on the rest. Its set must never be planned or applied when `errors` is not empty.
+ */
+export async function loadManifestsForCheck(paths: readonly string[], opts: LoadOptions = {}): Promise<LoadedForCheck> {
   const cwd = opts.cwd ?? process.cwd()
   const env = opts.env ?? process.env
   const files = await findManifestFiles(paths.length > 0 ? paths : ['./manifests'], cwd)
   const diags: Diagnostic[] = []
   const docs: ParsedDoc[] = []
+  // References to a document too broken to load are not reported as undeclared as well.
+  const invalid: {kind: ResourceKind; name: string}[] = []
   for (const file of files) {
     const parsed = parseManifestText(file, readFileSync(path.resolve(cwd, file), 'utf8'))
     diags.push(...parsed.diagnostics)
     docs.push(...parsed.docs)
+    for (const b of parsed.broken) if ((RESOURCE_KINDS as readonly string[]).includes(b.kind)) invalid.push({kind: b.kind as ResourceKind, name: b.name})
   }
   const validate = docValidator()
-  for (const pd of docs) diags.push(...validate(pd))
-  if (diags.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))
+  const usable: ParsedDoc[] = []
+  for (const pd of docs) {
+    const problems = validate(pd)
+    diags.push(...problems)
+    if (problems.length === 0) { usable.push(pd); continue }
+    const rest = validate.salvage(pd.value)
+    if (rest !== undefined) usable.push({...pd, value: rest.value, cut: rest.cut})
+    else {
+      const v = pd.value as {kind?: unknown; metadata?: {name?: unknown}} | null
+      if (typeof v?.kind === 'string' && typeof v.metadata?.name === 'string') invalid.push({kind: v.kind as ResourceKind, name: v.metadata.name})
+    }
+  }
 
-  const resources = docs.map((pd) => toResource(pd, cwd, env, diags))
+  const resources = usable.map((pd) => toResource(pd, cwd, env, diags))
   for (const r of resources) {
     if (r.kind !== 'Schema' || r.schemaText === undefined) continue
     const problem = await schemaTextProblem(r.spec.type, r.schemaText, (r.spec.references ?? []).length > 0)
@@ -49,8 +79,17 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
         hint: r.spec.type === 'AVRO' ? 'check the Avro schema (type names, fields, defaults)' : r.spec.type === 'JSON' ? 'the file must be valid JSON' : 'check the .proto syntax'})
     }
   }
-  if (diags.some((d) => d.severity === 'error')) throw new DiagnosticsError(sortDiagnostics(diags))
-  return Object.freeze({files, resources: Object.freeze(resources), warnings: Object.freeze(sortDiagnostics(diags))})
+  const set: ManifestSet = Object.freeze({files, resources: Object.freeze(resources), warnings: Object.freeze(sortDiagnostics(diags.filter((d) => d.severity !== 'error'))),
+    ...(invalid.length > 0 ? {invalid: Object.freeze(invalid)} : {})})
+  return {set, errors: diags.filter((d) => d.severity === 'error')}
+}
+
+/** Fields read while loading (a secret, a schema's source): substituted once and for all, here. */
+function finalAtLoad(kind: ResourceKind, docPath: DocPath): 'secret' | 'schema-source' | undefined {
+  const is = (p: readonly string[]) => p.length === docPath.length && p.every((s, i) => s === docPath[i])
+  if (kind === 'Environment' && SECRET_PATHS.some(is)) return 'secret'
+  if (kind === 'Schema' && (is(['spec', 'file']) || is(['spec', 'schema']))) return 'schema-source'
+  return undefined
 }
 
 function toResource(pd: ParsedDoc, cwd: string, env: LoadOptions['env'] & object, diags: Diagnostic[]): Resource {
@@ -66,31 +105,44 @@ function toResource(pd: ParsedDoc, cwd: string, env: LoadOptions['env'] & object
   const isEnv = raw.kind === 'Environment'
   const deferred: (Diagnostic & {secret?: boolean})[] = []
   const resource = `${raw.kind}/${raw.metadata.name}`
-  const spec = interpolateTree(raw.spec, lookups, (relPath, r) => {
-    const docPath: DocPath = ['spec', ...relPath]
-    const secret = isEnv && SECRET_PATHS.some((sp) => sp.length === docPath.length && sp.every((s, i) => s === docPath[i]))
-    for (const p of r.problems) {
+  const sources: {file?: string; schema?: string} = {}
+  const report = (docPath: DocPath, problems: Substituted['problems'], secret: boolean) => {
+    for (const p of problems) {
       const {message, hint} = describeProblem(p)
       const d: Diagnostic & {secret?: boolean} = {severity: 'error', rule: 'interpolation', message, hint, resource, location: locate(pd, docPath)}
-      // An Environment's problems only count when that environment is used.
-      if (isEnv) deferred.push(secret ? {...d, secret: true} : d)
+      // An Environment's problems only count when that environment is used; offline commands
+      // may do without a secret that is missing, not with one written wrong.
+      if (isEnv) deferred.push(secret && (p.scheme === 'env' || p.scheme === 'file') ? {...d, secret: true} : d)
       else diags.push(d)
     }
-    if (!secret) return r.value
+  }
+  const onString = (prefix: DocPath) => (relPath: DocPath, r: Substituted): unknown => {
+    const docPath: DocPath = [...prefix, ...relPath]
+    const special = finalAtLoad(raw.kind, docPath)
+    report(docPath, r.problems, special === 'secret')
+    if (special === 'schema-source') {
+      sources[docPath[1] as 'file' | 'schema'] = r.value
+      // Stored as template text again: resolving the environment substitutes the spec once more.
+      return escapeLiteral(r.value)
+    }
+    if (special !== 'secret') return r.value
     if (r.problems.length > 0) return new UnresolvedSecret(r.origin)
     if (r.origin === 'inline') {
       diags.push({severity: 'warning', rule: 'inline-secret', resource, location: locate(pd, docPath),
         message: `secret ${docPath.join('.')} is written inline in the manifest`, hint: 'use ${env:VAR} or ${file:path} so the secret stays out of version control'})
     }
     return new Secret(r.value, r.origin)
-  })
+  }
+  const optsFor = (prefix: DocPath) => (relPath: DocPath) => (finalAtLoad(raw.kind, [...prefix, ...relPath]) ? {final: true} : {})
+  const spec = interpolateTree(raw.spec, lookups, onString(['spec']), [], optsFor(['spec']))
+  const meta = interpolateTree(raw.metadata, lookups, onString(['metadata']), [], {}) as typeof raw.metadata
   let schemaText: string | undefined
-  if (raw.kind === 'Schema') schemaText = loadSchemaText(pd, spec as {file?: string; schema?: string}, dir, resource, diags)
+  if (raw.kind === 'Schema') schemaText = loadSchemaText(pd, sources, dir, resource, diags)
   return Object.freeze({
     kind: raw.kind,
-    name: raw.metadata.name,
-    description: raw.metadata.description,
-    labels: Object.freeze({...(raw.metadata.labels ?? {})}),
+    name: meta.name,
+    description: meta.description,
+    labels: Object.freeze({...(meta.labels ?? {})}),
     spec,
     doc: pd,
     deferred: Object.freeze(deferred),

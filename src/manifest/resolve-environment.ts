@@ -3,7 +3,8 @@ import type {DesiredState, JobSpec, PolicySpec, SchemaSpec, ServiceSpec, TopicMe
 import {aclKey, type AclEntry, type SubjectState, type TopicState} from '../model/state.js'
 import {buildEnvironmentSpec} from './build-environment.js'
 import {deepFreeze} from './deep-freeze.js'
-import {describeProblem, interpolateTree} from './interpolate.js'
+import {describeProblem, interpolateTree, type SubstitutionProblem} from './interpolate.js'
+import {variableLookup} from './resolve-variables.js'
 import {locate} from './parse-positions.js'
 import {where, type ManifestSet, type Resource} from './resource.js'
 import {checkJobs} from './check-jobs.js'
@@ -61,15 +62,15 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     const {secret, ...rest} = d
     diags.push(secret && opts.offline ? {...rest, severity: 'warning', hint: `${rest.hint}; needed only to connect`} : rest)
   }
-  const environment = buildEnvironmentSpec(envRes)
-  const vars = environment.variables
-  const resources = set.resources.filter((r) => r.kind !== 'Environment').map((r) => substituteVars(r, vars, environment.name, diags))
+  const finalize = finalStage(envRes, diags)
+  const environment = buildEnvironmentSpec(finalize(envRes))
+  const resources = set.resources.filter((r) => r.kind !== 'Environment').map(finalize)
   const envs = set.resources.filter((r) => r.kind === 'Environment')
   const byKind = (k: Resource['kind']) => resources.filter((r) => r.kind === k)
 
   checkDuplicates([...envs, ...resources], diags)
-  checkTopicNames(byKind('Topic'), diags)
-  checkReferences(resources, envs, diags)
+  checkTopicNames(byKind('Topic').filter((t) => !finalize.unresolvedNames.has(t)), diags)
+  checkReferences(resources, envs, diags, set.invalid)
   checkJobs(byKind('Job'), byKind('Topic'), diags)
 
   const topics: TopicState[] = []
@@ -96,6 +97,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     name: r.name, location: where(r),
     rules: Object.fromEntries(Object.entries(r.spec.rules as Record<string, any>).map(([id, v]) => [id, typeof v === 'string' ? {severity: v} : {...v}])),
   }))
+  dropFollowOnErrors(diags, envRes, resources)
   const errors = diags.filter((d) => d.severity === 'error')
   if (errors.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))
 
@@ -117,12 +119,65 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   return {desired: deepFreeze(desired), warnings: sortDiagnostics([...set.warnings, ...diags])}
 }
 
-function substituteVars(r: Resource, vars: Readonly<Record<string, string>>, envName: string, diags: Diagnostic[]): Resource {
-  const lookups = {var: (n: string) => vars[n]}
-  const report = (path: readonly (string | number)[]) => (p: {scheme: any; name: string}) => {
-    diags.push({severity: 'error', rule: 'interpolation', resource: `${r.kind}/${r.name}`, location: locate(r.doc, path), ...describeProblem(p, envName)})
+/**
+ * The final interpolation stage for one environment (see interpolate.ts): `${var:}` from the
+ * environment's variables, `$${` unescaped, anything else left a located error — so no name or
+ * value with an unresolved reference reaches the checks, the planner or the cluster.
+ * `unresolvedNames` are the resources whose name kept a reference (reported already; the name
+ * checks skip them rather than report the same problem twice).
+ */
+function finalStage(envRes: Resource, diags: Diagnostic[]): ((r: Resource) => Resource) & {unresolvedNames: Set<Resource>} {
+  const envName = envRes.name
+  const variable = variableLookup((envRes.spec as {variables?: Record<string, unknown>}).variables ?? {}, (v, p) => {
+    diags.push({severity: 'error', rule: 'interpolation', resource: `Environment/${envName}`, location: locate(envRes.doc, ['spec', 'variables', v]), ...describeProblem(p, envName)})
+  })
+  const unresolvedNames = new Set<Resource>()
+  const finalize = (r: Resource): Resource => {
+    const opts = {final: true, handled: ['env', 'file'] as const}
+    const report = (path: readonly (string | number)[]) => (p: SubstitutionProblem) => {
+      diags.push({severity: 'error', rule: 'interpolation', resource: `${r.kind}/${r.name}`, location: locate(r.doc, path), ...describeProblem(p, envName)})
+    }
+    const sub = (value: unknown, prefix: readonly (string | number)[]) =>
+      interpolateTree(value, {var: variable}, (p, s) => { s.problems.forEach(report([...prefix, ...p])); return s.value }, [], opts)
+    let nameOk = true
+    const name = interpolateTree(r.name, {var: variable}, (_p, s) => {
+      nameOk = s.problems.length === 0
+      s.problems.forEach(report(['metadata', 'name']))
+      return s.value
+    }, [], opts) as string
+    // An Environment's variables are resolved (and their problems reported) by the lookup.
+    let spec = sub(r === envRes ? {...r.spec, variables: undefined} : r.spec, ['spec']) as Record<string, unknown>
+    if (r === envRes) {
+      const raw = (r.spec as {variables?: Record<string, unknown>}).variables ?? {}
+      spec = {...spec, variables: Object.fromEntries(Object.keys(raw).flatMap((k) => {
+        const v = variable(k)
+        return typeof v === 'string' ? [[k, v]] : []
+      }))}
+    }
+    const out: Resource = {...r, name, spec, description: sub(r.description, ['metadata', 'description']) as string | undefined,
+      labels: sub(r.labels, ['metadata', 'labels']) as Record<string, string>}
+    if (!nameOk) unresolvedNames.add(out)
+    return out
   }
-  const name = interpolateTree(r.name, lookups, (_p, s) => { s.problems.forEach(report(['metadata', 'name'])); return s.value }) as string
-  const spec = interpolateTree(r.spec, lookups, (p, s) => { s.problems.forEach(report(['spec', ...p])); return s.value })
-  return {...r, name, spec}
+  return Object.assign(finalize, {unresolvedNames})
+}
+
+/**
+ * A schema-invalid document is checked without the parts in error (see salvage); a check that
+ * would only fail because such a part is missing says nothing new, so it is dropped: the
+ * replication factor behind min.insync.replicas, the policy a job needs.
+ */
+function dropFollowOnErrors(diags: Diagnostic[], envRes: Resource, resources: readonly Resource[]): void {
+  const cut = (r: Resource | undefined, test: (path: string) => boolean) => (r?.doc.cut ?? []).some(test)
+  const byRef = new Map(resources.map((r) => [`${r.kind}/${r.name}`, r]))
+  const rfCut = (p: string) => p === 'spec' || /(^|\/)replicationFactor$/.test(p) || /^spec\/(defaults|overrides)(\/[^/]+)?$/.test(p)
+  const envRfCut = cut(envRes, rfCut)
+  for (let i = diags.length - 1; i >= 0; i--) {
+    const d = diags[i]!
+    const target = d.resource === undefined ? undefined : byRef.get(d.resource)
+    const drop = (d.rule === 'min-insync-replicas' && (envRfCut || cut(target, rfCut)))
+      || (d.rule === 'job' && / has (no policy|policy ")/.test(d.message)
+        && resources.some((t) => t.kind === 'Topic' && d.message.includes(`"${t.name}" has`) && cut(t, (p) => p === 'spec/policy')))
+    if (drop) diags.splice(i, 1)
+  }
 }

@@ -41,6 +41,8 @@ export interface ManifestSet {
   readonly resources: readonly Resource[]
   /** Non-fatal findings of loading (e.g. inline secrets). */
   readonly warnings: readonly Diagnostic[]
+  /** Documents too broken to load (only from lenient loading for checks): declared, but not resources. */
+  readonly invalid?: readonly {readonly kind: ResourceKind; readonly name: string}[]
 }
 
 export function where(r: Resource, path: DocPath = ['metadata', 'name'], key = false): SourceLocation {

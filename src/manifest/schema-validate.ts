@@ -4,7 +4,15 @@ import {keysAt, locate, pointerToPath, type DocPath} from './parse-positions.js'
 import type {ParsedDoc} from './parse-yaml.js'
 import {didYouMean} from './suggest.js'
 
-export type DocValidator = (pd: ParsedDoc) => Diagnostic[]
+export interface DocValidator {
+  (pd: ParsedDoc): Diagnostic[]
+  /**
+   * What is left of a schema-invalid document once the parts in error are cut away (so the later
+   * checks can still report their problems), or undefined when too little is left to be a
+   * resource. The result is schema-valid.
+   */
+  salvage(value: unknown): {value: unknown; cut: string[]} | undefined
+}
 
 /**
  * Compiles the published JSON Schema (passed in: this module does no I/O) into a validator that
@@ -13,7 +21,7 @@ export type DocValidator = (pd: ParsedDoc) => Diagnostic[]
 export function createDocValidator(schema: object): DocValidator {
   const ajv = new Ajv({allErrors: true, verbose: true, strict: false})
   const validate: ValidateFunction = ajv.compile(schema)
-  return (pd) => {
+  const check = (pd: ParsedDoc): Diagnostic[] => {
     const v = pd.value as Record<string, unknown> | null
     // A document that is not even shaped like a manifest gets one clear error instead of a dozen.
     if (v === null || typeof v !== 'object' || Array.isArray(v) || (!('apiVersion' in v) && !('kind' in v))) {
@@ -33,6 +41,43 @@ export function createDocValidator(schema: object): DocValidator {
     }
     return out
   }
+  return Object.assign(check, {salvage: (value: unknown) => salvage(validate, value)})
+}
+
+/** Paths whose loss leaves no resource: the envelope itself. */
+const ESSENTIAL = new Set(['', 'apiVersion', 'kind', 'metadata', 'metadata/name', 'spec'])
+
+function salvage(validate: ValidateFunction, value: unknown): {value: unknown; cut: string[]} | undefined {
+  const v = structuredClone(value)
+  const cut: string[] = []
+  // Each round cuts what is in error; cutting can expose a missing required key one level up.
+  for (let round = 0; round < 8; round++) {
+    if (validate(v)) return {value: v, cut}
+    const errors = validate.errors ?? []
+    // A failed if/anyOf/oneOf comes with its branches' own errors further in: those say what to cut.
+    const combinator = (e: ErrorObject) => ['if', 'anyOf', 'oneOf', 'allOf'].includes(e.keyword)
+    const leaves = errors.filter((e) => !combinator(e) || !errors.some((o) => !combinator(o) && o.instancePath.startsWith(e.instancePath)))
+    for (const e of leaves) {
+      const path = pointerToPath(e.instancePath)
+      if (e.keyword === 'additionalProperties') path.push(String((e.params as {additionalProperty: string}).additionalProperty))
+      // Array items are never spliced out (later items would shift off their source positions):
+      // the whole list goes, up to the nearest mapping key.
+      let depth = path.length
+      while (depth > 0 && Array.isArray(parentAt(v, path.slice(0, depth - 1)))) depth--
+      const target = path.slice(0, depth)
+      if (ESSENTIAL.has(target.join('/'))) return undefined
+      const parent = parentAt(v, target.slice(0, -1)) as Record<string, unknown> | undefined
+      if (parent && typeof parent === 'object') delete parent[target[target.length - 1]!]
+      cut.push(target.join('/'))
+    }
+  }
+  return validate(v) ? {value: v, cut} : undefined
+}
+
+function parentAt(v: unknown, path: readonly string[]): unknown {
+  let node = v
+  for (const seg of path) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined
+  return node
 }
 
 /** `spec.kafka.sasl`, `spec.produces[1]`: how a path is shown in messages. */

@@ -14,19 +14,40 @@ describe('parse-yaml + positions', () => {
     expect(locate(p.docs[1]!, ['spec', 'missing', 'deeper'])).toEqual({file: 'f.yaml', line: 4, column: 3})
     expect(pointerToPath('/a~1b/0')).toEqual(['a/b', '0'])
   })
-  it('rejects the whole file on a syntax error and never echoes the line', () => {
-    const p = parseManifestText('f.yaml', 'ok: 1\n---\npassword: "s3cr3t\n')
-    expect(p.docs).toEqual([])
-    expect(p.diagnostics[0]!.location!.line).toBeGreaterThanOrEqual(3)
+  it('leaves out a document with a syntax error, keeps the others, and never echoes the line', () => {
+    const p = parseManifestText('f.yaml', 'ok: 1\n---\npassword: "s3cr3t\nmore: 2\n')
+    expect(p.docs.map((d) => d.value)).toEqual([{ok: 1}])
+    // Located at the opening quote, not where yaml gave up.
+    expect(p.diagnostics.map((d) => d.location)).toEqual([{file: 'f.yaml', line: 3, column: 11}])
     expect(JSON.stringify(p.diagnostics)).not.toContain('s3cr3t')
+  })
+  it('locates an unclosed flow collection at its bracket', () => {
+    const p = parseManifestText('f.yaml', 'a: 1\nb: {x: [1, {y: 2}\nc: 2\n')
+    expect(p.diagnostics.map((d) => `${d.location!.line}:${d.location!.column}`).sort()).toEqual(['2:4', '2:8'])
+  })
+  it('turns alias trouble into located diagnostics', () => {
+    for (const text of ['a: 1\nb: *nope\n', 'a: &a [*a]\n', 'a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n']) {
+      const p = parseManifestText('f.yaml', text)
+      expect(p.docs).toEqual([])
+      expect(p.diagnostics).toHaveLength(1)
+      expect(p.diagnostics[0]!.location!.line).toBeGreaterThanOrEqual(1)
+    }
   })
 })
 
 describe('interpolate', () => {
-  it('substitutes env, keeps var for later, escapes $${', () => {
+  it('substitutes env, keeps var and escapes for the final stage, which unescapes once', () => {
     const r = substitute('${env:A}-${var:B}-$${x}', {env: (n) => ({A: 'a'})[n]})
-    expect(r.value).toBe('a-${var:B}-${x}')
+    expect(r.value).toBe('a-${var:B}-$${x}')
     expect(r.problems).toEqual([])
+    // A substituted value is a literal: its ${ is escaped so the final stage does not read it.
+    const e = substitute('${env:A}', {env: () => '${var:B}'})
+    expect(e.value).toBe('$${var:B}')
+    expect(substitute(e.value, {var: () => 'no'}, {final: true}).value).toBe('${var:B}')
+    const f = substitute(r.value, {var: (n) => ({B: 'b'})[n]}, {final: true, handled: ['env']})
+    expect(f).toMatchObject({value: 'a-b-${x}', problems: []})
+    expect(substitute('${oops', {}, {final: true}).problems).toEqual([{scheme: 'syntax', name: '${'}])
+    expect(substitute('${var:X}', {}, {final: true}).problems).toEqual([{scheme: 'unavailable', name: '${var:X}'}])
     expect(substitute('${env:PW}', {env: () => 'x'}).origin).toBe('env:PW')
     expect(substitute('${env:NOPE}', {env: () => undefined}).problems).toEqual([{scheme: 'env', name: 'NOPE'}])
   })
