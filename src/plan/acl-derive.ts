@@ -7,7 +7,7 @@ import type {BlockedItem} from './blocked.js'
 /**
  * ACLs follow from `Service` declarations, never written by hand: the topic's owner service gets
  * WRITE (the single writer), IDEMPOTENT_WRITE on the cluster and, when it declares one, its
- * transactional id; consumers get READ + DESCRIBE on the topic and READ on their groups. A
+ * transactional id; consumers get READ + DESCRIBE on the topic and READ on their groups (LITERAL) and group prefixes (PREFIXED). A
  * `produces` entry by a service that does not own the topic is blocked, not granted.
  */
 export const CLUSTER_RESOURCE = 'kafka-cluster'
@@ -63,6 +63,7 @@ export function deriveAcls(services: readonly ServiceSpec[], topicMeta: readonly
       add(allow(s.principal, 'TOPIC', c.topic, 'READ'))
       add(allow(s.principal, 'TOPIC', c.topic, 'DESCRIBE'))
       for (const g of c.groups) add(allow(s.principal, 'GROUP', g, 'READ'))
+      for (const g of c.groupPrefixes ?? []) add({...allow(s.principal, 'GROUP', g, 'READ'), patternType: 'PREFIXED'})
     }
   }
   const acls = [...byKey.values()].sort(compareAcls)
