@@ -28,6 +28,11 @@ function ownedBy(meta: TopicMeta, s: ServiceSpec): boolean {
   return meta.owner !== undefined && (meta.owner === s.name || meta.owner === s.principal)
 }
 
+/** Principals the manifests declare ACLs for: their Services' and raw `Acl` resources'. */
+export function declaredPrincipals(desired: {readonly services: readonly ServiceSpec[]; readonly cluster: {readonly acls: readonly AclEntry[]}}): string[] {
+  return [...new Set([...desired.services.map((s) => s.principal), ...desired.cluster.acls.map((a) => a.principal)])].sort()
+}
+
 export function deriveAcls(services: readonly ServiceSpec[], topicMeta: readonly TopicMeta[]): DerivedAcls {
   const byKey = new Map<string, AclEntry>()
   const add = (a: AclEntry): void => void byKey.set(aclKey(a), a)
