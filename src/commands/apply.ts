@@ -4,7 +4,7 @@ import type {ApplyEvent} from '../apply/events.js'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
 import {connectFlags, withBootstrap, loadDesired, parseDuration} from '../cli/environment.js'
 import {askYes, isInteractive, terminalStyler} from '../cli/terminal.js'
-import {StreamctlError} from '../errors.js'
+import {StreamctlError, formatDiagnostic} from '../errors.js'
 import type {ApplyReport} from '../reconcile/apply-environment.js'
 
 export default class ApplyCommand extends BaseCommand {
@@ -26,6 +26,8 @@ export default class ApplyCommand extends BaseCommand {
     'allow-delete': Flags.boolean({description: 'delete undeclared topics even without a prune scope (never protected ones)'}),
     'retention-step': Flags.integer({description: 'cut retention.ms by at most this factor per apply', min: 2}),
     throttle: Flags.integer({description: 'replication throttle in bytes/s for replica moves', min: 1}),
+    'allow-blocked': Flags.boolean({description: 'exit 0 even when blocked items remain (they are still listed and never applied)'}),
+    'skip-lint': Flags.boolean({description: 'apply even when the lint rules report errors (they are printed as warnings)'}),
     'lock-wait': Flags.string({description: 'how long to wait for another apply holding the lock (e.g. 2m)', default: '0s'}),
   }
 
@@ -34,6 +36,8 @@ export default class ApplyCommand extends BaseCommand {
     const render = await import('../render/index.js')
     const savedPlan = args.plan ? render.parsePlanJson(await readFile(args.plan, 'utf8'), args.plan) : undefined
     const desired = await loadDesired(flags.file, flags.env ?? savedPlan?.environment)
+    const {enforceLint} = await import('../reconcile/lint-gate.js')
+    for (const f of enforceLint(desired, 'apply', flags['skip-lint'])) this.logToStderr(formatDiagnostic({...f, severity: 'warning'}))
     const confirmNeeded = !flags['auto-approve'] && !flags['dry-run']
     if (confirmNeeded && !isInteractive()) {
       throw new StreamctlError('USAGE', 'refusing to apply without confirmation: there is no terminal to ask', {hint: 'review with `streamctl plan`, then run apply with --auto-approve', exitCode: 2})
@@ -65,6 +69,15 @@ export default class ApplyCommand extends BaseCommand {
         const problems = report.result ? render.renderApplyProblems(report.result) : []
         if (problems.length > 0) this.logToStderr(problems.join('\n'))
         process.exitCode = 1
+      } else if (report.plan.blocked.length > 0 && report.outcome !== 'declined') {
+        // Blocked is not success: each item is named, and only --allow-blocked accepts them.
+        for (const b of report.plan.blocked) this.logToStderr(`  blocked: ${b.resource} [${b.kind}]: ${b.reason}\n    way out: ${b.wayOut}`)
+        if (flags['allow-blocked']) this.logToStderr(`${report.plan.blocked.length} blocked item(s) accepted (--allow-blocked)`)
+        else {
+          const {EXIT_BLOCKED} = await import('../reconcile/exit-codes.js')
+          this.logToStderr(`error: ${report.plan.blocked.length} blocked item(s) were not applied\n  hint: resolve them (see each way out), or pass --allow-blocked to accept them`)
+          process.exitCode = EXIT_BLOCKED
+        }
       }
       return report
     } finally {
@@ -75,11 +88,14 @@ export default class ApplyCommand extends BaseCommand {
 
 function outcomeText(report: ApplyReport): string {
   const c = report.result?.counts
+  const blocked = report.plan.blocked.length
   switch (report.outcome) {
-    case 'no-changes': return 'No changes. The cluster matches the manifests.'
+    case 'no-changes': return blocked > 0
+      ? `No changes applied: ${blocked} blocked item(s) keep the cluster from matching the manifests.`
+      : 'No changes. The cluster matches the manifests.'
     case 'declined': return 'Apply cancelled: nothing was changed.'
     case 'validated': return `Dry run: the brokers accepted ${c?.validated ?? 0} change(s); ${c?.skipped ?? 0} could not be validated (no validate-only mode). Nothing was changed.`
-    case 'applied': return `Apply complete: ${c?.done ?? 0} change(s) made.`
+    case 'applied': return `Apply complete: ${c?.done ?? 0} change(s) made${blocked > 0 ? `; ${blocked} blocked item(s) not applied` : ''}.`
     case 'failed': return `Apply failed: ${c?.done ?? 0} done, ${c?.failed ?? 0} failed, ${c?.skipped ?? 0} not started. Re-run apply to converge once the cause is fixed.`
   }
 }

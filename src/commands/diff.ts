@@ -23,7 +23,7 @@ export default class DiffCommand extends BaseCommand {
     from: Flags.string({description: `the "before" side: ${SIDE_HELP}`, required: true}),
     to: Flags.string({description: `the "after" side: ${SIDE_HELP}`, required: true}),
     markdown: Flags.boolean({description: 'render as markdown', exclusive: ['json']}),
-    'detailed-exitcode': Flags.boolean({description: 'exit 0 when both sides match, 2 when they differ, 1 on error'}),
+    'detailed-exitcode': Flags.boolean({description: 'exit 0 when both sides match, 2 when they differ, 3 when a difference could not be planned (blocked), 1 on error'}),
   }
 
   async run(): Promise<Plan> {
@@ -38,7 +38,10 @@ export default class DiffCommand extends BaseCommand {
       const render = await import('../render/index.js')
       const wording = {heading: `streamctl diff: ${from.label} → ${to.label}`, noChanges: 'No differences.'}
       this.out(flags.markdown ? render.renderPlanMarkdown(plan, wording) : render.renderPlanText(plan, terminalStyler(), wording))
-      if (flags['detailed-exitcode'] && plan.actions.length + plan.blocked.length > 0) process.exitCode = 2
+      if (flags['detailed-exitcode']) {
+        const {detailedExitCode} = await import('../reconcile/exit-codes.js')
+        process.exitCode = detailedExitCode(plan)
+      }
       return plan
     } finally {
       for (const close of closers) await close()

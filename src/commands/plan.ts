@@ -19,7 +19,8 @@ export default class PlanCommand extends BaseCommand {
     ...connectFlags,
     markdown: Flags.boolean({description: 'render the plan as markdown (for pull-request comments)', exclusive: ['json']}),
     out: Flags.string({char: 'o', description: 'save the plan as JSON to this file, for `streamctl apply FILE`'}),
-    'detailed-exitcode': Flags.boolean({description: 'exit 0 when there are no changes, 2 when changes are pending, 1 on error'}),
+    'detailed-exitcode': Flags.boolean({description: 'exit 0 when there are no changes, 2 when changes are pending, 3 when anything is blocked, 1 on error'}),
+    'skip-lint': Flags.boolean({description: 'plan even when the lint rules report errors (they are printed as warnings)'}),
     'allow-delete': Flags.boolean({description: 'plan deletion of undeclared topics even without a prune scope (never protected ones)'}),
     'retention-step': Flags.integer({description: 'cut retention.ms by at most this factor per apply', min: 2}),
     throttle: Flags.integer({description: 'replication throttle in bytes/s for replica moves', min: 1}),
@@ -28,6 +29,9 @@ export default class PlanCommand extends BaseCommand {
   async run(): Promise<Plan> {
     const {flags} = await this.parse(PlanCommand)
     const desired = await loadDesired(flags.file, flags.env)
+    const {enforceLint} = await import('../reconcile/lint-gate.js')
+    const {formatDiagnostic} = await import('../errors.js')
+    for (const f of enforceLint(desired, 'plan', flags['skip-lint'])) this.logToStderr(formatDiagnostic({...f, severity: 'warning'}))
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {planEnvironment} = await import('../reconcile/plan-environment.js')
     const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
@@ -46,8 +50,10 @@ export default class PlanCommand extends BaseCommand {
       if (refusal) {
         this.logToStderr(`error: ${refusal.message}\n  hint: ${refusal.hint}`)
         process.exitCode = 1
-      } else if (flags['detailed-exitcode'] && plan.actions.length > 0) {
-        process.exitCode = 2
+      } else if (flags['detailed-exitcode']) {
+        // Blocked outranks pending: a plan with blocked items never makes the cluster match.
+        const {detailedExitCode} = await import('../reconcile/exit-codes.js')
+        process.exitCode = detailedExitCode(plan)
       }
       return plan
     } finally {

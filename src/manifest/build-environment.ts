@@ -16,7 +16,7 @@ export function buildEnvironmentSpec(r: Resource): EnvironmentSpec {
     productionLike: s.productionLike ?? false,
     defaults: {partitions: s.defaults?.partitions, replicationFactor: s.defaults?.replicationFactor, config},
     protect: [...(s.protect ?? [])],
-    ...(s.prune ? {prune: {prefixes: [...(s.prune.prefixes ?? [])], labels: {...(s.prune.labels ?? {})}}} : {}),
+    ...(s.prune ? {prune: {prefixes: [...(s.prune.prefixes ?? [])], principals: [...(s.prune.principals ?? [])]}} : {}),
     variables: {...(s.variables ?? {})},
   }
 }

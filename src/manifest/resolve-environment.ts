@@ -87,7 +87,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   }))
   const services: ServiceSpec[] = byKind('Service').map((r) => ({
     name: r.name, principal: r.spec.principal ?? `User:${r.name}`, produces: [...(r.spec.produces ?? [])],
-    consumes: (r.spec.consumes ?? []).map((c: string | {topic: string; groups?: string[]}) => (typeof c === 'string' ? {topic: c, groups: []} : {topic: c.topic, groups: [...(c.groups ?? [])]})),
+    consumes: resolveConsumes(r.name, r.spec.consumes ?? []),
     ...(r.spec.transactionalId ? {transactionalId: r.spec.transactionalId} : {}), location: where(r),
   }))
   const jobs: JobSpec[] = byKind('Job').map((r) => ({
@@ -180,4 +180,18 @@ function dropFollowOnErrors(diags: Diagnostic[], envRes: Resource, resources: re
         && resources.some((t) => t.kind === 'Topic' && d.message.includes(`"${t.name}" has`) && cut(t, (p) => p === 'spec/policy')))
     if (drop) diags.splice(i, 1)
   }
+}
+
+/**
+ * A consumer needs READ on its group to commit offsets. When no entry of a Service declares
+ * `groups` or `groupPrefixes`, the convention is one group named after the Service (its
+ * `metadata.name`); an explicit `groups: []` opts out (consumers that assign partitions by hand).
+ */
+function resolveConsumes(service: string, consumes: readonly (string | {topic: string; groups?: string[]; groupPrefixes?: string[]})[]): ServiceSpec['consumes'] {
+  const declares = consumes.some((c) => typeof c !== 'string' && (c.groups !== undefined || c.groupPrefixes !== undefined))
+  return consumes.map((c) => {
+    if (typeof c === 'string') return {topic: c, groups: declares ? [] : [service]}
+    const prefixes = c.groupPrefixes?.length ? {groupPrefixes: [...c.groupPrefixes]} : {}
+    return {topic: c.topic, groups: declares ? [...(c.groups ?? [])] : [service], ...prefixes}
+  })
 }

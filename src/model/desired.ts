@@ -42,7 +42,8 @@ export interface ServiceSpec {
   readonly name: string
   readonly principal: string
   readonly produces: readonly string[]
-  readonly consumes: readonly {topic: string; groups: readonly string[]}[]
+  /** `groups`: LITERAL group READ grants; `groupPrefixes`: PREFIXED ones. */
+  readonly consumes: readonly {topic: string; groups: readonly string[]; groupPrefixes?: readonly string[]}[]
   readonly transactionalId?: string
   readonly location?: SourceLocation
 }

@@ -46,8 +46,12 @@ export interface DevClusterSpec {
 export interface PruneScope {
   /** Topic name prefixes this manifest set owns: the only topics it may delete. */
   readonly prefixes: readonly string[]
-  /** Labels (on declared topics) marking ownership; used when exporting/adopting. */
-  readonly labels: Readonly<Record<string, string>>
+  /**
+   * Principal globs (`User:shop-*`) this manifest set owns: ACLs of a matching principal that the
+   * manifests no longer declare are deleted. Principals outside it (and outside the principals this
+   * environment applied before) are never changed.
+   */
+  readonly principals: readonly string[]
 }
 
 export interface EnvironmentDefaults {

@@ -112,6 +112,11 @@ export interface ClusterState {
   readonly aclsSupported?: boolean
   /** Observed only: topics with a partition reassignment in flight. */
   readonly reassigningTopics?: readonly string[]
+  /**
+   * Observed only: principals this environment applied ACLs for before (read from the principal
+   * ledger in Kafka), so their ACLs stay in the prune scope after the manifests drop them.
+   */
+  readonly appliedPrincipals?: readonly string[]
 }
 
 export function emptyClusterState(): ClusterState {

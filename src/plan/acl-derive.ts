@@ -7,7 +7,7 @@ import type {BlockedItem} from './blocked.js'
 /**
  * ACLs follow from `Service` declarations, never written by hand: the topic's owner service gets
  * WRITE (the single writer), IDEMPOTENT_WRITE on the cluster and, when it declares one, its
- * transactional id; consumers get READ + DESCRIBE on the topic and READ on their groups. A
+ * transactional id; consumers get READ + DESCRIBE on the topic and READ on their groups (LITERAL) and group prefixes (PREFIXED). A
  * `produces` entry by a service that does not own the topic is blocked, not granted.
  */
 export const CLUSTER_RESOURCE = 'kafka-cluster'
@@ -26,6 +26,11 @@ function allow(principal: string, resourceType: AclResourceType, resourceName: s
 
 function ownedBy(meta: TopicMeta, s: ServiceSpec): boolean {
   return meta.owner !== undefined && (meta.owner === s.name || meta.owner === s.principal)
+}
+
+/** Principals the manifests declare ACLs for: their Services' and raw `Acl` resources'. */
+export function declaredPrincipals(desired: {readonly services: readonly ServiceSpec[]; readonly cluster: {readonly acls: readonly AclEntry[]}}): string[] {
+  return [...new Set([...desired.services.map((s) => s.principal), ...desired.cluster.acls.map((a) => a.principal)])].sort()
 }
 
 export function deriveAcls(services: readonly ServiceSpec[], topicMeta: readonly TopicMeta[]): DerivedAcls {
@@ -63,6 +68,7 @@ export function deriveAcls(services: readonly ServiceSpec[], topicMeta: readonly
       add(allow(s.principal, 'TOPIC', c.topic, 'READ'))
       add(allow(s.principal, 'TOPIC', c.topic, 'DESCRIBE'))
       for (const g of c.groups) add(allow(s.principal, 'GROUP', g, 'READ'))
+      for (const g of c.groupPrefixes ?? []) add({...allow(s.principal, 'GROUP', g, 'READ'), patternType: 'PREFIXED'})
     }
   }
   const acls = [...byKey.values()].sort(compareAcls)

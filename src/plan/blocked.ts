@@ -14,6 +14,7 @@ export const BLOCKED_KINDS = [
   'acl.single-writer',
   'acl.authorizer-disabled',
   'schema.incompatible',
+  'dependency.blocked',
 ] as const
 export type BlockedKind = (typeof BLOCKED_KINDS)[number]
 
@@ -41,4 +42,6 @@ export interface BlockedItem {
   /** What the user can do instead. */
   readonly wayOut: string
   readonly job?: JobManifest
+  /** `dependency.blocked`: the id of the action withheld because what it needs is blocked. */
+  readonly action?: string
 }

@@ -4,7 +4,7 @@ export type {Action, ActionKind, ConfigChange, Risk, SchemaCompatibilitySetActio
 export {planSubjects, wantedSubjects} from './schema-plan.js'
 export {BLOCKED_KINDS} from './blocked.js'
 export type {BlockedItem, BlockedKind, JobManifest} from './blocked.js'
-export {deriveAcls, CLUSTER_RESOURCE} from './acl-derive.js'
+export {declaredPrincipals, deriveAcls, CLUSTER_RESOURCE} from './acl-derive.js'
 export {canonicalJson, digestOf} from './digest.js'
 export {topicDefaultsFrom} from './options.js'
 export type {PlanOptions, TopicConfigDefaults} from './options.js'

@@ -11,7 +11,7 @@ import type {PlanOptions} from './options.js'
 import {orderActions} from './order.js'
 import type {DriftItem, Plan, Unmanaged} from './plan.js'
 import {PLAN_FORMAT_VERSION, summarize} from './plan.js'
-import {planUndeclaredTopics} from './prune.js'
+import {planUndeclaredTopics, undeletableReason} from './prune.js'
 import {planSubjects, wantedSubjects} from './schema-plan.js'
 import {planTopic} from './topic-plan.js'
 import {isInternalTopic} from './topic-scope.js'
@@ -89,32 +89,34 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
     }
   }
 
+  const undeclared = planUndeclaredTopics(observed.topics, declared, env, options.allowDelete)
+  actions.push(...undeclared.actions)
+
   // ACLs come from Services, plus raw entries (`Acl` resources, exported ACLs that fit no Service).
   const fromServices = deriveAcls(desired.services, desired.topicMeta)
-  const derived = {
-    ...fromServices,
-    acls: uniqueAcls([...fromServices.acls, ...desired.cluster.acls]),
-    principals: new Set([
-      ...fromServices.principals,
-      ...desired.cluster.acls.map((a) => a.principal),
-      ...(options.manageAllAclPrincipals ? observed.acls.map((a) => a.principal) : []),
-    ]),
-  }
-  blocked.push(...derived.blocked)
+  const desiredAcls = uniqueAcls([...fromServices.acls, ...desired.cluster.acls])
+  blocked.push(...fromServices.blocked)
   // Without an authorizer Kafka stores no ACLs: say so once instead of planning grants that must fail.
   const aclsManaged = observed.aclsSupported !== false
-  const aclPlan = aclsManaged ? planAcls(derived, observed.acls) : {actions: [], unmanaged: []}
-  actions.push(...aclPlan.actions)
-  if (!aclsManaged && derived.acls.length > 0) {
+  const aclPlan = aclsManaged
+    ? planAcls(desiredAcls, observed.acls, {
+      declared: new Set([...fromServices.principals, ...desired.cluster.acls.map((a) => a.principal)]),
+      principalGlobs: env.prune?.principals ?? [],
+      applied: new Set(observed.appliedPrincipals ?? []),
+      manageAll: options.manageAllAclPrincipals ?? false,
+      goneTopics: goneTopics(observed, declared, undeclared.actions, env, options.allowDelete),
+    })
+    : {actions: [], unmanaged: []}
+  const withheld = withholdDependents(aclPlan.actions, declared, observedByName, actions)
+  actions.push(...withheld.actions)
+  blocked.push(...withheld.blocked)
+  if (!aclsManaged && desiredAcls.length > 0) {
     blocked.push({
       kind: 'acl.authorizer-disabled', resource: 'Cluster',
-      reason: `the Services declare ${derived.acls.length} ACL(s) but the cluster has no authorizer, so Kafka cannot store them`,
+      reason: `the Services declare ${desiredAcls.length} ACL(s) but the cluster has no authorizer, so Kafka cannot store them`,
       wayOut: 'enable an authorizer on the brokers (authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer), or use a cluster that has one',
     })
   }
-
-  const undeclared = planUndeclaredTopics(observed.topics, declared, env, options.allowDelete)
-  actions.push(...undeclared.actions)
 
   const subjectPlan = planSubjects(wantedSubjects(desired), observed.subjects)
   actions.push(...subjectPlan.actions)
@@ -131,7 +133,7 @@ function finish(
   actions: Action[], blocked: BlockedItem[], drift: DriftItem[], unmanaged: Unmanaged,
 ): Plan {
   const sortedBlocked = [...blocked].sort((a, b) =>
-    compareStrings(a.resource, b.resource) || compareStrings(a.kind, b.kind) || compareStrings(a.key ?? '', b.key ?? '') || compareStrings(a.topic ?? '', b.topic ?? ''))
+    compareStrings(a.resource, b.resource) || compareStrings(a.kind, b.kind) || compareStrings(a.key ?? '', b.key ?? '') || compareStrings(a.topic ?? '', b.topic ?? '') || compareStrings(a.action ?? '', b.action ?? ''))
   const body = {
     formatVersion: PLAN_FORMAT_VERSION,
     environment: desired.environment.name,
@@ -148,6 +150,51 @@ function finish(
   const {formatVersion, environment, clusterId, ...rest} = body
   // createdAt stays out of the digest: the same changes planned twice have the same digest.
   return {formatVersion, environment, clusterId, ...(options.now === undefined ? {} : {createdAt: options.now}), ...rest, digest}
+}
+
+/**
+ * Topics whose LITERAL ACLs go regardless of principal: those this plan deletes, and those that no
+ * longer exist while their name is one this environment may delete (ACLs left by an earlier
+ * deletion, which a re-created topic of the same name would otherwise inherit).
+ */
+function goneTopics(
+  observed: ClusterState, declared: ReadonlySet<string>, topicActions: readonly Action[], env: DesiredState['environment'], allowDelete: boolean,
+): Map<string, 'deleted' | 'gone'> {
+  const out = new Map<string, 'deleted' | 'gone'>()
+  for (const a of topicActions) if (a.kind === 'topic.delete') out.set(a.topic, 'deleted')
+  const existing = new Set(observed.topics.map((t) => t.name))
+  for (const acl of observed.acls) {
+    const name = acl.resourceName
+    if (acl.resourceType !== 'TOPIC' || acl.patternType !== 'LITERAL' || out.has(name)) continue
+    if (existing.has(name) || declared.has(name) || isInternalTopic(name)) continue
+    if (undeletableReason(name, env, allowDelete) === null) out.set(name, 'gone')
+  }
+  return out
+}
+
+/**
+ * An ACL create on a declared topic that will not exist after this plan (its create is blocked)
+ * is withheld as a blocked item: nothing that depends on a blocked change is applied.
+ */
+function withholdDependents(
+  aclActions: readonly Action[], declared: ReadonlySet<string>, observedByName: ReadonlyMap<string, unknown>, topicActions: readonly Action[],
+): {actions: Action[]; blocked: BlockedItem[]} {
+  const creates = new Set(topicActions.flatMap((a) => (a.kind === 'topic.create' ? [a.topic] : [])))
+  const actions: Action[] = []
+  const blocked: BlockedItem[] = []
+  for (const a of aclActions) {
+    const topic = a.kind === 'acl.create' && a.acl.resourceType === 'TOPIC' && a.acl.patternType === 'LITERAL' ? a.acl.resourceName : undefined
+    if (topic === undefined || !declared.has(topic) || observedByName.has(topic) || creates.has(topic)) {
+      actions.push(a)
+      continue
+    }
+    blocked.push({
+      kind: 'dependency.blocked', resource: `Topic/${topic}`, topic, action: a.id,
+      reason: `${a.kind === 'acl.create' ? `acl ${a.acl.permission} ${a.acl.operation} for ${a.acl.principal}` : a.id} waits for topic ${topic}, whose creation is blocked`,
+      wayOut: `resolve the blocked creation of ${topic}; the ACL is planned once the topic can be created`,
+    })
+  }
+  return {actions, blocked}
 }
 
 function uniqueAcls(acls: readonly AclEntry[]): AclEntry[] {

@@ -12,6 +12,13 @@ import {inPruneScope, isInternalTopic, matchesAnyGlob} from './topic-scope.js'
  * other's topics. Without a scope, `--allow-delete` deletes every undeclared topic. `protect`
  * globs and internal topics always win.
  */
+/** Why an undeclared topic name may not be deleted, or `null` when this plan may delete it. */
+export function undeletableReason(name: string, env: EnvironmentSpec, allowDelete: boolean): Unmanaged['topics'][number]['reason'] | null {
+  if (matchesAnyGlob(name, env.protect)) return 'protected'
+  if (env.prune !== undefined) return inPruneScope(name, env.prune) ? null : 'outside-prune-scope'
+  return allowDelete ? null : 'not-declared'
+}
+
 export function planUndeclaredTopics(
   observed: readonly TopicState[],
   declared: ReadonlySet<string>,
@@ -22,19 +29,12 @@ export function planUndeclaredTopics(
   const unmanaged: Unmanaged['topics'][number][] = []
   for (const t of [...observed].sort((a, b) => compareStrings(a.name, b.name))) {
     if (declared.has(t.name) || isInternalTopic(t.name, t.internal)) continue
-    if (matchesAnyGlob(t.name, env.protect)) {
-      unmanaged.push({name: t.name, reason: 'protected'})
+    const refused = undeletableReason(t.name, env, allowDelete)
+    if (refused !== null) {
+      unmanaged.push({name: t.name, reason: refused})
       continue
     }
     const scoped = env.prune !== undefined
-    if (scoped && !inPruneScope(t.name, env.prune)) {
-      unmanaged.push({name: t.name, reason: 'outside-prune-scope'})
-      continue
-    }
-    if (!scoped && !allowDelete) {
-      unmanaged.push({name: t.name, reason: 'not-declared'})
-      continue
-    }
     actions.push({
       kind: 'topic.delete', id: `topic.delete:${t.name}`, risk: 'destructive', dependsOn: [],
       reason: scoped ? 'not declared, inside the environment\'s prune scope' : 'not declared, deletion allowed by --allow-delete',

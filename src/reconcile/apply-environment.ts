@@ -2,10 +2,11 @@ import {AuditLog} from '../apply/audit.js'
 import type {ApplyEventListener, ApplyResult} from '../apply/events.js'
 import {executePlan} from '../apply/executor.js'
 import {ClusterLock} from '../apply/lock.js'
+import {PrincipalLedger} from '../apply/principal-ledger.js'
 import {StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
-import {observedDigest, planChanges, hasChanges, planRefusal, type Plan} from '../plan/index.js'
-import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, type PlanRequest} from './plan-environment.js'
+import {declaredPrincipals, observedDigest, planChanges, hasChanges, planRefusal, type Plan} from '../plan/index.js'
+import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, type PlanRequest, type PlannedChanges} from './plan-environment.js'
 import type {Target} from './target.js'
 
 export interface ApplyRequest extends PlanRequest {
@@ -41,7 +42,7 @@ export interface ApplyReport {
  */
 export async function applyEnvironment(target: Target, desired: DesiredState, request: ApplyRequest = {}): Promise<ApplyReport> {
   if (request.validateOnly) {
-    const plan = await currentPlan(target, desired, request)
+    const {plan} = await currentPlan(target, desired, request)
     request.onPlan?.(plan)
     refuseBlocking(plan)
     if (!hasChanges(plan)) return {outcome: 'no-changes', plan}
@@ -55,17 +56,27 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
     await lock.acquire()
     try {
       const audit = new AuditLog(target.kafka, admin)
-      const [plan] = await Promise.all([currentPlan(target, desired, request), audit.prepare()])
+      const [{plan, observed}] = await Promise.all([currentPlan(target, desired, request), audit.prepare()])
       request.onPlan?.(plan)
       refuseBlocking(plan)
       const auditBase = {environment: desired.environment.name, clusterId: plan.clusterId ?? '', planDigest: plan.digest, streamctlVersion: request.streamctlVersion}
+      const ledger = new PrincipalLedger(target.kafka, admin)
+      const before = [...(observed.appliedPrincipals ?? [])]
+      const declared = declaredPrincipals(desired)
       if (!hasChanges(plan)) {
+        // Nothing left to delete: the ledger is exactly the declared principals.
+        if (observed.aclsSupported !== false) await ledger.write(desired.environment.name, declared, before)
         await audit.append({...auditBase, result: 'no-changes', actions: {total: 0, done: 0, failed: 0}})
         return {outcome: 'no-changes', plan}
       }
       if (request.confirm && !(await request.confirm(plan))) return {outcome: 'declined', plan}
+      // Principals are recorded before any ACL is created, so even a killed apply leaves them in scope.
+      const owned = [...new Set([...before, ...declared])].sort()
+      await ledger.write(desired.environment.name, owned, before)
       const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent: request.onEvent, signal: request.signal, registry: target.registry})
       const result = await (request.wrapExecution ? request.wrapExecution(plan, run) : run())
+      // Once every planned deletion is done, principals the manifests dropped are released.
+      if (result.ok && observed.aclsSupported !== false) await ledger.write(desired.environment.name, declared, owned)
       const failed = result.results.find((r) => r.outcome === 'failed')
       await audit.append({
         ...auditBase,
@@ -82,15 +93,15 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
   }
 }
 
-async function currentPlan(target: Target, desired: DesiredState, request: ApplyRequest): Promise<Plan> {
+async function currentPlan(target: Target, desired: DesiredState, request: ApplyRequest): Promise<PlannedChanges> {
   const saved = request.savedPlan
-  if (!saved) return (await planEnvironment(target, desired, request)).plan
+  if (!saved) return planEnvironment(target, desired, request)
   if (saved.environment !== desired.environment.name) {
     throw new StreamctlError('PLAN_STALE', `the plan was made for environment "${saved.environment}", not "${desired.environment.name}"`, {
       hint: `apply it with -e ${saved.environment}`,
     })
   }
-  const observed = await observeForPlan(target, desired)
+  const observed = await observeForPlan(target, desired, {allowDelete: saved.options.allowDelete})
   if (observedDigest(observed) !== saved.observedDigest) {
     throw new StreamctlError('PLAN_STALE', `the cluster of "${saved.environment}" changed since the plan was made (digest ${saved.observedDigest.slice(0, 12)})`, {
       hint: 'run `streamctl plan -o plan.json` again, review it, and apply the new plan',
@@ -108,7 +119,7 @@ async function currentPlan(target: Target, desired: DesiredState, request: Apply
       hint: 'run `streamctl plan -o plan.json` again with the current manifests',
     })
   }
-  return saved
+  return {plan: saved, observed}
 }
 
 function refuseBlocking(plan: Plan): void {

@@ -1,3 +1,4 @@
+import {PrincipalLedger} from '../apply/principal-ledger.js'
 import {DiagnosticsError, StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
 import type {ClusterState, SubjectState} from '../model/state.js'
@@ -28,15 +29,35 @@ export const TOPIC_DEFAULTS = topicDefaultsFrom(TOPIC_CONFIGS)
  * observed by name and layout only: the plan reports or prunes them by name and never reads
  * their configs.
  */
-export async function observeForPlan(target: Target, desired: DesiredState): Promise<ClusterState> {
+export async function observeForPlan(target: Target, desired: DesiredState, request: PlanRequest = {}): Promise<ClusterState> {
   // Subjects first: a registry that is down or a schema it refuses stops the plan before Kafka is asked.
   const subjects = await observeDesiredSubjects(target, desired)
   const declared = new Set(desired.cluster.topics.map((t) => t.name))
-  // Raw `Acl` resources need the observed ACLs as much as Services do: without them every plan re-adds them.
+  const appliedPrincipals = await readAppliedPrincipals(target, desired.environment.name)
   const cluster = await observeCluster(target.gateway, {
-    acls: desired.services.length > 0 || desired.cluster.acls.length > 0, topicFilter: (name) => !isInternalTopic(name), configFilter: (name) => declared.has(name), kafkaDefaults: TOPIC_DEFAULTS,
+    acls: aclsMatter(desired, appliedPrincipals, request), topicFilter: (name) => !isInternalTopic(name), configFilter: (name) => declared.has(name), kafkaDefaults: TOPIC_DEFAULTS,
   })
-  return {...cluster, subjects}
+  return {...cluster, subjects, ...(appliedPrincipals.length > 0 ? {appliedPrincipals} : {})}
+}
+
+/**
+ * ACLs are read whenever the plan could change one: declared grants, a principal scope (globs or
+ * principals applied before), or topic deletions (a deleted topic's ACLs go with it).
+ */
+function aclsMatter(desired: DesiredState, appliedPrincipals: readonly string[], request: PlanRequest): boolean {
+  const env = desired.environment
+  return desired.services.length > 0 || desired.cluster.acls.length > 0 || appliedPrincipals.length > 0 ||
+    env.prune !== undefined || (request.allowDelete ?? false)
+}
+
+/** The principals this environment applied ACLs for before (the principal ledger in Kafka). */
+export async function readAppliedPrincipals(target: Target, environment: string): Promise<string[]> {
+  const admin = await target.connectAdmin()
+  try {
+    return await new PrincipalLedger(target.kafka, admin).read(environment)
+  } finally {
+    await admin.disconnect()
+  }
 }
 
 /**
@@ -72,7 +93,7 @@ export async function observeLive(target: Target, options: {internalTopics?: boo
 }
 
 export async function planEnvironment(target: Target, desired: DesiredState, request: PlanRequest = {}): Promise<PlannedChanges> {
-  const observed = await observeForPlan(target, desired)
+  const observed = await observeForPlan(target, desired, request)
   const plan = planChanges(desired, observed, {
     allowDelete: request.allowDelete ?? false,
     retentionStep: request.retentionStep,

@@ -147,5 +147,7 @@ function sectionSign(key: string, b: {lines: DisplayLine[]; created: boolean; de
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
-  return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.blocked} blocked.`
+  const line = `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.blocked} blocked.`
+  // Blocked is never success: the cluster will not match the manifests after this plan.
+  return s.blocked === 0 ? line : `${line} The cluster will not match the manifests until the blocked item(s) are resolved.`
 }

@@ -9,6 +9,7 @@ import {parseAllDocuments} from 'yaml'
 import {streamctl} from '../dev/cli.js'
 import {newKafkaJs, singleCluster, uniquePrefix} from '../harness.js'
 import {schemaFiles, schemasYaml, topicsYaml, writeTree} from './estate.js'
+import {relaxedLintPolicyYaml} from '../reconcile/estate.js'
 
 const cluster = singleCluster()
 const registryUrl = cluster.registryUrl
@@ -44,7 +45,8 @@ spec:
   registry: {url: 'http://127.0.0.1:1'}
   defaults: {partitions: 1, replicationFactor: 1}
   prune: {prefixes: ['${prefix}']}
-`
+---
+${relaxedLintPolicyYaml('it-schemas')}`
   const base = (): Record<string, string> => ({'env.yaml': envYaml, 'schemas.yaml': schemasYaml(prefix), 'topics.yaml': topicsYaml(prefix), ...schemaFiles(ns)})
   const dirs: string[] = []
   let dir: string

@@ -2,7 +2,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {DesiredState, SchemaSpec, ServiceSpec, TopicMeta} from '../../../src/model/desired.js'
 import type {EnvironmentSpec} from '../../../src/model/environment.js'
-import type {ClusterState, SubjectState, TopicState} from '../../../src/model/state.js'
+import type {AclEntry, ClusterState, SubjectState, TopicState} from '../../../src/model/state.js'
 import type {PlanOptions, TopicConfigDefaults} from '../../../src/plan/options.js'
 
 /**
@@ -20,6 +20,8 @@ interface DesiredFixture {
   /** Schema resources (their subjects, and those topic references imply, are planned). */
   schemas?: SchemaSpec[]
   subjects?: SubjectState[]
+  /** Raw `Acl` resource entries. */
+  acls?: AclEntry[]
 }
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T
@@ -35,7 +37,7 @@ export function buildDesired(f: DesiredFixture): DesiredState {
   const meta = new Map((f.topicMeta ?? []).map((m) => [m.name!, m]))
   return {
     environment,
-    cluster: {clusterId: environment.clusterId, topics: f.topics, acls: [], subjects: f.subjects ?? []},
+    cluster: {clusterId: environment.clusterId, topics: f.topics, acls: f.acls ?? [], subjects: f.subjects ?? []},
     topicMeta: f.topics.map((t) => ({labels: {}, ...meta.get(t.name), name: t.name})),
     services: f.services ?? [],
     schemas: f.schemas ?? [],

@@ -44,7 +44,7 @@ describe('planChanges', () => {
   it('orders actions by phase and records dependencies', () => {
     const desired = buildDesired({
       topics: [{name: 'shop.new.v1', partitions: 3, replicationFactor: 1, config: {}}, {name: 'shop.orders.v1', partitions: 6, replicationFactor: 1, config: {'retention.ms': '1'}}],
-      environment: {prune: {prefixes: ['shop.'], labels: {}}},
+      environment: {prune: {prefixes: ['shop.'], principals: []}},
       services: [{name: 'a', principal: 'User:a', produces: [], consumes: [{topic: 'shop.new.v1', groups: ['g']}]}],
     })
     const observed = {

@@ -17,9 +17,9 @@ describe('topic scope', () => {
   for (const [glob, name, expected] of globs) it(`${glob} matches ${name}: ${expected}`, () => expect(globToRegExp(glob).test(name)).toBe(expected))
 
   it('prune scope is by prefix, and an empty prefix covers nothing', () => {
-    expect(inPruneScope('shop.x', {prefixes: ['shop.'], labels: {}})).toBe(true)
-    expect(inPruneScope('shopping.x', {prefixes: ['shop.'], labels: {}})).toBe(false)
-    expect(inPruneScope('anything', {prefixes: [''], labels: {}})).toBe(false)
+    expect(inPruneScope('shop.x', {prefixes: ['shop.'], principals: []})).toBe(true)
+    expect(inPruneScope('shopping.x', {prefixes: ['shop.'], principals: []})).toBe(false)
+    expect(inPruneScope('anything', {prefixes: [''], principals: []})).toBe(false)
     expect(inPruneScope('shop.x', undefined)).toBe(false)
   })
 

@@ -63,7 +63,20 @@ describe('text renderer', () => {
   })
 
   it('ends with the Terraform-style summary line', () => {
-    expect(renderPlanText(plan('read-only-key')).trimEnd().split('\n').at(-1)).toBe('Plan: 0 to add, 1 to change, 0 to destroy, 1 blocked.')
+    expect(renderPlanText(plan('config-change')).trimEnd().split('\n').at(-1)).toBe('Plan: 0 to add, 1 to change, 0 to destroy, 0 blocked.')
+    expect(renderPlanText(plan('read-only-key')).trimEnd().split('\n').at(-1))
+      .toBe('Plan: 0 to add, 1 to change, 0 to destroy, 1 blocked. The cluster will not match the manifests until the blocked item(s) are resolved.')
     expect(renderPlanMarkdown(plan('no-changes'))).toContain('**No changes.**')
+  })
+
+  it('never says a plan with blocked items matches the manifests', () => {
+    for (const name of ['rf-above-brokers', 'partition-decrease-blocked', 'blocked-create-withholds-acls', 'read-only-key']) {
+      const p = plan(name)
+      expect(p.blocked.length).toBeGreaterThan(0)
+      for (const text of [renderPlanText(p), renderPlanMarkdown(p)]) {
+        expect(text).not.toMatch(/matches the manifests|No changes/)
+        expect(text).toContain('will not match the manifests')
+      }
+    }
   })
 })
