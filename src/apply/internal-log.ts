@@ -105,6 +105,26 @@ export class InternalLog<T> {
     }
   }
 
+  /**
+   * A producer kept open for a run of appends (the audit records of one apply), in order, acks=all.
+   * The caller closes it.
+   */
+  async writer(): Promise<{append(key: string, value: T): Promise<void>; close(): Promise<void>}> {
+    const producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: {retries: 10, initialRetryTime: 200, maxRetryTime: 3000},
+    })
+    await producer.connect()
+    return {
+      append: async (key, value) => {
+        await producer.send({topic: this.spec.name, acks: -1, messages: [{key, value: JSON.stringify(value)}]})
+      },
+      close: () => producer.disconnect(),
+    }
+  }
+
   /** Reads every record up to (and including) `untilOffset`, or up to the current end when omitted. */
   async readAll(admin: Admin, untilOffset?: string): Promise<LogRecord<T>[]> {
     const [partition] = await admin.fetchTopicOffsets(this.spec.name)

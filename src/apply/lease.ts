@@ -12,6 +12,8 @@ export interface LeaseHolder {
   readonly host: string
   readonly pid: number
   readonly command: string
+  /** The environment the holder applies (several environments can share one cluster, and its lock). */
+  readonly environment?: string
 }
 
 export interface LeaseEvent {

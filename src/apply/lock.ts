@@ -13,6 +13,13 @@ export interface LockOptions {
   /** How long to keep retrying while another apply holds the lock (0 = fail at once). */
   readonly waitMs?: number
   readonly command?: string
+  /** Named in the holder, so a refused apply says which environment holds the cluster. */
+  readonly environment?: string
+}
+
+/** The lock of one Kafka cluster: every environment pointing at it shares it. */
+export function clusterLockName(clusterId: string): string {
+  return `apply/cluster/${clusterId}`
 }
 
 /**
@@ -36,7 +43,25 @@ export class ClusterLock {
       name: LOCK_TOPIC,
       config: {'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000), 'message.timestamp.type': 'LogAppendTime'},
     })
-    this.holder = {...currentIdentity(), command: options.command ?? 'apply'}
+    this.holder = {...currentIdentity(), command: options.command ?? 'apply', ...(options.environment ? {environment: options.environment} : {})}
+  }
+
+  /**
+   * The lock of the cluster `admin` is connected to, named by its cluster id: two environment
+   * names (or two spellings of one bootstrap) on the same cluster contend for the same lock.
+   */
+  static async forCluster(kafka: Kafka, admin: Admin, options: LockOptions = {}): Promise<ClusterLock> {
+    const {clusterId} = await admin.describeCluster()
+    const lock = new ClusterLock(kafka, admin, clusterLockName(clusterId), options)
+    lock.clusterId = clusterId
+    return lock
+  }
+
+  /** Set for the lock of a cluster (forCluster). */
+  clusterId: string | undefined
+
+  get lockName(): string {
+    return this.name
   }
 
   get leaseMs(): number {
@@ -60,7 +85,7 @@ export class ClusterLock {
         const h = state?.holder
         throw new StreamctlError(
           'LOCK_HELD',
-          `another ${h?.command ?? 'apply'} holds the lock "${this.name}"` +
+          `another ${h?.command ?? 'apply'}${h?.environment ? ` (environment ${h.environment})` : ''} holds the lock "${this.name}"` +
             (h ? ` (${h.user}@${h.host} pid ${h.pid}, lease until ${new Date(state!.expiresAt).toISOString()})` : ''),
           {hint: 'wait for it to finish (--lock-wait 2m), or if it died, let the lease expire or run `streamctl unlock -e ENV`'},
         )

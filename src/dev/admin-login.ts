@@ -1,6 +1,7 @@
+import {dirname} from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 import {createGateway} from '../cluster/create-gateway.js'
-import {readCredentials} from './credentials.js'
+import {internalCredentialsFile, readCredentials} from './credentials.js'
 import type {DevEvent} from './events.js'
 import type {DevState} from './state.js'
 import {internalBootstrap} from './topology.js'
@@ -40,8 +41,9 @@ export async function nodesRefusingAdmin(state: DevState, nodeIds: readonly numb
 
 /**
  * Checks the admin can log in on each node just started; when one refuses, stores the admin's
- * credential again through the internal listener (ANONYMOUS is a super user there, never on a
- * client listener). Throws while a node still refuses, so the caller's readiness loop retries.
+ * credential again through the inter-broker listener as the nodes' own SASL/PLAIN user (a static
+ * JAAS login, untouched by the SCRAM fault). Throws while a node still refuses, so the caller's
+ * readiness loop retries.
  */
 export async function ensureAdminLogin(state: DevState, nodeIds: readonly number[], emit: (e: DevEvent) => void, restored: {done: boolean}): Promise<void> {
   const refusing = await nodesRefusingAdmin(state, nodeIds)
@@ -49,7 +51,8 @@ export async function ensureAdminLogin(state: DevState, nodeIds: readonly number
   if (!restored.done && state.credentialsFile) {
     const creds = readCredentials(state.credentialsFile)
     emit({type: 'info', message: `node(s) ${refusing.join(', ')} refused the admin's SCRAM login after starting (a Kafka credential-cache fault); storing the admin credential again`})
-    const gateway = createGateway({bootstrap: internalBootstrap(state.layout)}, {environment: 'dev (internal listener)'})
+    const internal = readCredentials(internalCredentialsFile(dirname(state.credentialsFile)))
+    const gateway = createGateway({bootstrap: internalBootstrap(state.layout), sasl: {mechanism: 'plain', username: internal.username, password: internal.password}}, {environment: 'dev (internal listener)'})
     try {
       await gateway.alterUserScramCredentials([{kind: 'upsert', user: creds.username, mechanism: 'SCRAM-SHA-512', iterations: SCRAM_ITERATIONS, password: creds.password.reveal()}])
       restored.done = true

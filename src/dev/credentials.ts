@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
-import {readFileSync} from 'node:fs'
-import {writeFile} from 'node:fs/promises'
+import {existsSync, readFileSync} from 'node:fs'
+import {chmod, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {Secret} from '../model/secret.js'
 
@@ -10,6 +10,9 @@ export interface DevCredentials {
 }
 
 export const DEV_ADMIN_USER = 'admin'
+
+/** The nodes' own principal on the INTERNAL (inter-broker) and CONTROLLER listeners (SASL/PLAIN). */
+export const DEV_INTERNAL_USER = 'broker'
 
 /** Hex only: Kafka's `-S` SCRAM syntax forbids commas, and hex needs no quoting anywhere. */
 export function generatePassword(): string {
@@ -36,4 +39,32 @@ export async function writeToolClientConfig(file: string, creds: DevCredentials,
   ]
   if (tls) lines.push('ssl.truststore.type=PEM', `ssl.truststore.location=${tls.caFile}`)
   await writeFile(file, lines.join('\n') + '\n', {mode: 0o600})
+}
+
+export function internalCredentialsFile(secureDir: string): string {
+  return join(secureDir, 'internal.json')
+}
+
+/**
+ * The nodes' SASL/PLAIN user (static JAAS, in server.properties): created on the first start that
+ * needs it, so a secure cluster made before it existed gains it at its next start.
+ */
+export async function ensureInternalCredentials(secureDir: string): Promise<DevCredentials> {
+  const file = internalCredentialsFile(secureDir)
+  if (!existsSync(file)) {
+    await writeFile(file, JSON.stringify({username: DEV_INTERNAL_USER, password: generatePassword(), mechanism: 'plain'}, null, 2) + '\n', {mode: 0o600})
+  }
+  return readCredentials(file)
+}
+
+/** The admin's password alone (0600), for `registry serve --sasl-password-file/--auth-password-file`. */
+export function adminPasswordFile(secureDir: string): string {
+  return join(secureDir, 'admin.password')
+}
+
+export async function writeAdminPasswordFile(secureDir: string, creds: DevCredentials): Promise<string> {
+  const file = adminPasswordFile(secureDir)
+  await writeFile(file, creds.password.reveal() + '\n', {mode: 0o600})
+  await chmod(file, 0o600)
+  return file
 }

@@ -4,9 +4,8 @@ import type {DevEvent} from './events.js'
 import {nodeMarker} from './info.js'
 import {nodeFiles} from './paths.js'
 import {stopProcess} from './process.js'
-import {registryMarker} from './registry-process.js'
+import {registryBootstrap, registryMarker} from './registry-process.js'
 import {readState, writeState} from './state.js'
-import {internalBootstrap} from './topology.js'
 import {removeClusterFiles} from './up.js'
 import {parseKafkaRelease} from './versions.js'
 
@@ -25,7 +24,7 @@ export async function devDown(opts: {dataDir: string; graceMs?: number; onEvent?
   const grace = opts.graceMs ?? 30_000
   let registry: DevDownResult['registry']
   if (state.registry?.pid !== undefined) {
-    registry = await stopProcess(state.registry.pid, registryMarker(internalBootstrap(state.layout), state.registry.port), 10_000)
+    registry = await stopProcess(state.registry.pid, registryMarker(registryBootstrap(state.layout), state.registry.port), 10_000)
   }
   opts.onEvent?.({type: 'stop', message: `stopping ${state.layout.nodes.length} node(s)`})
   const nodes = await Promise.all(state.layout.nodes.map(async (n) => {

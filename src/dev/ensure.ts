@@ -1,6 +1,7 @@
 import {resolve} from 'node:path'
 import {StreamctlError} from '../errors.js'
 import type {DevClusterSpec, EnvironmentSpec, KafkaConnectionSpec} from '../model/environment.js'
+import type {Secret} from '../model/secret.js'
 import type {DevEvent} from './events.js'
 import {describeCluster} from './info.js'
 import {DEFAULT_DATA_DIR} from './paths.js'
@@ -14,6 +15,8 @@ export interface EnsureDevResult {
   /** True when this call had to start (or create) the cluster. */
   readonly started: boolean
   readonly registryUrl?: string
+  /** Secure dev clusters: the registry's HTTP Basic credentials. */
+  readonly registryAuth?: {readonly username: string; readonly password: Secret}
 }
 
 /**
@@ -25,22 +28,26 @@ export async function ensureDevCluster(spec: Partial<DevClusterSpec> & {dataDir?
   const state = readState(dataDir)
   if (state) {
     const info = describeCluster(dataDir, state)
-    if (info.allUp) return {bootstrap: info.bootstrap, clusterId: info.clusterId, connection: info.connection, started: false, ...(info.registryUrl ? {registryUrl: info.registryUrl} : {})}
+    if (info.allUp) return {bootstrap: info.bootstrap, clusterId: info.clusterId, connection: info.connection, started: false, ...registryOf(info)}
   }
   if (!opts.start) {
     throw new StreamctlError('CLUSTER_UNREACHABLE', `the dev cluster in ${dataDir} is ${state ? 'not running' : 'not created'}`, {hint: 'start it with `streamctl dev up`, or drop --no-start to let this command start it'})
   }
   opts.onEvent?.({type: 'info', message: `the dev cluster in ${dataDir} is not running: starting it`})
   const up = await devUp({dataDir, brokers: state ? undefined : spec.brokers, secure: state ? undefined : spec.secure, kafkaVersion: state ? undefined : spec.kafkaVersion, onEvent: opts.onEvent})
-  return {bootstrap: up.bootstrap, clusterId: up.clusterId, connection: up.connection, started: true, ...(up.registryUrl ? {registryUrl: up.registryUrl} : {})}
+  return {bootstrap: up.bootstrap, clusterId: up.clusterId, connection: up.connection, started: true, ...registryOf(up)}
+}
+
+function registryOf(info: {registryUrl?: string; registryAuth?: EnsureDevResult['registryAuth']}): Pick<EnsureDevResult, 'registryUrl' | 'registryAuth'> {
+  return info.registryUrl ? {registryUrl: info.registryUrl, ...(info.registryAuth ? {registryAuth: info.registryAuth} : {})} : {}
 }
 
 /** An environment's Kafka connection: its `kafka` block, or the dev cluster for `cluster: dev`. */
-export async function resolveEnvironmentConnection(env: EnvironmentSpec, opts: {start: boolean; onEvent?: (e: DevEvent) => void}): Promise<KafkaConnectionSpec & {clusterId?: string; started?: boolean; registryUrl?: string}> {
+export async function resolveEnvironmentConnection(env: EnvironmentSpec, opts: {start: boolean; onEvent?: (e: DevEvent) => void}): Promise<KafkaConnectionSpec & {clusterId?: string; started?: boolean; registryUrl?: string; registryAuth?: EnsureDevResult['registryAuth']}> {
   if (env.cluster === 'dev') {
     const r = await ensureDevCluster({...env.dev, dataDir: env.dev?.dataDir}, opts)
     // The dev cluster's own registry (absent after `dev up --no-registry`).
-    return {...r.connection, clusterId: r.clusterId, started: r.started, ...(r.registryUrl ? {registryUrl: r.registryUrl} : {})}
+    return {...r.connection, clusterId: r.clusterId, started: r.started, ...registryOf(r)}
   }
   if (!env.kafka) {
     throw new StreamctlError('ENV_NOT_FOUND', `environment "${env.name}" has neither \`cluster: dev\` nor a \`kafka\` connection`, {hint: 'add `kafka: {bootstrap: [...]}` or `cluster: dev` to the environment'})

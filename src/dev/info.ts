@@ -1,11 +1,12 @@
 import {readFileSync, statSync} from 'node:fs'
 import type {KafkaConnectionSpec} from '../model/environment.js'
+import type {Secret} from '../model/secret.js'
 import {readCredentials} from './credentials.js'
 import {nodeFiles, toolClientConfigFile} from './paths.js'
 import {isOurProcess} from './process.js'
-import {registryMarker} from './registry-process.js'
+import {registryBootstrap, registryMarker} from './registry-process.js'
 import type {DevState} from './state.js'
-import {clientBootstrap, internalBootstrap, tlsBootstrap, type NodePorts} from './topology.js'
+import {clientBootstrap, tlsBootstrap, type NodePorts} from './topology.js'
 import {parseKafkaRelease} from './versions.js'
 
 export interface DevNodeStatus {
@@ -32,6 +33,8 @@ export interface DevClusterInfo {
   readonly allUp: boolean
   readonly registryUrl?: string
   readonly registryUp?: boolean
+  /** Secure clusters: the registry demands HTTP Basic auth with the admin's credentials. */
+  readonly registryAuth?: {readonly username: string; readonly password: Secret}
   readonly credentialsFile?: string
   /** Kafka CLI tool client configs (SASL_PLAINTEXT / SASL_SSL) for `--command-config`. */
   readonly toolConfig?: {readonly saslPlaintext: string; readonly saslSsl: string}
@@ -53,15 +56,17 @@ export function describeCluster(dataDir: string, state: DevState): DevClusterInf
   let connection: KafkaConnectionSpec = {bootstrap: clientBootstrap(state.layout)}
   let bootstrap = clientBootstrap(state.layout)
   let saslPlaintext: DevClusterInfo['saslPlaintext']
+  let registryAuth: DevClusterInfo['registryAuth']
   if (state.layout.secure && state.credentialsFile && state.caFile) {
     const creds = readCredentials(state.credentialsFile)
+    registryAuth = {username: creds.username, password: creds.password}
     const sasl = {mechanism: 'scram-sha-512' as const, username: creds.username, password: creds.password}
     saslPlaintext = {bootstrap, connection: {bootstrap, sasl}}
     bootstrap = tlsBootstrap(state.layout)
     connection = {bootstrap, sasl, tls: {caFile: state.caFile}}
   }
   const reg = state.registry
-  const registryUp = reg?.pid !== undefined && isOurProcess(reg.pid, registryMarker(internalBootstrap(state.layout), reg.port))
+  const registryUp = reg?.pid !== undefined && isOurProcess(reg.pid, registryMarker(registryBootstrap(state.layout), reg.port))
   return {
     dataDir,
     kafkaVersion: state.layout.kafkaVersion,
@@ -73,7 +78,7 @@ export function describeCluster(dataDir: string, state: DevState): DevClusterInf
     ...(saslPlaintext ? {saslPlaintext} : {}),
     nodes,
     allUp: nodes.every((n) => n.up),
-    ...(reg?.pid !== undefined ? {registryUrl: `http://127.0.0.1:${reg.port}`, registryUp} : {}),
+    ...(reg?.pid !== undefined ? {registryUrl: `http://127.0.0.1:${reg.port}`, registryUp, ...(registryAuth ? {registryAuth} : {})} : {}),
     ...(state.credentialsFile ? {credentialsFile: state.credentialsFile, caFile: state.caFile,
       toolConfig: {saslPlaintext: toolClientConfigFile(dataDir, false), saslSsl: toolClientConfigFile(dataDir, true)}} : {}),
   }

@@ -2,9 +2,8 @@ import {resolve} from 'node:path'
 import {nodeMarker} from './info.js'
 import {nodeFiles} from './paths.js'
 import {isOurProcess} from './process.js'
-import {registryMarker} from './registry-process.js'
+import {registryBootstrap, registryMarker} from './registry-process.js'
 import {readState} from './state.js'
-import {internalBootstrap} from './topology.js'
 import {parseKafkaRelease} from './versions.js'
 
 /**
@@ -20,7 +19,7 @@ export function killClusterSync(dataDir: string): number {
     if (!state) return 0
     const release = parseKafkaRelease(state.layout.kafkaVersion)
     const targets: [number | undefined, string][] = state.layout.nodes.map((n) => [state.pids[String(n.id)], nodeMarker(nodeFiles(dir, n, release).serverProperties)])
-    if (state.registry?.pid) targets.push([state.registry.pid, registryMarker(internalBootstrap(state.layout), state.registry.port)])
+    if (state.registry?.pid) targets.push([state.registry.pid, registryMarker(registryBootstrap(state.layout), state.registry.port)])
     for (const [pid, marker] of targets) {
       if (pid && isOurProcess(pid, marker)) {
         try { process.kill(pid, 'SIGKILL'); killed++ } catch { /* already gone */ }

@@ -7,6 +7,7 @@ import type {DevClusterInfo} from './info.js'
 export function summaryLines(info: DevClusterInfo): string[] {
   const lines = [`bootstrap: ${info.bootstrap.join(',')}`, `cluster-id: ${info.clusterId}`]
   if (info.registryUrl) lines.push(`registry: ${info.registryUrl}`)
+  if (info.registryUrl && info.registryAuth) lines.push(`registry-auth: HTTP Basic as ${info.registryAuth.username} (the admin's password)`)
   if (info.secure) {
     lines.push('security: SASL_SSL + SCRAM-SHA-512 (CA: ' + (info.caFile ?? '?') + ')')
     if (info.saslPlaintext) lines.push(`bootstrap-sasl-plaintext: ${info.saslPlaintext.bootstrap.join(',')}`)

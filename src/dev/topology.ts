@@ -1,3 +1,4 @@
+import {DEV_ADMIN_USER} from './credentials.js'
 import type {KafkaRelease} from './versions.js'
 
 /**
@@ -10,7 +11,7 @@ import type {KafkaRelease} from './versions.js'
  * format time, so the same layout works on 3.9 and 4.x.
  */
 export interface NodePorts {
-  /** PLAINTEXT client listener (plain clusters) or the internal loopback listener (secure). */
+  /** PLAINTEXT client listener (plain clusters) or the inter-broker SASL/PLAIN listener (secure). */
   readonly broker: number
   readonly controller: number
   /** Secure only: SASL_PLAINTEXT + SCRAM-SHA-512. */
@@ -66,15 +67,22 @@ export function tlsBootstrap(layout: ClusterLayout): string[] {
   return layout.secure ? layout.nodes.map((n) => `127.0.0.1:${n.ports.tls}`) : []
 }
 
-/** Loopback PLAINTEXT addresses; on a secure cluster these are the internal (super-user) listener. */
+/** The inter-broker listener: PLAINTEXT (plain clusters) or SASL_PLAINTEXT with the nodes' PLAIN user (secure). */
 export function internalBootstrap(layout: ClusterLayout): string[] {
   return layout.nodes.map((n) => `127.0.0.1:${n.ports.broker}`)
+}
+
+/** The controller listeners (KIP-919 `bootstrap.controllers`). */
+export function controllerBootstrap(layout: ClusterLayout): string[] {
+  return layout.nodes.map((n) => `127.0.0.1:${n.ports.controller}`)
 }
 
 export interface NodePaths {
   readonly logDir: string
   readonly dataDir: string
   readonly keystore?: string
+  /** Secure only: the nodes' own SASL/PLAIN user on the INTERNAL and CONTROLLER listeners. */
+  readonly internal?: {readonly username: string; readonly password: string}
 }
 
 /** server.properties for one node: pure, so every line can be checked by unit tests. */
@@ -93,22 +101,36 @@ export function renderServerProperties(layout: ClusterLayout, node: NodeLayout, 
   else props.push(['controller.quorum.voters', voters])
   props.push(['controller.listener.names', 'CONTROLLER'])
   if (layout.secure) {
+    if (!paths.internal) throw new Error('internal: a secure node needs the internal credentials')
+    const {username, password} = paths.internal
+    // PLAIN with a static JAAS user: it needs nothing from the metadata log, so the quorum and the
+    // brokers can authenticate before any SCRAM credential is loaded (SCRAM on the controller
+    // listener is unsupported for that reason).
+    const plainJaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${password}" user_${username}="${password}";`
     props.push(
       ['listeners', `INTERNAL://127.0.0.1:${p.broker},CONTROLLER://127.0.0.1:${p.controller},SASL://127.0.0.1:${p.sasl},TLS://127.0.0.1:${p.tls}`],
+      // INTERNAL is registered for inter-broker traffic; a client is only ever given the endpoints
+      // of the listener it connected to (SASL or TLS), so it is never advertised to clients.
       ['advertised.listeners', `INTERNAL://127.0.0.1:${p.broker},SASL://127.0.0.1:${p.sasl},TLS://127.0.0.1:${p.tls}`],
-      ['listener.security.protocol.map', 'INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL:SASL_PLAINTEXT,TLS:SASL_SSL'],
+      // Every listener authenticates: no connection anywhere is ever User:ANONYMOUS.
+      ['listener.security.protocol.map', 'INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,SASL:SASL_PLAINTEXT,TLS:SASL_SSL'],
       ['inter.broker.listener.name', 'INTERNAL'],
       ['sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
+      ['listener.name.internal.sasl.enabled.mechanisms', 'PLAIN'],
+      ['listener.name.controller.sasl.enabled.mechanisms', 'PLAIN'],
+      ['sasl.mechanism.inter.broker.protocol', 'PLAIN'],
+      ['sasl.mechanism.controller.protocol', 'PLAIN'],
+      ['listener.name.internal.plain.sasl.jaas.config', plainJaas],
+      ['listener.name.controller.plain.sasl.jaas.config', plainJaas],
       ['listener.name.sasl.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
       ['listener.name.tls.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
       ['listener.name.tls.ssl.keystore.type', 'PEM'],
       ['listener.name.tls.ssl.keystore.location', paths.keystore ?? ''],
       ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
       ['allow.everyone.if.no.acl.found', 'false'],
-      // The controller and inter-broker listeners are PLAINTEXT on loopback (SCRAM between
-      // controllers is unsupported), so their principal ANONYMOUS must be super or the quorum never
-      // forms. Every client listener authenticates with SCRAM, so no client is ever ANONYMOUS there.
-      ['super.users', 'User:admin;User:ANONYMOUS'],
+      // Named principals only: the nodes' own (CLUSTER_ACTION for votes, fetches, registration)
+      // and the admin. ANONYMOUS is never super, and no listener lets a client be ANONYMOUS.
+      ['super.users', `User:${DEV_ADMIN_USER};User:${username}`],
     )
   } else {
     props.push(

@@ -1,11 +1,11 @@
 import {randomBytes} from 'node:crypto'
 import {existsSync, readFileSync, readdirSync} from 'node:fs'
-import {access, constants, mkdir, rm, writeFile} from 'node:fs/promises'
+import {access, chmod, constants, mkdir, rm, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {StreamctlError} from '../errors.js'
 import {Secret} from '../model/secret.js'
 import {ensureAdminLogin} from './admin-login.js'
-import {DEV_ADMIN_USER, generatePassword, writeCredentials, writeToolClientConfig} from './credentials.js'
+import {DEV_ADMIN_USER, ensureInternalCredentials, generatePassword, readCredentials, writeAdminPasswordFile, writeCredentials, writeToolClientConfig} from './credentials.js'
 import type {DevEvent} from './events.js'
 import {describeCluster, nodeMarker, tailFile, type DevClusterInfo} from './info.js'
 import {fetchKafka, isKafkaFetched} from './jars.js'
@@ -15,10 +15,10 @@ import {allocatePorts, assertPortFree} from './ports.js'
 import {checkJava} from './prerequisites.js'
 import {isAlive, isOurProcess, killNow, spawnJava} from './process.js'
 import {probeReady} from './readiness.js'
-import {registryCommand, registryMarker, spawnRegistry, waitForRegistry} from './registry-process.js'
+import {registryBootstrap, registryCommand, registryMarker, spawnRegistry, waitForRegistry, type RegistrySecurity} from './registry-process.js'
 import {readState, writeState, type DevState} from './state.js'
 import {ensureDevTls} from './tls.js'
-import {internalBootstrap, nodeJavaArgs, planLayout, portsPerNode, renderLogConfig, renderServerProperties, type ClusterLayout} from './topology.js'
+import {nodeJavaArgs, planLayout, portsPerNode, renderLogConfig, renderServerProperties, type ClusterLayout} from './topology.js'
 import {DEFAULT_KAFKA_VERSION, parseKafkaRelease, type KafkaRelease} from './versions.js'
 
 export interface DevUpOptions {
@@ -115,16 +115,16 @@ async function upInDir(dataDir: string, opts: DevUpOptions, emit: (e: DevEvent) 
       await writeState(dataDir, state)
     }
     const regPort = state.registry?.port ?? opts.registryPort
-    const regBootstrap = internalBootstrap(state.layout)
+    const regBootstrap = registryBootstrap(state.layout)
     if (wantRegistry && registryCommand() && !(registryPid && isOurProcess(registryPid, registryMarker(regBootstrap, regPort ?? 0)))) {
       const port = regPort ?? (await allocatePorts(1))[0]!
       await assertPortFree(port, 'schema registry')
       emit({type: 'start', message: `starting the schema registry on port ${port}`})
-      registryPid = spawnRegistry(regBootstrap, port, registryLogFile(dataDir))
+      registryPid = spawnRegistry(regBootstrap, port, registryLogFile(dataDir), await registrySecurity(dataDir, state))
       state = {...state, registry: {port, pid: registryPid}}
       await writeState(dataDir, state)
       const pid = registryPid
-      const ok = pid !== undefined && await waitForRegistry(port, 60_000, () => isOurProcess(pid, registryMarker(regBootstrap, port)))
+      const ok = pid !== undefined && await waitForRegistry(port, 60_000, () => isOurProcess(pid, registryMarker(regBootstrap, port)), state.credentialsFile ? readCredentials(state.credentialsFile) : undefined)
       if (!ok) {
         if (pid !== undefined) killNow(pid, registryMarker(regBootstrap, port))
         throw new StreamctlError('DEV_CLUSTER', `the schema registry did not answer on port ${port}:\n${tailFile(registryLogFile(dataDir), 20)}`, {hint: 'rerun with --no-registry to start Kafka only'})
@@ -188,8 +188,20 @@ async function writeNodeConfigs(dataDir: string, layout: ClusterLayout, id: numb
   const files = nodeFiles(dataDir, node, release)
   await mkdir(files.logDir, {recursive: true})
   const keystore = layout.secure ? join(secureDir(dataDir), 'broker-keystore.pem') : undefined
-  await writeFile(files.serverProperties, renderServerProperties(layout, node, release, {logDir: files.logDir, dataDir: files.kafkaDataDir, keystore}))
+  const internal = layout.secure ? await ensureInternalCredentials(secureDir(dataDir)) : undefined
+  const text = renderServerProperties(layout, node, release, {logDir: files.logDir, dataDir: files.kafkaDataDir, keystore,
+    ...(internal ? {internal: {username: internal.username, password: internal.password.reveal()}} : {})})
+  // A secure node's file holds the internal user's password: readable by its owner only.
+  await writeFile(files.serverProperties, text, {mode: layout.secure ? 0o600 : 0o644})
+  if (layout.secure) await chmod(files.serverProperties, 0o600)
   await writeFile(files.logConfig, renderLogConfig(release, files.logFile))
+}
+
+/** Secure clusters: the registry logs in to Kafka as the admin and asks HTTP clients for the same. */
+async function registrySecurity(dataDir: string, state: DevState): Promise<RegistrySecurity | undefined> {
+  if (!state.layout.secure || !state.credentialsFile) return undefined
+  const creds = readCredentials(state.credentialsFile)
+  return {username: creds.username, passwordFile: await writeAdminPasswordFile(secureDir(dataDir), creds)}
 }
 
 async function createCluster(dataDir: string, release: KafkaRelease, opts: DevUpOptions, emit: (e: DevEvent) => void): Promise<DevState> {
@@ -207,6 +219,7 @@ async function createCluster(dataDir: string, release: KafkaRelease, opts: DevUp
   if (secure) {
     const dir = secureDir(dataDir)
     await mkdir(dir, {recursive: true, mode: 0o700})
+    await ensureInternalCredentials(dir)
     const tls = await ensureDevTls(dir)
     caFile = tls.caFile
     password = generatePassword()

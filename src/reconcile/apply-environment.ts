@@ -1,5 +1,5 @@
 import {AuditLog} from '../apply/audit.js'
-import type {ApplyEventListener, ApplyResult} from '../apply/events.js'
+import type {ApplyEvent, ApplyEventListener, ApplyResult} from '../apply/events.js'
 import {executePlan} from '../apply/executor.js'
 import {ClusterLock} from '../apply/lock.js'
 import {PrincipalLedger} from '../apply/principal-ledger.js'
@@ -51,12 +51,15 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
   }
 
   const admin = await target.connectAdmin()
-  const lock = new ClusterLock(target.kafka, admin, `apply/${desired.environment.name}`, {waitMs: request.lockWaitMs, leaseMs: request.leaseMs})
   try {
+    // One lock per cluster (its id), whatever the environment's name.
+    const lock = await ClusterLock.forCluster(target.kafka, admin, {waitMs: request.lockWaitMs, leaseMs: request.leaseMs, environment: desired.environment.name})
     await lock.acquire()
     try {
       const audit = new AuditLog(target.kafka, admin)
-      const [{plan, observed}] = await Promise.all([currentPlan(target, desired, request), audit.prepare()])
+      const clusterId = lock.clusterId ?? ''
+      // Holding the lock, any apply of this cluster still without an end record is dead: say so.
+      const [{plan, observed}] = await Promise.all([currentPlan(target, desired, request), audit.prepare().then(() => audit.closeInterrupted(clusterId, 'closed by the next apply once its lock lease had expired'))])
       request.onPlan?.(plan)
       refuseBlocking(plan)
       const auditBase = {environment: desired.environment.name, clusterId: plan.clusterId ?? '', planDigest: plan.digest, streamctlVersion: request.streamctlVersion}
@@ -73,17 +76,24 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
       // Principals are recorded before any ACL is created, so even a killed apply leaves them in scope.
       const owned = [...new Set([...before, ...declared])].sort()
       await ledger.write(desired.environment.name, owned, before)
-      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent: request.onEvent, signal: request.signal, registry: target.registry})
-      const result = await (request.wrapExecution ? request.wrapExecution(plan, run) : run())
+      // Start record before the first change, progress per finished batch, end record after.
+      const session = await audit.begin({...auditBase, total: plan.actions.length})
+      const onEvent = (e: ApplyEvent): void => {
+        session.onEvent(e)
+        request.onEvent?.(e)
+      }
+      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent, signal: request.signal, registry: target.registry})
+      let result: ApplyResult
+      try {
+        result = await (request.wrapExecution ? request.wrapExecution(plan, run) : run())
+      } catch (error) {
+        await session.end('failed', {total: plan.actions.length, done: 0, failed: 0}, error instanceof Error ? error.message : String(error)).catch(() => undefined)
+        throw error
+      }
       // Once every planned deletion is done, principals the manifests dropped are released.
       if (result.ok && observed.aclsSupported !== false) await ledger.write(desired.environment.name, declared, owned)
       const failed = result.results.find((r) => r.outcome === 'failed')
-      await audit.append({
-        ...auditBase,
-        result: result.ok ? 'applied' : 'failed',
-        actions: {total: plan.actions.length, done: result.counts.done, failed: result.counts.failed},
-        ...(failed?.error ? {error: failed.error} : {}),
-      })
+      await session.end(result.ok ? 'applied' : 'failed', {total: plan.actions.length, done: result.counts.done, failed: result.counts.failed}, failed?.error)
       return {outcome: result.ok ? 'applied' : 'failed', plan, result}
     } finally {
       await lock.release()

@@ -5,6 +5,7 @@ import type {AdminGateway} from '../cluster/gateway.js'
 import {devKafkaJsConfig, resolveEnvironmentConnection} from '../dev/index.js'
 import type {DevEvent} from '../dev/events.js'
 import type {EnvironmentSpec, KafkaConnectionSpec} from '../model/environment.js'
+import type {Secret} from '../model/secret.js'
 import {RegistryClient} from '../registry/client/registry-client.js'
 
 /** One connected cluster: the admin gateway plus a kafkajs client for streamctl's internal topics. */
@@ -33,14 +34,15 @@ export interface ConnectOptions {
 
 export async function connectEnvironment(env: EnvironmentSpec, options: ConnectOptions = {}): Promise<Target> {
   const resolved = await resolveEnvironmentConnection(env, {start: options.start ?? true, onEvent: options.onDevEvent})
-  return {...connect(env.name, resolved, resolved.started ?? false, options), ...registryOf(env, resolved.registryUrl)}
+  return {...connect(env.name, resolved, resolved.started ?? false, options), ...registryOf(env, resolved.registryUrl, resolved.registryAuth)}
 }
 
 /** For `cluster: dev` the dev registry wins over a declared url (its port is the dev cluster's). */
-function registryOf(env: EnvironmentSpec, devRegistryUrl: string | undefined): {registry?: RegistryClient; noRegistryReason?: string} {
+function registryOf(env: EnvironmentSpec, devRegistryUrl: string | undefined, devAuth?: {username: string; password: Secret}): {registry?: RegistryClient; noRegistryReason?: string} {
   if (env.cluster === 'dev') {
+    // A secure dev cluster's registry demands the admin's credentials (HTTP Basic).
     return devRegistryUrl
-      ? {registry: new RegistryClient({environment: env.name, url: devRegistryUrl})}
+      ? {registry: new RegistryClient({environment: env.name, url: devRegistryUrl, ...(devAuth ? {username: devAuth.username, password: devAuth.password} : {})})}
       : {noRegistryReason: `the dev cluster of ${env.name} runs without its schema registry (started with --no-registry); run \`streamctl dev up --registry\``}
   }
   const r = env.registry

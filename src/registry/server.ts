@@ -1,6 +1,8 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
+import {createHash, timingSafeEqual} from 'node:crypto'
 import type {KafkaConnectionSpec} from '../model/environment.js'
+import type {Secret} from '../model/secret.js'
 import {REGISTRY_ERROR_CODES as E, RegistryHttpError} from './http-error.js'
 import {registryKafka} from './kafka-client.js'
 import {dispatch, registryRoutes} from './routes.js'
@@ -16,6 +18,8 @@ export interface RegistryOptions {
   readonly host?: string
   /** The log topic; `_schemas` unless tests isolate themselves. */
   readonly topic?: string
+  /** When set, every request must carry these HTTP Basic credentials (401 otherwise). */
+  readonly auth?: {readonly username: string; readonly password: Secret}
 }
 
 export interface RunningRegistry {
@@ -42,7 +46,15 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy())
   })
+  const expected = options.auth ? digest(`Basic ${Buffer.from(`${options.auth.username}:${options.auth.password.reveal()}`).toString('base64')}`) : undefined
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (expected && !timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
+      // Confluent's answer to a missing or wrong login; the body is not read.
+      const body = JSON.stringify({error_code: 401, message: 'Unauthorized'})
+      res.writeHead(401, {'content-type': responseType(req), 'content-length': Buffer.byteLength(body), 'www-authenticate': 'Basic realm="streamctl registry"'})
+      res.end(body)
+      return
+    }
     try {
       const url = new URL(req.url ?? '/', 'http://registry')
       const body = await readBody(req)
@@ -75,6 +87,11 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       await log.close()
     },
   }
+}
+
+/** Fixed-length digests, so comparing a guess takes the same time whatever its length. */
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest()
 }
 
 /** Answers in the client's preferred type: Confluent's media type unless only plain JSON is accepted. */

@@ -8,6 +8,7 @@
  * Env: STREAMCTL_KAFKA_VERSION picks the release (the CI 3.9 smoke run); STREAMCTL_IT_SECURE=0
  * skips the secure cluster (tests that need it are skipped); STREAMCTL_IT_REGISTRY=0 skips the
  * dev schema registry on the single cluster (started only when `registry serve` exists).
+ * Meanwhile the tests' independent clients are provisioned (test/provision/clients.ts).
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -16,6 +17,7 @@ import type {TestProject} from 'vitest/node'
 import {DEFAULT_KAFKA_VERSION, devDown, devUp, type DevClusterInfo} from '../../src/dev/index.js'
 import {killClusterSync} from '../../src/dev/kill-sync.js'
 import {startWatchdog} from '../../src/dev/watchdog.js'
+import {provisionClients, type ProvisionedClients} from '../provision/clients.js'
 
 export interface ProvidedCluster {
   readonly name: 'single' | 'secure'
@@ -45,6 +47,8 @@ export interface ProvidedClusters {
 declare module 'vitest' {
   export interface ProvidedContext {
     streamctlClusters: ProvidedClusters
+    /** The independent clients (venv python with confluent-kafka, kcat) the tests judge with. */
+    streamctlClients: ProvisionedClients
   }
 }
 
@@ -88,10 +92,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const watchdog = startWatchdog([singleDir, secureDir])
 
   try {
-    const [single, secure] = await Promise.all([
+    const [single, secure, clients] = await Promise.all([
       devUp({dataDir: singleDir, brokers: 1, secure: false, kafkaVersion, registry: false}),
       wantSecure ? devUp({dataDir: secureDir, brokers: 3, secure: true, kafkaVersion, registry: false}) : Promise.resolve(null),
+      provisionClients({log: (line) => process.stderr.write(`test clients: ${line}\n`)}),
     ])
+    if (clients.kcatMissing) process.stderr.write(`test clients: ${clients.kcatMissing}; the kcat checks skip\n`)
+    project.provide('streamctlClients', clients)
     let singleInfo: DevClusterInfo = single
     let registryError: string | undefined
     if (process.env.STREAMCTL_IT_REGISTRY !== '0') {

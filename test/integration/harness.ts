@@ -31,6 +31,22 @@ export interface TestCluster {
   readonly toolConfig?: {readonly saslPlaintext: string; readonly saslSsl: string}
 }
 
+/** The venv's Python with confluent-kafka (provisioned by the suite's setup; never the system python3). */
+export function pythonBin(): string {
+  return inject('streamctlClients').python
+}
+
+/** kcat's path, or undefined when it is missing: pair with `kcatMissing()` in a skip. */
+export function kcatBin(): string | undefined {
+  return inject('streamctlClients').kcat
+}
+
+/** Why kcat checks skip (how to install it), or undefined when kcat is there. */
+export function kcatMissing(): string | undefined {
+  const c = inject('streamctlClients')
+  return c.kcat ? undefined : (c.kcatMissing ?? 'kcat is missing')
+}
+
 export function providedClusters(): ProvidedClusters {
   return inject('streamctlClusters')
 }

@@ -26,6 +26,8 @@ export default class RegistryServe extends BaseCommand {
     'sasl-password-file': Flags.string({description: 'file holding the SASL password (else env STREAMCTL_SASL_PASSWORD)'}),
     'ca-file': Flags.string({description: 'PEM CA bundle: connect with TLS'}),
     topic: Flags.string({description: 'the topic holding the registry state', default: '_schemas'}),
+    'auth-username': Flags.string({description: 'demand HTTP Basic auth as this user on every request', dependsOn: ['auth-password-file']}),
+    'auth-password-file': Flags.string({description: 'file holding the HTTP Basic password', dependsOn: ['auth-username']}),
   }
 
   async run(): Promise<{url: string}> {
@@ -35,7 +37,8 @@ export default class RegistryServe extends BaseCommand {
       ...(flags['ca-file'] ? {tls: {caFile: flags['ca-file']}} : {}),
       ...(flags['sasl-mechanism'] ? {sasl: saslFrom(flags['sasl-mechanism'] as SaslMechanism, flags['sasl-username'], flags['sasl-password-file'])} : {}),
     }
-    const registry = await startRegistry({connection, port: flags.port, host: flags.host, topic: flags.topic})
+    const auth = flags['auth-username'] ? {username: flags['auth-username'], password: readPasswordFile(flags['auth-password-file']!, '--auth-password-file')} : undefined
+    const registry = await startRegistry({connection, port: flags.port, host: flags.host, topic: flags.topic, ...(auth ? {auth} : {})})
     this.out(`registry: ${registry.url}`)
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve())
@@ -50,15 +53,19 @@ function saslFrom(mechanism: SaslMechanism, username: string | undefined, passwo
   if (!username) throw new StreamctlError('USAGE', '--sasl-mechanism needs --sasl-username', {hint: 'pass --sasl-username NAME'})
   let password: Secret
   if (passwordFile) {
-    try {
-      password = new Secret(readFileSync(passwordFile, 'utf8').trim(), `file:${passwordFile}`)
-    } catch (error) {
-      throw new StreamctlError('USAGE', `cannot read --sasl-password-file ${passwordFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, {hint: 'pass a readable file holding only the password'})
-    }
+    password = readPasswordFile(passwordFile, '--sasl-password-file')
   } else if (process.env.STREAMCTL_SASL_PASSWORD) {
     password = new Secret(process.env.STREAMCTL_SASL_PASSWORD, 'env:STREAMCTL_SASL_PASSWORD')
   } else {
     throw new StreamctlError('USAGE', 'SASL needs a password', {hint: 'set STREAMCTL_SASL_PASSWORD or pass --sasl-password-file'})
   }
   return {mechanism, username, password}
+}
+
+function readPasswordFile(file: string, flag: string): Secret {
+  try {
+    return new Secret(readFileSync(file, 'utf8').trim(), `file:${file}`)
+  } catch (error) {
+    throw new StreamctlError('USAGE', `cannot read ${flag} ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, {hint: 'pass a readable file holding only the password'})
+  }
 }

@@ -28,12 +28,12 @@ describe('apply under contention and faults (single node)', () => {
     const kafka = newKafkaJs(single)
     const admin = kafka.admin()
     await admin.connect()
-    const lock = new ClusterLock(kafka, admin, 'apply/it-lock', {command: 'test-holder'})
+    const lock = await ClusterLock.forCluster(kafka, admin, {command: 'test-holder'})
     await lock.acquire()
     try {
       const refused = await streamctl(['apply', '-e', 'it-lock', '-f', dir, '--auto-approve'])
       expect(refused.code).toBe(1)
-      expect(refused.stderr).toMatch(/another test-holder holds the lock "apply\/it-lock"/)
+      expect(refused.stderr).toContain(`another test-holder holds the lock "apply/cluster/${single.clusterId}"`)
       expect(refused.stderr).toContain('hint:')
       expect((await kafkaTool('topics', ['--list'])).stdout).not.toContain(prefix)
 

@@ -3,7 +3,7 @@ import {fileURLToPath} from 'node:url'
 import {SchemaRegistry, SchemaType} from '@kafkajs/confluent-schema-registry'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningRegistry} from '../../../src/registry/server.js'
-import {newKafkaJs, singleCluster, uniquePrefix} from '../harness.js'
+import {newKafkaJs, pythonBin, singleCluster, uniquePrefix} from '../harness.js'
 import {avroRecord, call, testRegistry} from './helpers.js'
 
 const PY = fileURLToPath(new URL('../../python/registry_confluent.py', import.meta.url))
@@ -11,7 +11,7 @@ const PY = fileURLToPath(new URL('../../python/registry_confluent.py', import.me
 /** The Python checks run in a child process; async, since the registry answers from this process. */
 function python(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('python3', [PY, ...args], {timeout: 120_000}, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)))
+    execFile(pythonBin(), [PY, ...args], {timeout: 120_000}, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)))
   })
 }
 

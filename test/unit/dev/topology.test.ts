@@ -67,19 +67,38 @@ describe('renderServerProperties', () => {
     expect(Object.keys(p).some((k) => k.startsWith('share.'))).toBe(false)
   })
 
-  it('secure: no client listener is PLAINTEXT, ANONYMOUS only reachable on loopback internal listeners', () => {
+  it('secure: every listener authenticates, ANONYMOUS is no super user, INTERNAL/CONTROLLER use the nodes\' PLAIN user', () => {
     const l = planLayout({kafkaVersion: '4.4.0', brokers: 1, secure: true, ports: [10, 11, 12, 13]})
-    const p = props(renderServerProperties(l, l.nodes[0]!, v44, paths))
+    const internal = {username: 'broker', password: 'b0b'}
+    const p = props(renderServerProperties(l, l.nodes[0]!, v44, {...paths, internal}))
     const map = Object.fromEntries(p['listener.security.protocol.map']!.split(',').map((e) => e.split(':') as [string, string]))
-    expect(map).toEqual({INTERNAL: 'PLAINTEXT', CONTROLLER: 'PLAINTEXT', SASL: 'SASL_PLAINTEXT', TLS: 'SASL_SSL'})
-    for (const l2 of p['listeners']!.split(',')) expect(l2).toMatch(/\/\/127\.0\.0\.1:/)
+    expect(map).toEqual({INTERNAL: 'SASL_PLAINTEXT', CONTROLLER: 'SASL_PLAINTEXT', SASL: 'SASL_PLAINTEXT', TLS: 'SASL_SSL'})
+    // Every listener is named in the map, so none falls back to PLAINTEXT.
+    for (const l2 of p['listeners']!.split(',')) {
+      expect(l2).toMatch(/\/\/127\.0\.0\.1:/)
+      expect(map[l2.split(':')[0]!]).toMatch(/^SASL_/)
+    }
     expect(p['inter.broker.listener.name']).toBe('INTERNAL')
+    expect(p['sasl.mechanism.inter.broker.protocol']).toBe('PLAIN')
+    expect(p['sasl.mechanism.controller.protocol']).toBe('PLAIN')
+    expect(p['listener.name.internal.sasl.enabled.mechanisms']).toBe('PLAIN')
+    expect(p['listener.name.controller.sasl.enabled.mechanisms']).toBe('PLAIN')
+    const jaas = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="b0b" user_broker="b0b";'
+    expect(p['listener.name.internal.plain.sasl.jaas.config']).toBe(jaas)
+    expect(p['listener.name.controller.plain.sasl.jaas.config']).toBe(jaas)
     expect(p['sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512')
+    expect(p['advertised.listeners']).not.toContain('CONTROLLER')
     expect(p['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer')
     expect(p['allow.everyone.if.no.acl.found']).toBe('false')
-    expect(p['super.users']).toBe('User:admin;User:ANONYMOUS')
+    expect(p['super.users']).toBe('User:admin;User:broker')
+    expect(p['super.users']).not.toMatch(/ANONYMOUS/)
     expect(p['listener.name.tls.ssl.keystore.type']).toBe('PEM')
     expect(p['listener.name.tls.ssl.keystore.location']).toBe('/d/secure/broker-keystore.pem')
+  })
+
+  it('secure without the internal credentials is refused (never a node without authentication)', () => {
+    const l = planLayout({kafkaVersion: '4.4.0', brokers: 1, secure: true, ports: [10, 11, 12, 13]})
+    expect(() => renderServerProperties(l, l.nodes[0]!, v44, paths)).toThrow(/internal credentials/)
   })
 })
 
