@@ -3,10 +3,11 @@ import {BaseCommand, manifestFlags} from '../cli/base-command.js'
 import {StreamctlError} from '../errors.js'
 import {jobRunFlags, jobRunOptions} from '../cli/job-run-flags.js'
 import {TransformError, parseDeclarativeFlags} from '../operations/declarative-transform.js'
-import {migrate, type MigrateReport} from '../operations/migrate.js'
+import {declaredFormats} from '../operations/declared-topics.js'
+import {PARTITIONERS, formatMigrateReport, migrate, type MigrateReport} from '../operations/migrate.js'
 import {interruptSignal, withProgress} from '../operations/progress-view.js'
-import {formatReport} from '../operations/record.js'
-import {resolveJobConnection, resolveRegistry} from '../operations/resolve-connection.js'
+import {loadDesired, resolveJobConnection, resolveRegistry} from '../operations/resolve-connection.js'
+import {DATA_FORMATS, parseDataFormat} from '../operations/value-format.js'
 
 export default class Migrate extends BaseCommand {
   static override description = 'Copy a topic within or across clusters, with an optional filter, transformation and dead-letter topic (exactly once)'
@@ -14,7 +15,7 @@ export default class Migrate extends BaseCommand {
   static override examples = [
     '<%= config.bin %> migrate --from orders --to orders.v2 --rename amount=total --cast total=float --drop internal -e dev',
     '<%= config.bin %> migrate --from orders --to orders --from-env staging --to-env dev --transform ./upgrade.js --dead-letter orders.dlq',
-    '<%= config.bin %> migrate --from orders --to paid --filter "value.status === \'paid\'" --bootstrap 127.0.0.1:9092',
+    '<%= config.bin %> migrate --from orders --to paid --value-format json --filter "value.status === \'paid\'" --bootstrap 127.0.0.1:9092',
   ]
 
   static override flags = {
@@ -34,7 +35,10 @@ export default class Migrate extends BaseCommand {
     cast: Flags.string({description: 'cast a field: field=int|float|string|bool|json (repeatable)', multiple: true}),
     filter: Flags.string({description: "keep records where this JS expression over value/key/headers is true, or a module exporting filter(record)"}),
     'dead-letter': Flags.string({description: 'topic (on the target cluster) for records that fail, the error in headers'}),
-    partitions: Flags.integer({description: 'partition count of the target when it is created', min: 1}),
+    partitions: Flags.integer({description: 'partition count of the target when it is created (refused when an existing target has another)', min: 1}),
+    partitioner: Flags.string({description: 'preserve: each record keeps its source partition; murmur2: Kafka\'s default partitioner on the output key (default: preserve when the partition counts match, else murmur2)', options: [...PARTITIONERS]}),
+    'value-format': Flags.string({description: `what a filter/transform gets as value: ${DATA_FORMATS.join('|')} (default: json when the source topic declares a JSON schema, else bytes)`}),
+    'key-format': Flags.string({description: `what a filter/transform gets as key: ${DATA_FORMATS.join('|')} (default: json when the source topic declares a JSON key schema, else bytes)`}),
     'to-schema-id': Flags.integer({description: 'schema upgrade: re-encode values with this registry schema id', exclusive: ['to-subject']}),
     'to-subject': Flags.string({description: 'schema upgrade: re-encode values with the latest schema of this subject'}),
     registry: Flags.string({description: 'schema registry URL for the upgrade (default: the target environment\'s registry)'}),
@@ -57,6 +61,10 @@ export default class Migrate extends BaseCommand {
     const schemaUpgrade = upgrading
       ? {registry: await resolveRegistry({url: flags.registry, env: flags['to-env'] ?? flags.env, files: flags.file}), toSchemaId: flags['to-schema-id'], toSubject: flags['to-subject']}
       : undefined
+    const sourceEnv = flags['from-env'] ?? (flags['from-bootstrap'] || flags.bootstrap ? undefined : flags.env)
+    const declared = sourceEnv ? declaredFormats(await loadDesired(flags.file, sourceEnv), flags.from) : {}
+    const valueFormat = parseDataFormat(flags['value-format'], '--value-format') ?? (schemaUpgrade ? undefined : declared.value)
+    const keyFormat = parseDataFormat(flags['key-format'], '--key-format') ?? declared.key
     const {signal, dispose} = interruptSignal(process)
     try {
       const report = await withProgress(`migrate ${flags.from} → ${flags.to}`, process.stderr, !this.jsonEnabled(), (onEvent) =>
@@ -64,8 +72,9 @@ export default class Migrate extends BaseCommand {
           ...jobRunOptions(flags),
           from: flags.from, to: flags.to, source, target, transformModule: flags.transform, declarative, filter: flags.filter,
           deadLetter: flags['dead-letter'], partitions: flags.partitions, schemaUpgrade, follow: flags.follow, job: flags.job, signal, onEvent,
+          partitioner: flags.partitioner as MigrateReport['partitioner'] | undefined, valueFormat, keyFormat,
         }))
-      this.out(formatReport(report) + (report.crossCluster ? `\n  cross-cluster: ${source.label} → ${target.label}` : ''))
+      this.out(formatMigrateReport(report, source.label, target.label))
       return report
     } catch (err) {
       throw err instanceof StreamctlError ? err : new StreamctlError('JOB_FAILED', `migrate failed: ${(err as Error).message}`, {cause: err, hint: 'rerun the same command to resume from the last committed batch'})

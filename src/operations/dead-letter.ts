@@ -17,14 +17,15 @@ export function deadLetterRecord(dlqTopic: string, job: string, r: InputRecord, 
   const message = error instanceof Error ? error.message : String(error)
   return {
     topic: dlqTopic, key: r.key, value: r.value, timestamp: r.timestamp,
-    headers: {
+    // The record's own headers first, in order and untouched; the reason after them.
+    headers: [
       ...r.headers,
-      [DLQ_HEADERS.error]: message.slice(0, 2000),
-      [DLQ_HEADERS.job]: job,
-      [DLQ_HEADERS.topic]: r.topic,
-      [DLQ_HEADERS.partition]: String(r.partition),
-      [DLQ_HEADERS.offset]: String(r.offset),
-    },
+      [DLQ_HEADERS.error, message.slice(0, 2000)],
+      [DLQ_HEADERS.job, job],
+      [DLQ_HEADERS.topic, r.topic],
+      [DLQ_HEADERS.partition, String(r.partition)],
+      [DLQ_HEADERS.offset, String(r.offset)],
+    ],
   }
 }
 

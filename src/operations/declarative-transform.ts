@@ -1,7 +1,11 @@
+import {LosslessNumber, isLosslessNumber, parseJsonText, stringifyJson} from './json-value.js'
+
 /**
  * Declarative field transforms for migrate: rename, drop, default, cast — applied in that order to
  * a JSON object value. Field names may be dotted (`customer.id`) to reach nested objects.
  * Parsing the flag forms (`a=b`, `f=int`) is here too so that manifests and flags share one grammar.
+ * Values come from the lossless JSON reader (json-value.ts): numbers that a double cannot hold
+ * exactly are LosslessNumbers and stay exact through every rule.
  */
 export const CAST_TYPES = ['int', 'float', 'string', 'bool', 'json'] as const
 export type CastType = (typeof CAST_TYPES)[number]
@@ -28,10 +32,26 @@ function splitPair(flag: string, s: string): [string, string] {
 /** Default values are parsed as JSON when they parse (`n=0`, `tags=[]`), else kept as strings. */
 function parseDefault(raw: string): unknown {
   try {
-    return JSON.parse(raw)
+    return parseJsonText(raw)
   } catch {
     return raw
   }
+}
+
+/** A copy of plain objects and arrays; everything else (strings, numbers, LosslessNumbers) is immutable or shared as is. */
+function copyJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyJson)
+  // fromEntries defines own properties: a "__proto__" field stays a field.
+  if (v !== null && typeof v === 'object' && !isLosslessNumber(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyJson(x)]))
+  return v
+}
+
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
+
+/** A JSON number for `text`: a plain number when the double prints back the same, else the exact text. */
+function exactNumber(text: string): number | LosslessNumber {
+  const n = Number(text)
+  return String(n) === text ? n : new LosslessNumber(text)
 }
 
 export function parseDeclarativeFlags(flags: {rename?: string[]; drop?: string[]; default?: string[]; cast?: string[]}): DeclarativeTransform {
@@ -66,40 +86,63 @@ function parentOf(root: Obj, path: string, create: boolean): [Obj, string] | und
 
 export function castValue(v: unknown, type: CastType, field: string): unknown {
   if (v === null || v === undefined) return v
+  const fail = (why = ''): never => { throw new TransformError(`cannot cast field '${field}' value ${typeof v === 'string' ? JSON.stringify(v) : stringifyJson(v)} to ${type}${why}`) }
   switch (type) {
     case 'string':
-      return typeof v === 'string' ? v : JSON.stringify(v)
+      return typeof v === 'string' ? v : isLosslessNumber(v) ? v.toString() : stringifyJson(v)
     case 'json':
       if (typeof v !== 'string') return v
       try {
-        return JSON.parse(v)
+        return parseJsonText(v)
       } catch {
         throw new TransformError(`cannot cast field '${field}' to json: not valid JSON text`)
       }
-    case 'bool':
+    case 'bool': {
       if (typeof v === 'boolean') return v
-      if (v === 'true' || v === 1 || v === '1') return true
-      if (v === 'false' || v === 0 || v === '0') return false
-      throw new TransformError(`cannot cast field '${field}' value ${JSON.stringify(v)} to bool`)
-    case 'int':
+      const t = isLosslessNumber(v) ? v.toString() : v
+      if (t === 'true' || t === 1 || t === '1') return true
+      if (t === 'false' || t === 0 || t === '0') return false
+      return fail()
+    }
+    case 'int': {
+      if (typeof v === 'number') return Number.isInteger(v) ? v : fail(': not a whole number')
+      const text = isLosslessNumber(v) ? v.toString() : typeof v === 'string' ? v.trim() : fail()
+      // Whole numbers of any size stay exact: beyond 2^53 they are written as their digits.
+      const whole = /^(-?)0*(\d+?)(?:\.0*)?$/.exec(text)
+      if (whole) return exactNumber(`${whole[2] === '0' ? '' : whole[1]}${whole[2]}`)
+      const n = Number(text)
+      if (text === '' || !Number.isFinite(n)) return fail()
+      if (!Number.isInteger(n)) return fail(': not a whole number')
+      return Number.isSafeInteger(n) ? n : fail(': not exact in this notation (write the digits)')
+    }
     case 'float': {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN
-      if (!Number.isFinite(n)) throw new TransformError(`cannot cast field '${field}' value ${JSON.stringify(v)} to ${type}`)
-      if (type === 'int') {
-        if (!Number.isInteger(n)) throw new TransformError(`cannot cast field '${field}' value ${JSON.stringify(v)} to int: not a whole number`)
-        return n
-      }
-      return n
+      if (typeof v === 'number' || isLosslessNumber(v)) return v
+      if (typeof v !== 'string') return fail()
+      const text = v.trim()
+      // The number's own text when it is one (so `1.10` stays `1.10`), else what Number makes of it.
+      if (JSON_NUMBER.test(text)) return exactNumber(text)
+      const n = text === '' ? Number.NaN : Number(text)
+      return Number.isFinite(n) ? n : fail()
     }
   }
 }
 
 /** Returns a new object; the input is not modified. Throws TransformError on a value that cannot be cast. */
 export function applyDeclarative(value: unknown, t: DeclarativeTransform): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  return applyDeclarativeRules(value, t).value
+}
+
+/**
+ * The rules applied, and whether any of them changed the value: a record no rule touches is
+ * written with its original bytes. A tombstone (null) passes through: it is a delete, not a value.
+ */
+export function applyDeclarativeRules(value: unknown, t: DeclarativeTransform): {value: unknown; changed: boolean} {
+  if (value === null) return {value, changed: false}
+  if (typeof value !== 'object' || Array.isArray(value) || isLosslessNumber(value)) {
     throw new TransformError('value is not a JSON object')
   }
-  const out = structuredClone(value) as Obj
+  const out = copyJson(value) as Obj
+  let changed = false
   for (const [from, to] of t.rename) {
     const src = parentOf(out, from, false)
     if (!src || !(src[1] in src[0])) continue
@@ -108,18 +151,36 @@ export function applyDeclarative(value: unknown, t: DeclarativeTransform): unkno
     const dst = parentOf(out, to, true)
     if (!dst) throw new TransformError(`cannot rename '${from}' to '${to}': '${to}' is inside a non-object`)
     dst[0][dst[1]] = v
+    changed = true
   }
   for (const f of t.drop) {
     const p = parentOf(out, f, false)
-    if (p) delete p[0][p[1]]
+    if (p && p[1] in p[0]) {
+      delete p[0][p[1]]
+      changed = true
+    }
   }
   for (const [f, v] of t.defaults) {
     const p = parentOf(out, f, true)
-    if (p && (p[0][p[1]] === undefined || p[0][p[1]] === null)) p[0][p[1]] = structuredClone(v)
+    if (p && (p[0][p[1]] === undefined || p[0][p[1]] === null)) {
+      p[0][p[1]] = copyJson(v)
+      changed = true
+    }
   }
   for (const [f, type] of t.cast) {
     const p = parentOf(out, f, false)
-    if (p && p[1] in p[0]) p[0][p[1]] = castValue(p[0][p[1]], type, f)
+    if (p && p[1] in p[0]) {
+      const before = p[0][p[1]]
+      const after = castValue(before, type, f)
+      if (!sameJson(before, after)) changed = true
+      p[0][p[1]] = after
+    }
   }
-  return out
+  return {value: out, changed}
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (isLosslessNumber(a) && isLosslessNumber(b)) return a.toString() === b.toString()
+  return false
 }

@@ -4,7 +4,7 @@ import {createKafka, unreachable} from './connection.js'
 import {deadLetterRecord, describeRecord} from './dead-letter.js'
 import {defaultJobName, outputTopics, type CommonJobOptions} from './job-options.js'
 import {decodeValue} from './record-function.js'
-import type {InputRecord, JobReport, OutputRecord, Stage, StageResult} from './record.js'
+import {lastHeader, type InputRecord, type JobReport, type OutputRecord, type Stage, type StageResult} from './record.js'
 import {readTopicOnce} from './read-topic.js'
 import {jobDefinition} from './job-definition.js'
 import {RecordError} from './job-errors.js'
@@ -87,7 +87,7 @@ class LatestStage implements Stage {
         continue
       }
       this.#pending.set(ev.entity, ev.version)
-      out.push({topic: this.o.to, key: ev.entity, value: r.value, timestamp: r.timestamp, headers: {...r.headers, [VERSION_HEADER]: String(ev.version)}})
+      out.push({topic: this.o.to, key: ev.entity, value: r.value, timestamp: r.timestamp, headers: [...r.headers.filter((h) => h[0] !== VERSION_HEADER), [VERSION_HEADER, String(ev.version)]]})
       written++
     }
     return {out, written, deadLettered, skipped}
@@ -119,7 +119,7 @@ export async function deriveLatest(o: DeriveLatestOptions): Promise<DeriveLatest
         await readTopicOnce(o.connection, admin, o.to, (batch) => {
           const versions = new Map<string, number>()
           for (const r of batch) {
-            const v = Number(r.headers[VERSION_HEADER]?.toString())
+            const v = Number(lastHeader(r.headers, VERSION_HEADER)?.toString())
             if (r.key !== null && Number.isSafeInteger(v)) {
               const k = r.key.toString('utf8')
               versions.set(k, Math.max(v, versions.get(k) ?? -1))

@@ -1,12 +1,12 @@
 import {StreamctlError} from '../errors.js'
 import {createKafka, unreachable} from './connection.js'
 import {defaultJobName, outputTopics, runOptions, type CommonJobOptions} from './job-options.js'
-import {decodeValue} from './record-function.js'
+import {decodeUtf8, isLosslessNumber, jsonScalarText, parseJsonBytes} from './json-value.js'
 import type {InputRecord, JobReport, OutputRecord} from './record.js'
 import {recordStage} from './record-stage.js'
 import {runJob} from './runner.js'
+import {prepareDerivedTopics, type TopicShape} from './topics.js'
 import {jobDefinition} from './job-definition.js'
-import {prepareDerivedTopics} from './topics.js'
 import {DEFAULT_VERSIONED_KEY_TEMPLATE, formatVersionedKey} from './versioned-key.js'
 
 /**
@@ -26,20 +26,26 @@ export interface DeriveVersionedOptions extends CommonJobOptions {
   readonly keyTemplate?: string
   readonly partitions?: number
   readonly deadLetter?: string
+  /** The declared target Topic (partitions, replication factor, config), used when the job creates the target. */
+  readonly declaredTarget?: Partial<TopicShape>
 }
 
 export function versionedRecord(r: InputRecord, o: Pick<DeriveVersionedOptions, 'to' | 'service' | 'entity' | 'idField' | 'versionField' | 'keyTemplate'>): OutputRecord[] {
   // A tombstone (deleted entity) has no version to record.
   if (r.value === null) return []
-  const value = decodeValue(r.value)
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('value is not a JSON object')
+  // Only the two fields are read; the value is written with its own bytes. Numbers are read
+  // exactly, so an id beyond 2^53 keeps its digits in the key.
+  const value = parseJsonBytes(r.value)
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isLosslessNumber(value)) throw new Error('value is not a JSON object')
   const obj = value as Record<string, unknown>
-  const rawId = o.idField ? obj[o.idField] : r.key?.toString('utf8')
+  const field = (name: string): unknown => (Object.hasOwn(obj, name) ? obj[name] : undefined)
+  const rawId = o.idField ? field(o.idField) : r.key === null ? undefined : decodeUtf8(r.key, 'key')
   if (rawId === undefined || rawId === null || rawId === '') throw new Error(o.idField ? `value field '${o.idField}' is missing` : 'record has no key to use as id')
-  const rawVersion = obj[o.versionField]
-  const version = typeof rawVersion === 'string' && /^\d+$/.test(rawVersion) ? Number(rawVersion) : rawVersion
+  const rawVersion = field(o.versionField)
+  const versionText = typeof rawVersion === 'string' || isLosslessNumber(rawVersion) ? rawVersion.toString() : undefined
+  const version = versionText !== undefined && /^\d+$/.test(versionText) ? Number(versionText) : rawVersion
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw new Error(`value field '${o.versionField}' is not a non-negative integer version`)
-  const key = formatVersionedKey({service: o.service, entity: o.entity, id: String(rawId), version}, o.keyTemplate ?? DEFAULT_VERSIONED_KEY_TEMPLATE)
+  const key = formatVersionedKey({service: o.service, entity: o.entity, id: jsonScalarText(rawId), version}, o.keyTemplate ?? DEFAULT_VERSIONED_KEY_TEMPLATE)
   return [{topic: o.to, key, value: r.value, headers: r.headers, timestamp: r.timestamp}]
 }
 
@@ -50,8 +56,8 @@ export async function deriveVersioned(o: DeriveVersionedOptions): Promise<JobRep
   const admin = kafka.admin()
   try {
     await admin.connect().catch((err) => Promise.reject(unreachable(o.connection, err)))
-    // Versioned keys are unique per version: compaction only removes exact replays.
-    await prepareDerivedTopics(admin, {...o, label: o.connection.label})
+    // A created target is a `versioned` topic (every version kept: delete, retention -1), or the declared Topic.
+    await prepareDerivedTopics(admin, {...o, label: o.connection.label, policy: 'versioned', declared: o.declaredTarget})
   } finally {
     await admin.disconnect()
   }

@@ -50,8 +50,10 @@ export function parseJsonPath(expr: string): PathSegment[] {
 export function evaluatePath(value: unknown, path: readonly PathSegment[]): unknown {
   let cur: unknown = value
   for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined
-    cur = typeof seg === 'number' ? (Array.isArray(cur) ? cur[seg] : undefined) : (cur as Record<string, unknown>)[seg]
+    // Own fields only: `$.constructor` is not a field of a JSON object, nor is the text inside a LosslessNumber.
+    if (cur === null || typeof cur !== 'object' || (cur as {isLosslessNumber?: unknown}).isLosslessNumber === true) return undefined
+    if (typeof seg === 'number') cur = Array.isArray(cur) ? cur[seg] : undefined
+    else cur = Array.isArray(cur) || !Object.hasOwn(cur, seg) ? undefined : (cur as Record<string, unknown>)[seg]
   }
   return cur
 }

@@ -6,11 +6,17 @@ import type {FilterFn, TransformFn} from './record-function.js'
 
 /**
  * Loads a user's transform/filter module (ESM `.js`/`.mjs`; `.ts` works when streamctl itself runs
- * under tsx, as `bin/dev.js` does). The module must export a function of the asked name.
+ * under tsx, as `bin/dev.js` does). The module must export a function of the asked name. Tombstones
+ * (null values) pass a module's functions untouched unless it exports `handlesTombstones = true`.
  */
-export async function loadRecordFunction(path: string, name: 'transform'): Promise<TransformFn>
-export async function loadRecordFunction(path: string, name: 'filter'): Promise<FilterFn>
-export async function loadRecordFunction(path: string, name: 'transform' | 'filter'): Promise<TransformFn | FilterFn> {
+export interface RecordModule<F> {
+  readonly fn: F
+  readonly handlesTombstones: boolean
+}
+
+export async function loadRecordFunction(path: string, name: 'transform'): Promise<RecordModule<TransformFn>>
+export async function loadRecordFunction(path: string, name: 'filter'): Promise<RecordModule<FilterFn>>
+export async function loadRecordFunction(path: string, name: 'transform' | 'filter'): Promise<RecordModule<TransformFn | FilterFn>> {
   const abs = resolve(path)
   if (!existsSync(abs)) throw new StreamctlError('USAGE', `${name} module '${path}' not found`, {hint: `pass a path to a .js/.mjs file exporting ${name}(record)`})
   let mod: Record<string, unknown>
@@ -23,7 +29,8 @@ export async function loadRecordFunction(path: string, name: 'transform' | 'filt
   if (typeof fn !== 'function') {
     throw new StreamctlError('USAGE', `${name} module '${path}' does not export a function '${name}'`, {hint: `add: export function ${name}(record) { … }`})
   }
-  return fn as TransformFn | FilterFn
+  const flag = mod.handlesTombstones ?? (mod.default as Record<string, unknown> | undefined)?.handlesTombstones
+  return {fn: fn as TransformFn | FilterFn, handlesTombstones: flag === true}
 }
 
 export function looksLikeModulePath(s: string): boolean {

@@ -3,8 +3,21 @@
  * stage asks it to write. Values stay Buffers until a stage decodes them, so a plain copy never
  * pays for JSON parsing.
  */
-/** A null value is a header Kafka stores without value; undefined leaves the header out. */
-export type Headers = Record<string, Buffer | string | null | undefined>
+/**
+ * Headers are an ordered list, as Kafka stores them: a name may repeat, and a null value is a header
+ * without value (not a missing header). Input values are views of the fetched bytes, never decoded.
+ */
+export type Header = readonly [name: string, value: Buffer | null]
+export type Headers = readonly Header[]
+/** What a stage may write: a string value is written as its UTF-8 bytes. */
+export type OutputHeader = readonly [name: string, value: Buffer | string | null]
+export type OutputHeaders = readonly OutputHeader[]
+
+/** The value of the last header named `name` (the one Java's `Headers.lastHeader` returns), or undefined. */
+export function lastHeader(headers: OutputHeaders, name: string): Buffer | string | null | undefined {
+  for (let i = headers.length - 1; i >= 0; i--) if (headers[i]![0] === name) return headers[i]![1]
+  return undefined
+}
 
 export interface InputRecord {
   readonly topic: string
@@ -21,7 +34,7 @@ export interface OutputRecord {
   readonly topic: string
   readonly key: Buffer | string | null
   readonly value: Buffer | string | null
-  readonly headers?: Headers
+  readonly headers?: OutputHeaders
   /** Explicit partition; when absent the producer's murmur2 partitioner picks one from the key. */
   readonly partition?: number
   /** Milliseconds since the epoch (a decimal string, as transform modules see it, is accepted too). */

@@ -1,14 +1,16 @@
 import {StreamctlError, formatLocation} from '../errors.js'
 import type {DesiredState, JobSpec} from '../model/desired.js'
 import type {JobConnection} from './connection.js'
+import {declaredFormats, declaredShape} from './declared-topics.js'
 import {parseDeclarativeFlags} from './declarative-transform.js'
 import {deriveLatest} from './derive-latest.js'
 import {deriveVersioned} from './derive-versioned.js'
-import {migrate} from './migrate.js'
+import {PARTITIONERS, migrate, type Partitioner} from './migrate.js'
 import type {JobEvent} from './progress.js'
 import type {JobReport} from './record.js'
 import {repartition} from './repartition.js'
 import {environmentConnection, loadDesired} from './resolve-connection.js'
+import {DATA_FORMATS, type DataFormat} from './value-format.js'
 
 /**
  * `streamctl run JOB -e ENV`: a `Job` manifest resolved for an environment, run with the same
@@ -35,6 +37,14 @@ export function findJob(desired: DesiredState, name: string): JobSpec {
 
 function where(job: JobSpec): string {
   return job.location ? `${formatLocation(job.location)}: ` : `Job/${job.name}: `
+}
+
+function oneOf<T extends string>(job: JobSpec, key: string, allowed: readonly T[]): T | undefined {
+  const v = opt<string>(job, key, 'string')
+  if (v !== undefined && !(allowed as readonly string[]).includes(v)) {
+    throw new StreamctlError('MANIFEST_INVALID', `${where(job)}options.${key} must be one of ${allowed.join(', ')}, not '${v}'`, {hint: `fix options.${key} of Job ${job.name}`})
+  }
+  return v as T | undefined
 }
 
 function opt<T>(job: JobSpec, key: string, type: 'string' | 'number' | 'string[]'): T | undefined {
@@ -68,7 +78,11 @@ export async function runJobSpec(o: RunJobOptions): Promise<JobReport> {
         }
       }
       const target = await connFor(job.target.environment ?? job.source.environment)
+      const sourceDesired = job.source.environment === undefined || job.source.environment === here ? o.desired : await loadDesired(o.files, job.source.environment)
+      const declared = declaredFormats(sourceDesired, job.source.topic)
       return migrate({...common, source, target, from: job.source.topic, to: job.target.topic, partitions, deadLetter,
+        partitioner: oneOf<Partitioner>(job, 'partitioner', PARTITIONERS),
+        valueFormat: oneOf<DataFormat>(job, 'valueFormat', DATA_FORMATS) ?? declared.value, keyFormat: oneOf<DataFormat>(job, 'keyFormat', DATA_FORMATS) ?? declared.key,
         transformModule: opt<string>(job, 'transform', 'string'), filter: opt<string>(job, 'filter', 'string'),
         declarative: parseDeclarativeFlags({rename: opt(job, 'rename', 'string[]'), drop: opt(job, 'drop', 'string[]'), default: opt(job, 'default', 'string[]'), cast: opt(job, 'cast', 'string[]')})})
     }
@@ -80,6 +94,7 @@ export async function runJobSpec(o: RunJobOptions): Promise<JobReport> {
       const entity = opt<string>(job, 'entity', 'string')
       if (!service || !entity) throw new StreamctlError('MANIFEST_INVALID', `${where(job)}derive-versioned needs options.service and options.entity`, {hint: 'e.g. options: {service: shop, entity: order}'})
       return deriveVersioned({...common, connection: source, from: job.source.topic, to: job.target.topic, partitions, deadLetter, service, entity,
+        declaredTarget: declaredShape(job.source.environment === undefined || job.source.environment === here ? o.desired : await loadDesired(o.files, job.source.environment), job.target.topic),
         idField: opt<string>(job, 'idField', 'string'), versionField: opt<string>(job, 'versionField', 'string') ?? 'version', keyTemplate: opt<string>(job, 'keyFormat', 'string')})
     }
   }

@@ -66,14 +66,35 @@ export async function partitionCount(admin: Admin, topic: string): Promise<numbe
   return meta.topics[0]?.partitions.length ?? 0
 }
 
+/** What a created derive target gets from its policy (README: the `table` and `versioned` policies). */
+export const DERIVED_TARGET_CONFIG = {
+  table: {'cleanup.policy': 'compact'},
+  versioned: {'cleanup.policy': 'delete', 'retention.ms': '-1'},
+} as const
+
 /**
- * The topics of a derive job: the source must exist; the target is created compacted (latest
- * values, or versioned keys that are unique per version) with the source's shape unless told
- * otherwise, and the dead-letter topic when one is named.
+ * The topics of a derive job: the source must exist; the target, when absent, is created as its
+ * policy says (`table`: compacted; `versioned`: every version kept forever), or as the declared
+ * Topic says when the manifests declare it, with the source's shape for what neither sets; and the
+ * dead-letter topic when one is named.
  */
-export async function prepareDerivedTopics(admin: Admin, o: {from: string; to: string; partitions?: number; deadLetter?: string; label: string}): Promise<void> {
+export async function prepareDerivedTopics(admin: Admin, o: {
+  from: string; to: string; partitions?: number; deadLetter?: string; label: string
+  policy?: keyof typeof DERIVED_TARGET_CONFIG
+  declared?: Partial<TopicShape>
+}): Promise<void> {
   if (!(await topicExists(admin, o.from))) throw new StreamctlError('JOB_FAILED', `source topic '${o.from}' does not exist on ${o.label}`)
   const shape = await describeTopicShape(admin, o.from)
-  await ensureTopic(admin, o.to, {partitions: o.partitions ?? shape.partitions, replicationFactor: shape.replicationFactor, config: {'cleanup.policy': 'compact'}})
+  await ensureTopic(admin, o.to, derivedTargetShape(shape, o))
   if (o.deadLetter) await ensureTopic(admin, o.deadLetter, {partitions: 1, replicationFactor: shape.replicationFactor, config: {}})
+}
+
+/** Pure: the shape a derive job creates its target with (explicit --partitions, else declared, else the source's). */
+export function derivedTargetShape(source: TopicShape, o: {partitions?: number; policy?: keyof typeof DERIVED_TARGET_CONFIG; declared?: Partial<TopicShape>}): TopicShape {
+  const d = o.declared
+  return {
+    partitions: o.partitions ?? d?.partitions ?? source.partitions,
+    replicationFactor: d?.replicationFactor ?? source.replicationFactor,
+    config: d?.config ? {...d.config} : {...DERIVED_TARGET_CONFIG[o.policy ?? 'table']},
+  }
 }

@@ -7,7 +7,7 @@ import {CRC_COVERED_HEADER, PREFIX, TRANSACTIONAL} from './record-batch.js'
  * DefaultRecordBatch/DefaultRecord lay them out, filtered as the Java consumer's CompletedFetch does.
  * This is the job runtime's hot input path, so keys and values are views (no copies), offsets and
  * timestamps are plain numbers (exact below 2^53), and the only allocations per record are the
- * record, its headers object and the two views. CRCs are not verified (kafkajs does not either).
+ * record, its headers list and the two views. CRCs are not verified (kafkajs does not either).
  */
 export interface FetchedRecord {
   readonly topic: string
@@ -17,8 +17,8 @@ export interface FetchedRecord {
   /** Views into the fetch response (or the decompressed batch): no copies. */
   readonly key: Buffer | null
   readonly value: Buffer | null
-  /** Header name → value, in order; a repeated name keeps the last value; a null header value is null. */
-  readonly headers: Record<string, Buffer | null>
+  /** Every header in order, as [name, value]: a repeated name appears each time; a null header value is null. */
+  readonly headers: readonly (readonly [name: string, value: Buffer | null])[]
 }
 
 export interface PartitionRecords {
@@ -50,7 +50,7 @@ const CONTROL = 0x20
 const ABORT_MARKER = 0
 
 /** Shared by every record without headers (most of them): one object less per record. Frozen, so a stage that writes into it fails loudly. */
-const NO_HEADERS: Record<string, Buffer | null> = Object.freeze({}) as Record<string, Buffer | null>
+const NO_HEADERS: readonly (readonly [string, Buffer | null])[] = Object.freeze([])
 
 export function readPartitionRecords(records: Buffer | null, options: {
   /** Stamped on every record: what the job runtime hands its stages, without another object per record. */
@@ -199,9 +199,9 @@ function readRecords(
       pos += n
     }
     const headerCount = varint(buf)
-    const headers: Record<string, Buffer | null> = headerCount === 0 ? NO_HEADERS : {}
     // Each header takes at least two bytes; Kafka rejects a count beyond the bytes left, so do we (no runaway loop).
     if (headerCount < 0 || headerCount > recordEnd - pos) throw corrupt(baseOffset, `record at offset ${offset} claims ${headerCount} headers`)
+    const list: (readonly [string, Buffer | null])[] | undefined = headerCount === 0 ? undefined : new Array<readonly [string, Buffer | null]>(headerCount)
     for (let h = 0; h < headerCount; h++) {
       n = varint(buf)
       if (n < 0) throw corrupt(baseOffset, `record at offset ${offset} has a header name of length ${n}`)
@@ -213,12 +213,10 @@ function readRecords(
         headerValue = buf.subarray(pos, pos + n)
         pos += n
       }
-      // Assigning "__proto__" would set the prototype instead of adding a header.
-      if (name === '__proto__') Object.defineProperty(headers, name, {value: headerValue, enumerable: true, writable: true, configurable: true})
-      else headers[name] = headerValue
+      list![h] = [name, headerValue]
     }
     if (pos !== recordEnd) throw corrupt(baseOffset, `record at offset ${offset} is ${pos - recordEnd + length} bytes, not ${length}`)
-    out.push({topic, partition, offset, timestamp: logAppendTime ?? baseTimestamp + timestampDelta, key, value, headers})
+    out.push({topic, partition, offset, timestamp: logAppendTime ?? baseTimestamp + timestampDelta, key, value, headers: list ?? NO_HEADERS})
   }
   if (pos !== limit) throw corrupt(baseOffset, `${limit - pos} bytes after its ${count} records`)
 }

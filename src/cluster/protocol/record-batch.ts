@@ -11,7 +11,8 @@ import {compressRecords} from './compression.js'
 export interface BatchRecord {
   readonly key: Buffer | string | null
   readonly value: Buffer | string | null
-  readonly headers?: Readonly<Record<string, Buffer | string | null | undefined>>
+  /** In order, as [name, value]; names may repeat; a null value is a header without value. */
+  readonly headers?: readonly (readonly [name: string, value: Buffer | string | null])[]
   /** Milliseconds since the epoch (a decimal string is accepted too); the batch's first timestamp when absent. */
   readonly timestamp?: number | string
 }
@@ -54,9 +55,7 @@ export function encodeRecordBatch(records: readonly BatchRecord[], producer: Bat
     let headerCount = 0
     let headersSize = 0
     if (r.headers) {
-      for (const name in r.headers) {
-        const hv = r.headers[name]
-        if (hv === undefined) continue
+      for (const [name, hv] of r.headers) {
         headerCount++
         const nameSize = Buffer.byteLength(name, 'utf8')
         headersSize += varintSize(nameSize) + nameSize
@@ -98,13 +97,9 @@ export function encodeRecordBatch(records: readonly BatchRecord[], producer: Bat
     o = writeBytes(buf, o, keys[i]!)
     o = writeBytes(buf, o, values[i]!)
     const headers = records[i]!.headers
-    let headerCount = 0
-    if (headers) for (const name in headers) if (headers[name] !== undefined) headerCount++
-    o = writeVarint(buf, o, headerCount)
-    if (headerCount > 0) {
-      for (const name in headers) {
-        const hv = headers[name]
-        if (hv === undefined) continue
+    o = writeVarint(buf, o, headers ? headers.length : 0)
+    if (headers) {
+      for (const [name, hv] of headers) {
         o = writeText(buf, o, name)
         if (hv === null) o = writeVarint(buf, o, -1)
         else if (typeof hv === 'string') o = writeText(buf, o, hv)

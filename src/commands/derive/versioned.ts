@@ -5,7 +5,8 @@ import {jobRunFlags, jobRunOptions} from '../../cli/job-run-flags.js'
 import {deriveVersioned} from '../../operations/derive-versioned.js'
 import {interruptSignal, withProgress} from '../../operations/progress-view.js'
 import {formatReport, type JobReport} from '../../operations/record.js'
-import {resolveJobConnection} from '../../operations/resolve-connection.js'
+import {declaredShape} from '../../operations/declared-topics.js'
+import {loadDesired, resolveJobConnection} from '../../operations/resolve-connection.js'
 import {DEFAULT_VERSIONED_KEY_TEMPLATE} from '../../operations/versioned-key.js'
 
 export default class DeriveVersioned extends BaseCommand {
@@ -17,7 +18,7 @@ export default class DeriveVersioned extends BaseCommand {
     ...manifestFlags,
     ...jobRunFlags,
     from: Flags.string({description: 'table topic (keyed by entity id)', required: true}),
-    to: Flags.string({description: 'versioned topic (created when absent)', required: true}),
+    to: Flags.string({description: 'versioned topic (created when absent: as declared in the manifests, else cleanup.policy=delete, retention.ms=-1)', required: true}),
     service: Flags.string({description: 'service part of the versioned key', required: true}),
     entity: Flags.string({description: 'entity part of the versioned key', required: true}),
     'id-field': Flags.string({description: 'take the id from this JSON value field instead of the record key'}),
@@ -36,6 +37,7 @@ export default class DeriveVersioned extends BaseCommand {
       throw new StreamctlError('USAGE', `--key-format '${flags['key-format']}' has no {version} placeholder`, {hint: `e.g. ${DEFAULT_VERSIONED_KEY_TEMPLATE}`})
     }
     const connection = await resolveJobConnection({bootstrap: flags.bootstrap, env: flags.env, files: flags.file})
+    const declaredTarget = flags.env && !flags.bootstrap ? declaredShape(await loadDesired(flags.file, flags.env), flags.to) : undefined
     const {signal, dispose} = interruptSignal(process)
     try {
       const report = await withProgress(`derive versioned ${flags.from} → ${flags.to}`, process.stderr, !this.jsonEnabled(), (onEvent) =>
@@ -43,7 +45,7 @@ export default class DeriveVersioned extends BaseCommand {
           ...jobRunOptions(flags),
           from: flags.from, to: flags.to, service: flags.service, entity: flags.entity, idField: flags['id-field'],
           versionField: flags['version-field'], keyTemplate: flags['key-format'], partitions: flags.partitions,
-          deadLetter: flags['dead-letter'], follow: flags.follow, job: flags.job, connection, signal, onEvent,
+          deadLetter: flags['dead-letter'], follow: flags.follow, job: flags.job, connection, signal, onEvent, declaredTarget,
         }))
       this.out(formatReport(report))
       return report

@@ -35,6 +35,16 @@ describe('derive jobs on a real cluster', () => {
     expect(keys).toEqual(expected)
     const dlq = await readAll(kafka, `${p}dlq`)
     expect(dlq[0]!.headers['streamctl.error']?.toString()).toBe("value field 'version' is not a non-negative integer version")
+    // The created target is a versioned topic: every version kept (delete, retention -1), never compacted away.
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      const cfg = await admin.describeConfigs({resources: [{type: 2, name: `${p}versioned`}], includeSynonyms: false})
+      const entries = Object.fromEntries((cfg.resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]))
+      expect({policy: entries['cleanup.policy'], retention: entries['retention.ms']}).toEqual({policy: 'delete', retention: '-1'})
+    } finally {
+      await admin.disconnect()
+    }
   })
 
   it('derive latest: the highest version per entity, late older versions ignored, state rebuilt from the table', async () => {

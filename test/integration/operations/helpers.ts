@@ -37,16 +37,19 @@ export async function produce(kafka: Kafka, topic: string, records: readonly Tes
   }
 }
 
+/** A record as kafkajs's consumer hands it: headers as a map (see fidelity.test.ts for exact header lists). */
+export type ReadRecord = Omit<InputRecord, 'headers'> & {readonly headers: Readonly<Record<string, Buffer | undefined>>}
+
 /**
  * Every committed record of the topic (read_committed), in partition/offset order, read by kafkajs's
  * own consumer: an implementation independent of the job runtime's fetcher checks what jobs wrote.
  */
-export async function readAll(kafka: Kafka, topic: string): Promise<InputRecord[]> {
+export async function readAll(kafka: Kafka, topic: string): Promise<ReadRecord[]> {
   const admin = kafka.admin()
   await admin.connect()
   const groupId = `it-read-${randomUUID()}`
   const consumer = kafka.consumer({groupId, readUncommitted: false, maxWaitTimeInMs: 200, allowAutoTopicCreation: false})
-  const out: InputRecord[] = []
+  const out: ReadRecord[] = []
   try {
     const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]))
     const remaining = new Set([...ends].filter(([, high]) => high > 0).map(([p]) => p))
@@ -65,7 +68,7 @@ export async function readAll(kafka: Kafka, topic: string): Promise<InputRecord[
       const end = ends.get(batch.partition) ?? 0
       for (const m of batch.messages) {
         if (Number(m.offset) >= end) break
-        out.push({topic, partition: batch.partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as InputRecord['headers']})
+        out.push({topic, partition: batch.partition, offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: (m.headers ?? {}) as ReadRecord['headers']})
       }
     }})
     await done

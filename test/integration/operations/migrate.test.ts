@@ -21,14 +21,14 @@ describe('migrate on a real cluster', () => {
     const report = await migrate({
       from, to: `${p}orders.v2`, source: connectionOf(), target: connectionOf(), transformModule: UPGRADE,
       declarative: parseDeclarativeFlags({rename: ['status=state'], drop: ['internal'], default: ['currency=EUR'], cast: ['n=string']}),
-      filter: "value.status === 'paid' || value.poison === true", deadLetter: `${p}dlq`,
+      filter: "value.status === 'paid' || value.poison === true", deadLetter: `${p}dlq`, keyFormat: 'text', valueFormat: 'json',
     })
     // Expected, computed independently of the job: paid or poison → poison dead-lettered, n%10==9 dropped.
     const expected = input.map((r) => JSON.parse(r.value) as {n: number; amount: number; status: string; poison?: boolean})
       .filter((v) => v.status === 'paid' || v.poison)
     const poison = expected.filter((v) => v.poison)
     const kept = expected.filter((v) => !v.poison && v.n % 10 !== 9)
-    expect(report).toMatchObject({read: 1000, written: kept.length, deadLettered: poison.length, skipped: 1000 - kept.length - poison.length, crossCluster: false, targetCreated: true})
+    expect(report).toMatchObject({read: 1000, written: kept.length, deadLettered: poison.length, skipped: 1000 - kept.length - poison.length, crossCluster: false, targetCreated: true, partitioner: 'preserve'})
 
     const out = await readAll(kafka, `${p}orders.v2`)
     const byKey = new Map(out.map((r) => [r.key!.toString(), JSON.parse(r.value!.toString()) as Record<string, unknown>]))
@@ -50,5 +50,21 @@ describe('migrate on a real cluster', () => {
     await expect(migrate({from: `${p}a`, to: `${p}b`, source: connectionOf(), target: connectionOf(), filter: 'value.('})).rejects.toThrow(/--filter: filter expression does not parse/)
     await expect(migrate({from: `${p}a`, to: `${p}b`, source: connectionOf(), target: connectionOf(), transformModule: './nope.mjs'})).rejects.toThrow("transform module './nope.mjs' not found")
     await expect(migrate({from: `${p}a`, to: `${p}b`, source: connectionOf(), target: connectionOf()})).rejects.toThrow(`source topic '${p}a' does not exist`)
+  })
+
+  it('refuses --partitions that an existing target contradicts and --partitioner preserve across partition counts, leaving the cluster untouched', async () => {
+    const p = uniquePrefix('migrate partitions')
+    await createTopic(kafka, `${p}a`, 3)
+    await createTopic(kafka, `${p}b`, 5)
+    await expect(migrate({from: `${p}a`, to: `${p}b`, partitions: 12, source: connectionOf(), target: connectionOf()})).rejects.toThrow(`target topic '${p}b' exists with 5 partitions, not 12`)
+    await expect(migrate({from: `${p}a`, to: `${p}b`, partitioner: 'preserve', source: connectionOf(), target: connectionOf()})).rejects.toThrow(/--partitioner preserve needs as many target partitions as source partitions \(source 3, target 5 partitions\)/)
+    await expect(migrate({from: `${p}a`, to: `${p}new`, partitions: 4, partitioner: 'preserve', source: connectionOf(), target: connectionOf()})).rejects.toThrow(/--partitioner preserve/)
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      expect((await admin.listTopics()).includes(`${p}new`)).toBe(false)
+    } finally {
+      await admin.disconnect()
+    }
   })
 })

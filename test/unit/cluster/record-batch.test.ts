@@ -21,7 +21,7 @@ describe('record batch v2 encoder', () => {
   it('round-trips keys, values, nulls, headers and timestamps through kafkajs\'s decoder', async () => {
     const long = 'v'.repeat(300) // a length that needs a two-byte varint
     const batch = encodeRecordBatch([
-      {key: 'k1', value: Buffer.from('hello'), headers: {a: 'x', b: Buffer.from([0, 1, 2])}, timestamp: 1_700_000_000_000},
+      {key: 'k1', value: Buffer.from('hello'), headers: [['a', 'x'], ['b', Buffer.from([0, 1, 2])]], timestamp: 1_700_000_000_000},
       {key: null, value: long, timestamp: 1_700_000_000_500},
       {key: Buffer.from('k3'), value: null, timestamp: 1_699_999_999_000},
     ], producer)

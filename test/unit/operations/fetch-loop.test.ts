@@ -34,7 +34,7 @@ function logSource(size: number, opts: {fetchDelayMs?: number; answer?: (p: numb
         if (special) return special
         const records = []
         for (let o = offset; o < Math.min(size, offset + 3); o++) {
-          records.push({topic: TOPIC, partition, offset: o, timestamp: 0, key: null, value: Buffer.from(`${partition}:${o}`), headers: {}})
+          records.push({topic: TOPIC, partition, offset: o, timestamp: 0, key: null, value: Buffer.from(`${partition}:${o}`), headers: []})
         }
         const chunk: FetchedChunk = {partition, fetchOffset: offset, records, nextOffset: offset + records.length, highWatermark: size}
         return {partition, chunk}

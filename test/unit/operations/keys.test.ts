@@ -38,8 +38,17 @@ describe('key extraction', () => {
     const ex = createKeyExtractor('$.id')
     expect(() => ex.extract(value({x: 1}))).toThrow(KeyExtractionError)
     expect(() => ex.extract(value({id: null}))).toThrow(/missing or null/)
-    expect(() => ex.extract(Buffer.from('not json'))).toThrow(/not JSON/)
+    expect(() => ex.extract(Buffer.from('not json'))).toThrow(/value is not valid JSON/)
+    expect(() => ex.extract(Buffer.from([0x7b, 0xff, 0x7d]))).toThrow('value is not valid UTF-8 text')
     expect(() => ex.extract(null)).toThrow(KeyExtractionError)
+    // Inherited properties are not fields of the value.
+    expect(() => ex.extract(value({}))).toThrow(/missing or null/)
+    expect(() => createKeyExtractor('$.constructor').extract(value({}))).toThrow(/missing or null/)
+  })
+  it('takes numbers beyond 2^53 and decimals as their exact text', () => {
+    expect(createKeyExtractor('$.id').extract(Buffer.from('{"id": 12345678901234567891}'))).toBe('12345678901234567891')
+    expect(createKeyExtractor('$.id').extract(Buffer.from('{"id": 1.10}'))).toBe('1.10')
+    expect(createKeyExtractor('$.o').extract(Buffer.from('{"o": {"n": 98765432109876543210, "d": 2.50}}'))).toBe('{"n":98765432109876543210,"d":2.50}')
   })
 })
 

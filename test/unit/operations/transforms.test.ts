@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {applyDeclarative, parseDeclarativeFlags, TransformError} from '../../../src/operations/declarative-transform.js'
-import {compileFilterExpression, toView} from '../../../src/operations/record-function.js'
+import {compileFilterExpression, toView, type RecordCodecs} from '../../../src/operations/record-function.js'
+import {codecFor} from '../../../src/operations/value-format.js'
 import {migrateRecordFn} from '../../../src/operations/migrate.js'
 import {recordStage} from '../../../src/operations/record-stage.js'
 import {DLQ_HEADERS} from '../../../src/operations/dead-letter.js'
@@ -9,8 +10,10 @@ import type {InputRecord} from '../../../src/operations/record.js'
 
 const rec = (value: unknown, offset = 5, key: string | null = 'k'): InputRecord => ({
   topic: 'src', partition: 1, offset, timestamp: 1000, key: key === null ? null : Buffer.from(key),
-  value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), headers: {h: Buffer.from('v')},
+  value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), headers: [['h', Buffer.from('v')]],
 })
+const text: RecordCodecs = {key: codecFor('text', 'key'), value: codecFor('json', 'value')}
+const json: RecordCodecs = {key: codecFor('text', 'key'), value: codecFor('json', 'value')}
 
 describe('declarative transforms', () => {
   const t = parseDeclarativeFlags({rename: ['amount=total', 'customer.name=customerName'], drop: ['internal'], default: ['currency=EUR', 'n=0', 'tags=[]'], cast: ['total=float', 'qty=int', 'paid=bool', 'id=string']})
@@ -48,9 +51,9 @@ describe('declarative transforms', () => {
 
 describe('filter expressions and the migrate record function', () => {
   it('evaluates expressions over value, key and headers', () => {
-    const f = compileFilterExpression("value.status === 'paid' && key === 'k' && headers.h === 'v'")
-    expect(f(toView(rec({status: 'paid'})))).toBe(true)
-    expect(f(toView(rec({status: 'open'})))).toBe(false)
+    const f = compileFilterExpression("value.status === 'paid' && key === 'k' && header('h') === 'v' && headers[0].key === 'h'")
+    expect(f(toView(rec({status: 'paid'}), text).view)).toBe(true)
+    expect(f(toView(rec({status: 'open'}), text).view)).toBe(false)
     expect(() => compileFilterExpression('value.(')).toThrow(SyntaxError)
   })
 
@@ -62,14 +65,14 @@ describe('filter expressions and the migrate record function', () => {
 
   it('filters, transforms (fan-out) then applies declarative rules', async () => {
     const fn = migrateRecordFn({
-      to: 'dst',
+      to: 'dst', codecs: json,
       filter: (v) => (v.value as {keep: boolean}).keep,
-      transform: (v) => [v, {...v, key: `${v.key}-copy`}],
+      transform: (v) => [v, {...v, key: `${String(v.key)}-copy`}],
       declarative: parseDeclarativeFlags({rename: ['keep=kept']}),
     })
     expect(await fn(rec({keep: false}))).toEqual([])
     const out = [await fn(rec({keep: true}))].flat()
-    expect(out.map((o) => [o.key, o.value])).toEqual([['k', '{"kept":true}'], ['k-copy', '{"kept":true}']])
+    expect(out.map((o) => [o.key?.toString(), o.value?.toString()])).toEqual([['k', '{"kept":true}'], ['k-copy', '{"kept":true}']])
   })
 })
 
@@ -83,7 +86,7 @@ describe('record stage', () => {
     const res = await recordStage('job1', failing, 'dlq').process([rec({a: 1}, 5), rec({a: 2}, 6), rec({a: 3}, 7)])
     expect(res).toMatchObject({written: 2, deadLettered: 1, skipped: 0})
     const dead = res.out.find((o) => o.topic === 'dlq')!
-    expect(dead.headers).toMatchObject({[DLQ_HEADERS.error]: 'bad record', [DLQ_HEADERS.offset]: '6', [DLQ_HEADERS.partition]: '1', [DLQ_HEADERS.topic]: 'src', [DLQ_HEADERS.job]: 'job1', h: Buffer.from('v')})
+    expect(dead.headers).toEqual([['h', Buffer.from('v')], [DLQ_HEADERS.error, 'bad record'], [DLQ_HEADERS.job, 'job1'], [DLQ_HEADERS.topic, 'src'], [DLQ_HEADERS.partition, '1'], [DLQ_HEADERS.offset, '6']])
     expect(res.out.map((o) => o.topic)).toEqual(['dst', 'dlq', 'dst'])
   })
 
