@@ -5,6 +5,7 @@ import {TransformError, parseDeclarativeFlags} from '../operations/declarative-t
 import {migrate, type MigrateReport} from '../operations/migrate.js'
 import {interruptSignal, withProgress} from '../operations/progress-view.js'
 import {formatReport} from '../operations/record.js'
+import type {RegistryFormat} from '../operations/registry-value-codec.js'
 import {resolveJobConnection, resolveRegistry} from '../operations/resolve-connection.js'
 
 export default class Migrate extends BaseCommand {
@@ -36,6 +37,8 @@ export default class Migrate extends BaseCommand {
     'to-schema-id': Flags.integer({description: 'schema upgrade: re-encode values with this registry schema id', exclusive: ['to-subject']}),
     'to-subject': Flags.string({description: 'schema upgrade: re-encode values with the latest schema of this subject'}),
     registry: Flags.string({description: 'schema registry URL for the upgrade (default: the target environment\'s registry)'}),
+    // Registry formats (schema-upgrade.ts); the bytes|text|json formats are decoded by the record stage.
+    'value-format': Flags.string({description: 'what a filter/transform receives: a registry-decoded object (avro, protobuf, json-schema; Confluent wire format), re-encoded with --to-subject/--to-schema-id or the writer\'s schema', options: ['avro', 'protobuf', 'json-schema']}),
     follow: Flags.boolean({description: 'keep running after the end offsets captured at start', default: false}),
     job: Flags.string({description: 'job name (consumer group, transactional ids, checkpoints); rerun with the same name to resume'}),
   }
@@ -51,9 +54,10 @@ export default class Migrate extends BaseCommand {
     }
     const source = await resolveJobConnection({bootstrap: flags['from-bootstrap'] ?? flags.bootstrap, env: flags['from-env'] ?? (flags['from-bootstrap'] ? undefined : flags.env), files: flags.file, flag: '--from-bootstrap'})
     const target = await resolveJobConnection({bootstrap: flags['to-bootstrap'] ?? flags.bootstrap, env: flags['to-env'] ?? (flags['to-bootstrap'] ? undefined : flags.env), files: flags.file, flag: '--to-bootstrap'})
-    const upgrading = flags['to-schema-id'] !== undefined || flags['to-subject'] !== undefined
+    const registryFormat = flags['value-format'] as RegistryFormat | undefined
+    const upgrading = flags['to-schema-id'] !== undefined || flags['to-subject'] !== undefined || registryFormat !== undefined
     const schemaUpgrade = upgrading
-      ? {registry: await resolveRegistry({url: flags.registry, env: flags['to-env'] ?? flags.env, files: flags.file}), toSchemaId: flags['to-schema-id'], toSubject: flags['to-subject']}
+      ? {registry: await resolveRegistry({url: flags.registry, env: flags['to-env'] ?? flags.env, files: flags.file}), toSchemaId: flags['to-schema-id'], toSubject: flags['to-subject'], format: registryFormat}
       : undefined
     const {signal, dispose} = interruptSignal(process)
     try {

@@ -7,6 +7,7 @@ import {compileFilterExpression, encodeValue, normaliseTransformResult, toView, 
 import type {JobReport, OutputRecord} from './record.js'
 import {recordStage, type RecordFn} from './record-stage.js'
 import {runJob} from './runner.js'
+import type {ValueContext} from './registry-value-codec.js'
 import {createSchemaUpgrade, type SchemaUpgrade, type SchemaUpgradeOptions} from './schema-upgrade.js'
 import {describeTopicShape, ensureTopic, topicExists} from './topics.js'
 
@@ -30,7 +31,7 @@ export interface MigrateOptions extends Omit<CommonJobOptions, 'connection'> {
   readonly filter?: string
   readonly deadLetter?: string
   readonly partitions?: number
-  /** Decode with the writer's registry schema, re-encode with this target schema. */
+  /** Registry values (`--value-format avro|protobuf|json-schema`, `--to-subject`): decoded with the writer's schema, encoded with the target's. */
   readonly schemaUpgrade?: SchemaUpgradeOptions
 }
 
@@ -52,13 +53,15 @@ export function migrateRecordFn(o: {to: string; transform?: TransformFn; filter?
   }
   return async (r) => {
     const view = toView(r)
-    if (up) view.value = await up.decode(r.value)
+    // Registry values (schema-upgrade.ts): decoded for the filter/transform, encoded again below.
+    let from: ValueContext | undefined
+    if (up) ({value: view.value, from} = await up.decode(r.value))
     if (o.filter && !(await o.filter(view))) return []
     let views = o.transform ? normaliseTransformResult(await o.transform(view)) : [view]
     if (decl) views = views.map((v) => ({...v, value: applyDeclarative(v.value, decl)}))
     const out: OutputRecord[] = []
     for (const v of views) {
-      const value = up ? (v.value === null ? null : await up.encode(v.value)) : encodeValue(v.value)
+      const value = up ? await up.encode(v.value, from) : encodeValue(v.value)
       out.push({topic: o.to, key: v.key, value, headers: v.headers, timestamp: v.timestamp})
     }
     return out
