@@ -8,6 +8,7 @@ import {PARTITIONERS, formatMigrateReport, migrate, type MigrateReport} from '..
 import {interruptSignal, withProgress} from '../operations/progress-view.js'
 import {loadDesired, resolveJobConnection, resolveRegistry} from '../operations/resolve-connection.js'
 import {DATA_FORMATS, parseDataFormat} from '../operations/value-format.js'
+import {REGISTRY_FORMATS, type RegistryFormat} from '../operations/registry-value-codec.js'
 
 export default class Migrate extends BaseCommand {
   static override description = 'Copy a topic within or across clusters, with an optional filter, transformation and dead-letter topic (exactly once)'
@@ -37,11 +38,12 @@ export default class Migrate extends BaseCommand {
     'dead-letter': Flags.string({description: 'topic (on the target cluster) for records that fail, the error in headers'}),
     partitions: Flags.integer({description: 'partition count of the target when it is created (refused when an existing target has another)', min: 1}),
     partitioner: Flags.string({description: 'preserve: each record keeps its source partition; murmur2: Kafka\'s default partitioner on the output key (default: preserve when the partition counts match, else murmur2)', options: [...PARTITIONERS]}),
-    'value-format': Flags.string({description: `what a filter/transform gets as value: ${DATA_FORMATS.join('|')} (default: json when the source topic declares a JSON schema, else bytes)`}),
+    'value-format': Flags.string({description: `what a filter/transform gets as value: ${DATA_FORMATS.join('|')}, or a registry-decoded object (${REGISTRY_FORMATS.join('|')}; Confluent wire format) re-encoded with --to-subject/--to-schema-id or the writer's schema (default: json when the source topic declares a JSON schema, else bytes)`}),
     'key-format': Flags.string({description: `what a filter/transform gets as key: ${DATA_FORMATS.join('|')} (default: json when the source topic declares a JSON key schema, else bytes)`}),
     'to-schema-id': Flags.integer({description: 'schema upgrade: re-encode values with this registry schema id', exclusive: ['to-subject']}),
     'to-subject': Flags.string({description: 'schema upgrade: re-encode values with the latest schema of this subject'}),
     registry: Flags.string({description: 'schema registry URL for the upgrade (default: the target environment\'s registry)'}),
+    // Registry formats (schema-upgrade.ts); the bytes|text|json formats are decoded by the record stage.
     follow: Flags.boolean({description: 'keep running after the end offsets captured at start', default: false}),
     job: Flags.string({description: 'job name (consumer group, transactional ids, checkpoints); rerun with the same name to resume'}),
   }
@@ -57,13 +59,14 @@ export default class Migrate extends BaseCommand {
     }
     const source = await resolveJobConnection({bootstrap: flags['from-bootstrap'] ?? flags.bootstrap, env: flags['from-env'] ?? (flags['from-bootstrap'] ? undefined : flags.env), files: flags.file, flag: '--from-bootstrap'})
     const target = await resolveJobConnection({bootstrap: flags['to-bootstrap'] ?? flags.bootstrap, env: flags['to-env'] ?? (flags['to-bootstrap'] ? undefined : flags.env), files: flags.file, flag: '--to-bootstrap'})
-    const upgrading = flags['to-schema-id'] !== undefined || flags['to-subject'] !== undefined
+    const registryFormat = (REGISTRY_FORMATS as readonly string[]).includes(flags['value-format'] ?? '') ? flags['value-format'] as RegistryFormat : undefined
+    const upgrading = flags['to-schema-id'] !== undefined || flags['to-subject'] !== undefined || registryFormat !== undefined
     const schemaUpgrade = upgrading
-      ? {registry: await resolveRegistry({url: flags.registry, env: flags['to-env'] ?? flags.env, files: flags.file}), toSchemaId: flags['to-schema-id'], toSubject: flags['to-subject']}
+      ? {registry: await resolveRegistry({url: flags.registry, env: flags['to-env'] ?? flags.env, files: flags.file}), toSchemaId: flags['to-schema-id'], toSubject: flags['to-subject'], format: registryFormat}
       : undefined
     const sourceEnv = flags['from-env'] ?? (flags['from-bootstrap'] || flags.bootstrap ? undefined : flags.env)
     const declared = sourceEnv ? declaredFormats(await loadDesired(flags.file, sourceEnv), flags.from) : {}
-    const valueFormat = parseDataFormat(flags['value-format'], '--value-format') ?? (schemaUpgrade ? undefined : declared.value)
+    const valueFormat = (registryFormat ? undefined : parseDataFormat(flags['value-format'], '--value-format')) ?? (schemaUpgrade ? undefined : declared.value)
     const keyFormat = parseDataFormat(flags['key-format'], '--key-format') ?? declared.key
     const {signal, dispose} = interruptSignal(process)
     try {

@@ -8,6 +8,7 @@ import {formatReport, type InputRecord, type JobReport, type OutputRecord} from 
 import {recordStage, type RecordFn} from './record-stage.js'
 import {runJob} from './runner.js'
 import {jobDefinition} from './job-definition.js'
+import type {ValueContext} from './registry-value-codec.js'
 import {createSchemaUpgrade, type SchemaUpgrade, type SchemaUpgradeOptions} from './schema-upgrade.js'
 import {describeTopicShape, ensureTopic, partitionCount, topicExists} from './topics.js'
 import {codecFor, type DataFormat} from './value-format.js'
@@ -32,7 +33,7 @@ export interface MigrateOptions extends Omit<CommonJobOptions, 'connection'> {
   readonly filter?: string
   readonly deadLetter?: string
   readonly partitions?: number
-  /** Decode with the writer's registry schema, re-encode with this target schema. */
+  /** Registry values (`--value-format avro|protobuf|json-schema`, `--to-subject`): decoded with the writer's schema, encoded with the target's. */
   readonly schemaUpgrade?: SchemaUpgradeOptions
   /** `preserve`: each record keeps its source partition; `murmur2`: Kafka's default partitioner on the output key. Default: preserve when the partition counts match. */
   readonly partitioner?: Partitioner
@@ -125,11 +126,16 @@ export function migrateRecordFn(o: MigrateRecordOptions): RecordFn {
     const transforming = o.transform !== undefined && (!tombstone || o.transformTombstones === true)
     if (!filtering && !transforming && !up && (!decl || tombstone)) return copy(r)
     // Registry values decode with their writer's schema; everything else with the value format.
-    const value = tombstone ? null : up ? await up.decode(r.value) : filtering || transforming ? codecs.value.decode(r.value!) : undefined
+    // Registry values decode with their writer's schema (kept in `from` for the encoding); everything else with the value format.
+    let from: ValueContext | undefined
+    let value: unknown
+    if (tombstone) value = null
+    else if (up) ({value, from} = await up.decode(r.value))
+    else if (filtering || transforming) value = codecs.value.decode(r.value!)
     const decoded = filtering || transforming ? toView(r, codecs, value) : undefined
     if (filtering && !(await o.filter!(decoded!.view))) return []
     if (!transforming) {
-      if (up) return copy(r, tombstone ? null : await up.encode(decl ? applyDeclarativeRules(value, decl).value : value))
+      if (up) return copy(r, tombstone ? null : await up.encode(decl ? applyDeclarativeRules(value, decl).value : value, from))
       if (!decl || tombstone) return copy(r)
       const before = codecs.value.format === 'json' && value !== undefined ? value : declCodec.decode(r.value!)
       const applied = applyDeclarativeRules(before, decl)
@@ -144,7 +150,7 @@ export function migrateRecordFn(o: MigrateRecordOptions): RecordFn {
         const applied = applyDeclarativeRules(v.value, decl)
         if (applied.changed) v = {...v, value: applied.value}
       }
-      let e = await fromView(v, decoded!, r, up ? {key: codecs.key, value: {format: 'registry', decode: () => undefined, encode: (x) => up.encode(x)}} : codecs, up !== undefined)
+      let e = await fromView(v, decoded!, r, up ? {key: codecs.key, value: {format: 'registry', decode: () => undefined, encode: (x) => up.encode(x, from)}} : codecs, up !== undefined)
       if (decl && !jsonInHand && e.value !== null) {
         // The transform handed back bytes or text: the rules read them as JSON.
         const applied = applyDeclarativeRules(declCodec.decode(e.value), decl)

@@ -1,52 +1,75 @@
-import {SchemaRegistry, SchemaType} from '@kafkajs/confluent-schema-registry'
 import {StreamctlError} from '../errors.js'
 import {registryRequest, type RegistryConnection} from '../registry/client/http.js'
 import {RegistryClient} from '../registry/client/registry-client.js'
+import {createRegistryValueCodec, type RegistryFormat, type RegistryValueCodec, type ValueContext} from './registry-value-codec.js'
 
 /**
- * Schema upgrade for migrate: each value (Confluent wire format: magic 0, 4-byte schema id,
- * payload) is decoded with the schema it was written with and re-encoded with the target schema.
- * For Avro the old record is *resolved* into the new schema (avsc reader/writer resolution: new
- * fields take their defaults, removed fields are dropped), so a BACKWARD-compatible new version
- * always works; JSON Schema and Protobuf values are re-encoded as they decode (and validated).
- * A value that is not in wire format or does not fit the target is a record error (dead letter).
+ * Registry-encoded values in migrate (`--value-format avro|protobuf|json-schema`, and the schema
+ * upgrade `--to-subject` / `--to-schema-id`): each value (Confluent wire format) is decoded with
+ * the schema it was written with — resolved into the target schema when there is one — handed to
+ * the filter/transform as an object, and encoded again (with the target's id, or the writer's
+ * when there is no target). Tombstones stay tombstones. A value that does not decode, or does not
+ * fit the target, throws a record error naming the field: the record is a dead letter.
+ * The codec itself is registry-value-codec.ts; this is migrate's view of it.
  */
 export interface SchemaUpgradeOptions {
   readonly registry: RegistryConnection
+  /** The values' format; without it, the target schema's type decides. */
+  readonly format?: RegistryFormat
   /** The target: a schema id, or the latest version of a subject. */
   readonly toSchemaId?: number
   readonly toSubject?: string
 }
 
 export interface SchemaUpgrade {
-  readonly targetId: number
-  decode(value: Buffer | null): Promise<unknown>
-  encode(value: unknown): Promise<Buffer>
+  readonly format: RegistryFormat
+  readonly targetId: number | undefined
+  decode(value: Buffer | null): Promise<{value: unknown; from?: ValueContext}>
+  encode(value: unknown, from?: ValueContext): Promise<Buffer | null>
+  /** Registry requests made so far: one per schema id met, not one per record. */
+  readonly registryRequests: number
 }
 
+/** A value this record's schema cannot read or the target cannot hold (dead letter, never retried). */
+export class RegistryValueError extends Error {}
+
+const FORMAT_OF_TYPE: Record<string, RegistryFormat> = {AVRO: 'avro', PROTOBUF: 'protobuf', JSON: 'json-schema'}
+
 export async function createSchemaUpgrade(o: SchemaUpgradeOptions): Promise<SchemaUpgrade> {
-  let targetId = o.toSchemaId
-  if (targetId === undefined) {
-    if (!o.toSubject) throw new StreamctlError('USAGE', 'schema upgrade needs a target schema id or subject', {hint: 'pass --to-schema-id N or --to-subject SUBJECT'})
-    const latest = await new RegistryClient(o.registry).latest(o.toSubject)
-    if (!latest) throw new StreamctlError('REGISTRY_ERROR', `subject '${o.toSubject}' does not exist in the registry of ${o.registry.environment}`, {hint: 'register the new schema version first (streamctl apply)'})
-    targetId = latest.id
+  let format = o.format
+  let toSchemaId = o.toSchemaId
+  if (!format) {
+    if (toSchemaId === undefined) {
+      if (!o.toSubject) throw new StreamctlError('USAGE', 'registry values need a format or a target schema', {hint: 'pass --value-format avro|protobuf|json-schema, or --to-subject SUBJECT / --to-schema-id N'})
+      const latest = await new RegistryClient(o.registry).latest(o.toSubject)
+      if (!latest) throw new StreamctlError('REGISTRY_ERROR', `subject '${o.toSubject}' does not exist in the registry of ${o.registry.environment}`, {hint: 'register the new schema version first (streamctl apply)'})
+      toSchemaId = latest.id
+      format = FORMAT_OF_TYPE[latest.schemaType]!
+    } else {
+      const target = await registryRequest<{schemaType?: string}>(o.registry, 'GET', `/schemas/ids/${toSchemaId}`)
+      format = FORMAT_OF_TYPE[target.schemaType ?? 'AVRO']!
+    }
   }
-  const target = await registryRequest<{schema: string; schemaType?: string}>(o.registry, 'GET', `/schemas/ids/${targetId}`)
-  const type = target.schemaType ?? 'AVRO'
-  const auth = o.registry.username && o.registry.password ? {username: o.registry.username, password: o.registry.password.reveal()} : undefined
-  const registry = new SchemaRegistry({host: o.registry.url, ...(auth ? {auth} : {})})
-  const readerSchema = type === 'AVRO' ? JSON.parse(target.schema) : undefined
-  const id = targetId
+  const codec: RegistryValueCodec = await createRegistryValueCodec({
+    registry: o.registry, format, ...(toSchemaId !== undefined ? {targetSchemaId: toSchemaId} : o.toSubject ? {targetSubject: o.toSubject} : {}),
+  })
   return {
-    targetId: id,
-    async decode(value) {
-      if (value === null) return null
-      if (value.length < 5 || value[0] !== 0) throw new Error('value is not in the schema registry wire format (magic byte 0 + schema id)')
-      return registry.decode(value, readerSchema ? {[SchemaType.AVRO]: {readerSchema}} : undefined)
+    format,
+    targetId: codec.targetId,
+    get registryRequests() {
+      return codec.registryRequests
     },
-    encode(value) {
-      return registry.encode(id, value)
+    async decode(value) {
+      if (value === null) return {value: null}
+      const d = await codec.decode(value)
+      if (!d.ok) throw new RegistryValueError(d.reason)
+      return {value: d.value, from: {schemaId: d.schemaId, ...(d.message ? {message: d.message} : {})}}
+    },
+    async encode(value, from) {
+      if (value === null || value === undefined) return null
+      const e = await codec.encode(value, from)
+      if (!e.ok) throw new RegistryValueError(`value cannot be encoded with schema id ${codec.targetId ?? from?.schemaId}: field '${e.field}': ${e.reason}`)
+      return e.bytes
     },
   }
 }

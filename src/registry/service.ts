@@ -2,6 +2,7 @@ import type {CompatibilityLevel} from '../model/state.js'
 import {checkCompatibility, type PreviousVersion} from './compat/index.js'
 import {REGISTRY_ERROR_CODES as E, RegistryHttpError, invalidSchema, schemaNotFound, subjectNotFound, versionNotFound} from './http-error.js'
 import {parseSchema, type ParsedSchema} from './parse-schema.js'
+import {serializedProto} from './proto-descriptor.js'
 import type {SchemaValue} from './records.js'
 import type {SchemaRequest} from './request.js'
 import type {RegistryMode, ResolvedReference, StoredSchema} from './schema-types.js'
@@ -126,6 +127,15 @@ export class RegistryService {
     const target = this.findVersion(subject, version, false)
     const nonTransitive = level.replace('_TRANSITIVE', '') as CompatibilityLevel
     return checkCompatibility(nonTransitive, parsed, [this.previous(target)])
+  }
+
+  /**
+   * `?format=serialized`: a Protobuf schema as a base64 FileDescriptorProto, which Confluent's
+   * clients ask for and parse; other types, and other formats, are answered as stored.
+   */
+  inFormat<T extends {schema: string; schemaType?: string; references?: VersionResponse['references']}>(r: T, format: string | null): T {
+    if (format !== 'serialized' || r.schemaType !== 'PROTOBUF') return r
+    return {...r, schema: serializedProto(r.schema, this.resolveReferences(r.references ?? []))}
   }
 
   // ---------- helpers ----------
