@@ -150,7 +150,7 @@ export function migrateRecordFn(o: MigrateRecordOptions): RecordFn {
         const applied = applyDeclarativeRules(v.value, decl)
         if (applied.changed) v = {...v, value: applied.value}
       }
-      let e = await fromView(v, decoded!, r, up ? {key: codecs.key, value: {format: 'registry', decode: () => undefined, encode: (x) => up.encode(x, from)}} : codecs, up !== undefined)
+      let e = await fromView(v, decoded!, r, up ? {key: codecs.key, value: {format: 'registry', decode: () => undefined, encode: async (x) => (await up.encode(x, from)) ?? Buffer.alloc(0)}} : codecs, up !== undefined)
       if (decl && !jsonInHand && e.value !== null) {
         // The transform handed back bytes or text: the rules read them as JSON.
         const applied = applyDeclarativeRules(declCodec.decode(e.value), decl)
