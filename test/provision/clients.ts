@@ -18,7 +18,7 @@ import {homedir} from 'node:os'
 import {delimiter, join} from 'node:path'
 
 /** What the tests' Python code imports: the Avro and Schema Registry extras are used by test/python. */
-export const PYTHON_REQUIREMENT = 'confluent-kafka[avro,schemaregistry]==2.16.1'
+export const PYTHON_REQUIREMENT = 'confluent-kafka[avro,schemaregistry,protobuf]==2.16.1'
 
 export const KCAT_INSTALL_HINT = 'install kcat (Debian/Ubuntu: `sudo apt-get install kcat`; macOS: `brew install kcat`) or run the tests as root, where the test setup installs it'
 

@@ -20,7 +20,7 @@ import {deriveVersioned} from '../../../src/operations/derive-versioned.js'
 import {migrate} from '../../../src/operations/migrate.js'
 import {partitionForKey} from '../../../src/operations/partition-map.js'
 import {repartition} from '../../../src/operations/repartition.js'
-import {newKafkaJs, singleCluster, uniquePrefix} from '../harness.js'
+import {newKafkaJs, pythonBin, singleCluster, uniquePrefix} from '../harness.js'
 import {connectionOf, createTopic} from './helpers.js'
 
 const SEED = Number(process.env.STREAMCTL_FIDELITY_SEED ?? randomInt(2 ** 31))
@@ -120,7 +120,7 @@ const unb64 = (s: string | null) => (s === null ? null : Buffer.from(s, 'base64'
 
 function py(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('python3', [PY, ...args], {timeout: 180_000, maxBuffer: 16 * 1024 * 1024}, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}\n${stderr}`)) : resolve(stdout)))
+    execFile(pythonBin(), [PY, ...args], {timeout: 180_000, maxBuffer: 16 * 1024 * 1024}, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stdout}\n${stderr}`)) : resolve(stdout)))
   })
 }
 

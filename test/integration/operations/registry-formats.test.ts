@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 import {isInteger, isSafeNumber, parse} from 'lossless-json'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {migrate} from '../../../src/operations/migrate.js'
-import {newKafkaJs, singleCluster, uniquePrefix} from '../harness.js'
+import {newKafkaJs, pythonBin, singleCluster, uniquePrefix} from '../harness.js'
 import {call} from '../registry/helpers.js'
 import {connectionOf, createTopic, readAll} from './helpers.js'
 
@@ -22,7 +22,7 @@ const registryUrl = (): string | undefined => singleCluster().registryUrl
 
 function python(args: string[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    execFile('python3', [PY, ...args], {timeout: 180_000, maxBuffer: 64 * 1024 * 1024}, (err, stdout, stderr) => {
+    execFile(pythonBin(), [PY, ...args], {timeout: 180_000, maxBuffer: 64 * 1024 * 1024}, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${err.message}\n${stderr}`))
       // Integers beyond 2^53 stay exact (bigint), as the Python side wrote them.
       resolve(parse(stdout, null, (t: string) => (isInteger(t) && !isSafeNumber(t) ? BigInt(t) : Number(t))))
