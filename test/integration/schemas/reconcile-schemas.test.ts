@@ -247,7 +247,8 @@ spec:
   kafka: {bootstrap: [${cluster.bootstrap.join(', ')}]}
   registry: {url: 'http://127.0.0.1:${port}', username: svc, password: '\${env:IT_REGISTRY_PASSWORD}'}
   defaults: {partitions: 1, replicationFactor: 1}
-`,
+---
+${relaxedLintPolicyYaml('it-down')}`,
       'schemas.yaml': `apiVersion: streamctl/v1\nkind: Schema\nmetadata: {name: v}\nspec:\n  subject: ${downTopic}-value\n  type: AVRO\n  schema: '"string"'\n`,
       'topics.yaml': `apiVersion: streamctl/v1\nkind: Topic\nmetadata: {name: ${downTopic}}\nspec:\n  partitions: 1\n  policy: stream\n  valueSchema: v\n`,
     })
