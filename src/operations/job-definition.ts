@@ -8,7 +8,9 @@ import {looksLikeModulePath} from './load-module.js'
  * partitioning…) would otherwise resume past records it never processed that way, and report
  * success having read nothing. Options that only say how to run (follow, connection, signal,
  * progress, compression, gap policy, state dir, restart) are not part of it; a transform or
- * filter module counts by its content, not its path.
+ * filter module counts by its content, not its path. Callers pass the options as resolved (the
+ * target's partition count, the partitioner chosen), so a rerun that leaves a default implicit
+ * resumes the run that spelled it out.
  */
 const RUN_ONLY = new Set(['job', 'follow', 'signal', 'onEvent', 'unreachableTimeoutMs', 'connection', 'source', 'target', 'compression', 'noGaps', 'restart', 'stateDir'])
 const MODULE_OPTIONS = new Set(['transformModule', 'filter'])

@@ -75,7 +75,7 @@ export async function repartition(o: RepartitionOptions): Promise<RepartitionRep
   const report = await runJob({
     job, source: {kafka, connection: o.connection, topic: o.from, label: o.connection.label}, target: {kafka, connection: o.connection}, crossCluster: false, stage, outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,
-    deadLetter: o.deadLetter, ...runOptions(o), definition: await jobDefinition('repartition', o),
+    deadLetter: o.deadLetter, ...runOptions(o), definition: await jobDefinition('repartition', {...o, partitions: targetPartitions}),
   })
   return {...report, targetCreated, targetPartitions}
 }

@@ -130,6 +130,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.off('SIGTERM', onSignal)
     process.off('exit', killAll)
     if (watchdog) try { process.kill(watchdog, 'SIGTERM') } catch { /* already gone */ }
-    rmSync(root, {recursive: true, force: true})
+    // STREAMCTL_IT_KEEP_DATA=1 keeps the brokers' data and logs for a post-mortem.
+    if (process.env.STREAMCTL_IT_KEEP_DATA === '1') console.info(`kept the test clusters' data and logs in ${root}`)
+    else rmSync(root, {recursive: true, force: true})
   }
 }

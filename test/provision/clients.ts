@@ -17,8 +17,12 @@ import {mkdir, rm, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {delimiter, join} from 'node:path'
 
-/** What the tests' Python code imports: the Avro and Schema Registry extras are used by test/python. */
-export const PYTHON_REQUIREMENT = 'confluent-kafka[avro,schemaregistry,protobuf]==2.16.1'
+/**
+ * What the tests' Python code imports: the Avro and Schema Registry extras are used by test/python;
+ * lz4, zstandard and cramjam (snappy) are the reference decoders that judge what streamctl compresses.
+ */
+export const PYTHON_PACKAGES = ['confluent-kafka[avro,schemaregistry,protobuf]==2.16.1', 'lz4==4.4.4', 'zstandard==0.23.0', 'cramjam==2.9.1'] as const
+export const PYTHON_REQUIREMENT = PYTHON_PACKAGES.join(' ')
 
 export const KCAT_INSTALL_HINT = 'install kcat (Debian/Ubuntu: `sudo apt-get install kcat`; macOS: `brew install kcat`) or run the tests as root, where the test setup installs it'
 
@@ -166,9 +170,9 @@ export async function ensurePythonEnv(opts: {cacheDir?: string; env?: NodeJS.Pro
       throw new Error(`cannot create the tests' Python environment ${dir}: ${venv.stderr.trim().split('\n').slice(-3).join(' | ')} (install python3 with its venv module, e.g. \`apt-get install python3-venv\`)`)
     }
     log(`pip install ${PYTHON_REQUIREMENT} into ${dir}`)
-    const pip = await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', PYTHON_REQUIREMENT], {env})
+    const pip = await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-input', ...PYTHON_PACKAGES], {env})
     if (pip.code !== 0) throw new Error(`pip install ${PYTHON_REQUIREMENT} failed: ${(pip.stderr || pip.stdout).trim().split('\n').slice(-5).join(' | ')}`)
-    const check = await run(python, ['-c', 'import confluent_kafka, confluent_kafka.schema_registry.avro; print(confluent_kafka.version())'], {env})
+    const check = await run(python, ['-c', 'import confluent_kafka, confluent_kafka.schema_registry.avro, lz4.frame, zstandard, cramjam; print(confluent_kafka.version())'], {env})
     if (check.code !== 0) throw new Error(`the tests' Python environment cannot import confluent_kafka: ${check.stderr.trim()}`)
     await writeFile(join(dir, READY_MARKER), PYTHON_REQUIREMENT)
     return python

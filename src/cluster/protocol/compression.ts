@@ -5,14 +5,17 @@ import {decompress as zstdDecompress} from 'fzstd'
 /**
  * The codecs of Kafka's record batches (attributes bits 0–2), both ways: gzip from Node's zlib;
  * snappy, lz4 and zstd decoding from small pure-JS libraries (snappyjs, lz4js, fzstd), zstd
- * encoding from WebAssembly (see prepareCodec) — nothing needs a native build. Snappy comes two
- * ways: the Java client writes xerial's framing (a magic header, then length-prefixed blocks),
+ * encoding from WebAssembly (see prepareCodec), lz4 encoding from lz4-napi (lz4_flex, prebuilt):
+ * lz4js's block compressor may start a match inside a block's last 12 bytes, which the LZ4 spec
+ * forbids and the reference decoder (the broker's, via lz4-java) rejects as corrupt. Snappy comes
+ * two ways: the Java client writes xerial's framing (a magic header, then length-prefixed blocks),
  * librdkafka a raw block; both are read. LZ4 is the LZ4 frame format (KafkaLZ4BlockOutputStream).
  */
 const require = createRequire(import.meta.url)
 const snappy = require('snappyjs') as {uncompress(b: Uint8Array): Uint8Array; compress(b: Uint8Array): Uint8Array}
-const lz4 = require('lz4js') as {decompress(b: Uint8Array): Uint8Array; compressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, hashTable: Uint32Array): number}
-const xxh32 = require('lz4js/xxh32.js') as {hash(seed: number, src: Uint8Array, index: number, len: number): number}
+const lz4 = require('lz4js') as {decompress(b: Uint8Array): Uint8Array}
+/** lz4_flex's frame encoder defaults: independent 64 KB blocks, no checksums, no content size (what Kafka's reader takes). */
+const lz4Frames = require('lz4-napi') as {compressFrameSync(b: Buffer): Buffer}
 
 export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const
 
@@ -97,7 +100,7 @@ export function compressRecords(codec: number, data: Buffer): Buffer {
     case 2:
       return xerialSnappy(data)
     case 3:
-      return lz4Frame(data)
+      return asBuffer(lz4Frames.compressFrameSync(data))
     case 4:
       if (!zstdReady) throw new Error('zstd is not loaded: call prepareCodec(4) first')
       return asBuffer(zstdReady.compress(data, ZSTD_LEVEL))
@@ -115,42 +118,6 @@ function xerialSnappy(data: Buffer): Buffer {
     parts.push(int32(block.length), block)
   }
   return Buffer.concat(parts)
-}
-
-const LZ4_MAGIC = 0x184d2204
-/** FLG: version 01, independent blocks, no block or content checksum, no content size. */
-const LZ4_FLG = 0x60
-/** BD: 64 KB maximum block size (Kafka's default). */
-const LZ4_BD = 0x40
-const LZ4_BLOCK = 64 * 1024
-const LZ4_UNCOMPRESSED = 0x80000000
-
-function lz4Frame(data: Buffer): Buffer {
-  const blockCount = Math.ceil(data.length / LZ4_BLOCK)
-  // Worst case per block: the block stored as it is; plus its length word.
-  const out = Buffer.allocUnsafe(7 + blockCount * (LZ4_BLOCK + 4) + 4)
-  out.writeUInt32LE(LZ4_MAGIC, 0)
-  out[4] = LZ4_FLG
-  out[5] = LZ4_BD
-  out[6] = (xxh32.hash(0, out, 4, 2) >>> 8) & 0xff
-  let o = 7
-  const scratch = new Uint8Array(LZ4_BLOCK + (LZ4_BLOCK >> 8) + 64)
-  for (let s = 0; s < data.length; s += LZ4_BLOCK) {
-    const len = Math.min(LZ4_BLOCK, data.length - s)
-    // A fresh hash table per block keeps every match inside its block (independent blocks).
-    const size = lz4.compressBlock(data.subarray(s, s + len), scratch, 0, len, new Uint32Array(1 << 16))
-    if (size === 0 || size >= len) {
-      out.writeUInt32LE((LZ4_UNCOMPRESSED | len) >>> 0, o)
-      data.copy(out, o + 4, s, s + len)
-      o += 4 + len
-    } else {
-      out.writeUInt32LE(size, o)
-      out.set(scratch.subarray(0, size), o + 4)
-      o += 4 + size
-    }
-  }
-  out.writeUInt32LE(0, o)
-  return out.subarray(0, o + 4)
 }
 
 function int32(v: number): Buffer {

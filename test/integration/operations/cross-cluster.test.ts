@@ -33,7 +33,8 @@ describe.skipIf(!hasSecureCluster())('cross-cluster migrate (single PLAINTEXT â†
     expect(first.signal, first.stderr).toBe('SIGKILL')
     expect(first.stdout + first.stderr).not.toContain(password)
 
-    const rerun = await migrate({from, to, source: src, target: dst, job: `${p}job`})
+    // The same definition (its transform module included), or the rerun is refused as another job.
+    const rerun = await migrate({from, to, source: src, target: dst, job: `${p}job`, transformModule: THROTTLED_COPY})
     expect(rerun).toMatchObject({outcome: 'completed', crossCluster: true, targetCreated: false})
     expect(rerun.read).toBeLessThan(N)
     expect(JSON.stringify(rerun)).not.toContain(password)

@@ -36,7 +36,8 @@ describe('job faults on a real cluster', () => {
     expect(killedAt).toBeGreaterThan(0)
     expect(killedAt).toBeLessThan(N)
 
-    const rerun = await migrate({from, to, source: conn, target: conn, job: `${p}job`})
+    // The same definition (its transform module included), or the rerun is refused as another job.
+    const rerun = await migrate({from, to, source: conn, target: conn, job: `${p}job`, transformModule: THROTTLED_COPY})
     expect(rerun.outcome).toBe('completed')
     // The rerun reads only what the killed run had not committed.
     expect(rerun.read).toBeLessThan(N)

@@ -9,7 +9,8 @@ import {deriveLatest} from '../../../src/operations/derive-latest.js'
 import {migrate} from '../../../src/operations/migrate.js'
 import {repartition} from '../../../src/operations/repartition.js'
 
-const args = JSON.parse(process.argv[2]!) as Record<string, any>
+// `kind` picks the job; the rest are the job's options, exactly as an in-process call passes them.
+const {kind, ...args} = JSON.parse(process.argv[2]!) as Record<string, any>
 // A Secret serialises as <redacted>: the SASL password comes in an env var, as a user's would.
 for (const side of ['source', 'target', 'connection']) {
   const sasl = args[side]?.spec?.sasl
@@ -20,9 +21,9 @@ const onEvent = (e: unknown): void => {
   process.stdout.write(JSON.stringify(e) + '\n')
 }
 try {
-  const report = args.kind === 'repartition'
+  const report = kind === 'repartition'
     ? await repartition({...args, connection: args.connection, signal, onEvent} as never)
-    : args.kind === 'derive-latest'
+    : kind === 'derive-latest'
       ? await deriveLatest({...args, connection: args.connection, signal, onEvent} as never)
       : await migrate({...args, signal, onEvent} as never)
   process.stdout.write(JSON.stringify({type: 'report', report}) + '\n')

@@ -30,11 +30,13 @@ describe('record compression (write side)', () => {
     })
   }
 
-  it('lz4 frames carry independent 64 KB blocks and a header checksum another reader accepts', () => {
+  it('lz4 frames carry independent blocks of a size Kafka reads (64 KB–4 MB) and a header checksum another reader accepts', () => {
     const data = Buffer.alloc(1_000_000, 7)
     const frame = compressRecords(3, data)
-    expect(frame[4]).toBe(0x60)
-    expect(frame[5]).toBe(0x40)
+    // FLG: version 01, independent blocks (Kafka's reader decompresses each block on its own), no content size.
+    expect(frame[4]! & 0xe8).toBe(0x60)
+    // BD: block maximum size code 4 (64 KB) to 7 (4 MB).
+    expect((frame[5]! >> 4) & 7).toBeGreaterThanOrEqual(4)
     expect(Buffer.from(lz4.decompress(frame)).equals(data)).toBe(true)
   })
 
