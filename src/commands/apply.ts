@@ -4,7 +4,7 @@ import type {ApplyEvent} from '../apply/events.js'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
 import {connectFlags, withBootstrap, loadDesired, parseDuration} from '../cli/environment.js'
 import {askYes, isInteractive, terminalStyler} from '../cli/terminal.js'
-import {StreamctlError, formatDiagnostic} from '../errors.js'
+import {StreamctlError} from '../errors.js'
 import type {ApplyReport} from '../reconcile/apply-environment.js'
 
 export default class ApplyCommand extends BaseCommand {
@@ -37,7 +37,8 @@ export default class ApplyCommand extends BaseCommand {
     const savedPlan = args.plan ? render.parsePlanJson(await readFile(args.plan, 'utf8'), args.plan) : undefined
     const desired = await loadDesired(flags.file, flags.env ?? savedPlan?.environment)
     const {enforceLint} = await import('../reconcile/lint-gate.js')
-    for (const f of enforceLint(desired, 'apply', flags['skip-lint'])) this.logToStderr(formatDiagnostic({...f, severity: 'warning'}))
+    const {lintWarningLines} = await import('../render/lint-warnings.js')
+    for (const line of lintWarningLines(enforceLint(desired, 'apply', flags['skip-lint']))) this.logToStderr(line)
     const confirmNeeded = !flags['auto-approve'] && !flags['dry-run']
     if (confirmNeeded && !isInteractive()) {
       throw new StreamctlError('USAGE', 'refusing to apply without confirmation: there is no terminal to ask', {hint: 'review with `streamctl plan`, then run apply with --auto-approve', exitCode: 2})

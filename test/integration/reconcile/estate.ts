@@ -6,7 +6,8 @@ import type {TestCluster} from '../harness.js'
 export const PASSWORD_VAR = 'IT_KAFKA_PASSWORD'
 
 /** An Environment pointing at a test cluster; the password comes from an env var, never the file. */
-export function environmentYaml(name: string, cluster: TestCluster, prefix: string): string {
+/** An Environment for `cluster` pruning `prefix`; `extraSpec` is more of its spec, as indented YAML lines. */
+export function environmentYaml(name: string, cluster: TestCluster, prefix: string, extraSpec = ''): string {
   const kafka = cluster.adminCredentials
     ? `  kafka:
     bootstrap: [${cluster.bootstrap.join(', ')}]
@@ -23,7 +24,7 @@ ${kafka}
     replicationFactor: ${cluster.brokers}
     config: {min.insync.replicas: ${cluster.brokers > 1 ? 2 : 1}}
   prune: {prefixes: ['${prefix}']}
----
+${extraSpec}---
 ${relaxedLintPolicyYaml(name)}`
 }
 

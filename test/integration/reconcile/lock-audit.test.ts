@@ -85,7 +85,7 @@ describe.skipIf(!providedClusters().single.registryUrl)('a complete audit', () =
     const subjects = Array.from({length: 150}, (_, i) => `${prefix}s${i}-value`)
     const topics = [0, 1, 2].map((i) => `${prefix}t${i}.v1`)
     const dir = writeEstate(undefined, {
-      'env.yaml': environmentYaml(env, single, prefix) + `  registry: {url: '${registry}'}\n`,
+      'env.yaml': environmentYaml(env, single, prefix, `  registry: {url: '${registry}'}\n`),
       'topics.yaml': topics.map((name) => topicYaml({name, partitions: 1})).join('---\n'),
       // One registration per request: a long, observable run of small batches.
       'schemas.yaml': subjects.map((subject, i) => `apiVersion: streamctl/v1
@@ -105,6 +105,8 @@ spec:
       await streamctl(['unlock', '-e', env, '-f', dir])
     })
     const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, 'apply', '-e', env, '-f', dir, '--auto-approve'], {stdio: ['ignore', 'pipe', 'pipe']})
+    let childErr = ''
+    child.stderr!.on('data', (d: Buffer) => (childErr += d.toString()))
     const exited = new Promise<void>((r) => child.on('exit', () => r()))
     let done = false
     void exited.then(() => (done = true))
@@ -113,7 +115,7 @@ spec:
       if ((await ours()).length >= 10) break
       await new Promise((r) => setTimeout(r, 50))
     }
-    expect(done, 'the apply finished before it could be killed').toBe(false)
+    expect(done, `the apply finished before it could be killed: ${childErr.slice(-1500)}`).toBe(false)
     child.kill('SIGKILL')
     await exited
     const registeredAtKill = await ours()
