@@ -51,7 +51,7 @@ describe.skipIf(!hasSecureCluster())('cross-cluster migrate (single PLAINTEXT â†
     expect(meta.topics[0]!.partitions).toHaveLength(3)
 
     // A third run finds nothing to do: the checkpoint in the target says so.
-    const again = await migrate({from, to, source: src, target: dst, job: `${p}job`})
+    const again = await migrate({from, to, source: src, target: dst, job: `${p}job`, transformModule: THROTTLED_COPY})
     expect(again.read).toBe(0)
   })
 })
