@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
+import {jobRunFlags, jobRunOptions} from '../cli/job-run-flags.js'
 import {StreamctlError} from '../errors.js'
 import {interruptSignal, withProgress} from '../operations/progress-view.js'
 import {formatReport, type JobReport} from '../operations/record.js'
@@ -18,6 +19,7 @@ export default class Run extends BaseCommand {
   static override flags = {
     ...manifestFlags,
     follow: Flags.boolean({description: 'keep running after the end offsets captured at start', default: false}),
+    ...jobRunFlags,
   }
 
   async run(): Promise<JobReport> {
@@ -28,7 +30,7 @@ export default class Run extends BaseCommand {
     const {signal, dispose} = interruptSignal(process)
     try {
       const report = await withProgress(`${spec.kind} ${spec.name}: ${spec.source.topic} → ${spec.target.topic}`, process.stderr, !this.jsonEnabled(), (onEvent) =>
-        runJobSpec({desired, files: flags.file, jobName: args.job, follow: flags.follow, signal, onEvent}))
+        runJobSpec({desired, files: flags.file, jobName: args.job, follow: flags.follow, ...jobRunOptions(flags), signal, onEvent}))
       this.out(formatReport(report))
       return report
     } catch (err) {

@@ -137,6 +137,13 @@ export function lostClusterError(place: JobPlace, err: Error, ms: number): Strea
   })
 }
 
+/** A service besides Kafka (the schema registry) still failing when the outage budget ran out: its own error, with how long. */
+export function outageOf(place: JobPlace, err: StreamctlError, ms: number): StreamctlError {
+  return new StreamctlError(err.code, `job ${place.job} stopped: ${err.message} (still failing after ${Math.round(ms / 1000)} s)`, {
+    hint: 'rerun the same job once it answers again: it resumes after the last committed batch', retriable: true, cause: err,
+  })
+}
+
 /** A refusal that retrying cannot change: the job stops at once, naming where. */
 export function refusedError(place: JobPlace, err: Error, where: string): StreamctlError {
   const code = kafkaCodeOf(err)

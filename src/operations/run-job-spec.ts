@@ -1,3 +1,4 @@
+import {CODECS, type CodecName} from '../cluster/protocol/compression.js'
 import {StreamctlError, formatLocation} from '../errors.js'
 import type {DesiredState, JobSpec} from '../model/desired.js'
 import type {JobConnection} from './connection.js'
@@ -22,6 +23,10 @@ export interface RunJobOptions {
   readonly files: readonly string[]
   readonly jobName: string
   readonly follow?: boolean
+  /** How to run, from the command line; `compression` and `noGaps` override the Job's options of the same names. */
+  readonly compression?: CodecName
+  readonly noGaps?: boolean
+  readonly restart?: boolean
   readonly signal?: AbortSignal
   readonly onEvent?: (e: JobEvent) => void
 }
@@ -47,7 +52,7 @@ function oneOf<T extends string>(job: JobSpec, key: string, allowed: readonly T[
   return v as T | undefined
 }
 
-function opt<T>(job: JobSpec, key: string, type: 'string' | 'number' | 'string[]'): T | undefined {
+function opt<T>(job: JobSpec, key: string, type: 'string' | 'number' | 'boolean' | 'string[]'): T | undefined {
   const v = job.options[key]
   if (v === undefined) return undefined
   const ok = type === 'string[]' ? Array.isArray(v) && v.every((x) => typeof x === 'string') : typeof v === type
@@ -61,7 +66,10 @@ export async function runJobSpec(o: RunJobOptions): Promise<JobReport> {
   const connFor = async (env: string | undefined): Promise<JobConnection> =>
     environmentConnection(env === undefined || env === here ? o.desired : await loadDesired(o.files, env))
   const source = await connFor(job.source.environment)
-  const common = {job: job.name, follow: o.follow, signal: o.signal, onEvent: o.onEvent}
+  const common = {
+    job: job.name, follow: o.follow, signal: o.signal, onEvent: o.onEvent, restart: o.restart,
+    compression: o.compression ?? oneOf<CodecName>(job, 'compression', CODECS), noGaps: o.noGaps || opt<boolean>(job, 'noGaps', 'boolean') === true,
+  }
   if (job.kind !== 'migrate' && job.target.environment !== undefined && job.target.environment !== (job.source.environment ?? here)) {
     throw new StreamctlError('MANIFEST_INVALID', `${where(job)}a ${job.kind} job reads and writes one cluster; only migrate takes a target environment`, {hint: 'remove target.environment or make it a migrate job'})
   }

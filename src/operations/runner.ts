@@ -6,7 +6,7 @@ import {JobCheckpoints} from './checkpoints.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
 import {deadLetterRecord, describeRecord} from './dead-letter.js'
 import {DEFINITION_PREFIX} from './job-definition.js'
-import {RecordError, UnwritableRecordError, classifyError, isFenced, isOutage, jobFailure, lostClusterError, refusedError, type JobPlace} from './job-errors.js'
+import {RecordError, UnwritableRecordError, classifyError, isFenced, isOutage, jobFailure, lostClusterError, outageOf, refusedError, type JobPlace} from './job-errors.js'
 import {FetchLoop} from './fetch-loop.js'
 import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
@@ -79,6 +79,8 @@ export interface RunReport extends JobReport {
 
 
 const SESSION_TIMEOUT_MS = 10_000
+/** Pause before re-reading a partition whose stage failed on a service that is down (the registry). */
+const STAGE_RETRY_MS = 500
 
 export function jobGroupId(job: string): string {
   return `streamctl-job-${job}`
@@ -444,11 +446,13 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         return
       }
       const left = outageBudgetLeft(side)
+      // A service the records need besides Kafka (the schema registry) names itself in its error.
+      const other = err instanceof StreamctlError
       if (left <= 0) {
-        fatal ??= lostCluster(err as Error, failingFor())
+        fatal ??= other ? outageOf(place, err, failingFor()) : lostCluster(err as Error, failingFor())
       } else if (Date.now() - lastFailureStatus > 2000) {
         lastFailureStatus = Date.now()
-        emit({type: 'status', message: `cannot reach Kafka (${(err as Error).message}); retrying for up to ${Math.ceil(left / 1000)} s`})
+        emit({type: 'status', message: `${other ? (err as Error).message : `cannot reach Kafka (${(err as Error).message})`}; retrying for up to ${Math.ceil(left / 1000)} s`})
       }
     }
 
@@ -458,6 +462,12 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
      * within the budget.
      */
     const settle = (err: unknown, p?: number, offset?: number): void => {
+      // An outage of a service the stage calls (the registry unreachable, answering 5xx): retried
+      // like a Kafka outage, from the last committed position, within the outage budget.
+      if (err instanceof StreamctlError && err.retriable) {
+        transient(err, 'write')
+        return
+      }
       // A record the stage cannot handle (no dead-letter topic) stops the job: retrying cannot help.
       if (err instanceof RecordError || err instanceof StreamctlError) {
         fatal ??= err
@@ -535,9 +545,17 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         const due = o.stage.afterCommit !== undefined || commitDue(open, Date.now())
         if (due || (o.mode === 'bounded' && next >= st.end)) await commitOpen(p, st)
       } catch (err) {
-        if (open && st.open === open) await abandon(p, st, open)
-        else o.resetStage?.()
+        // Whatever failed (the stage or a send), the partition's open transaction goes and the
+        // partition is read again from its committed position: no record after it may be committed
+        // past the ones that failed.
+        if (st.open) await abandon(p, st, st.open)
+        else {
+          o.resetStage?.()
+          rewind(st, st.position)
+        }
         st.skipBelow = st.position
+        // A service the stage calls is down (the registry): give it a moment before the re-read asks again.
+        if (err instanceof StreamctlError && err.retriable) await new Promise((r) => setTimeout(r, STAGE_RETRY_MS))
         if (err instanceof UnwritableRecordError) {
           // Which input record made the refused output is known only record by record: read the
           // chunk again that way (the transaction is gone; the partition re-reads from its position).

@@ -101,7 +101,7 @@ export function runsOfSize(records: readonly BatchRecord[], limit: number): Batc
   let size = 0
   for (const r of records) {
     let n = 16 + (r.key?.length ?? 0) + (r.value?.length ?? 0)
-    if (r.headers) for (const k in r.headers) n += k.length + (r.headers[k]?.length ?? 0)
+    for (const [name, value] of r.headers ?? []) n += 8 + name.length + (value?.length ?? 0)
     if (run.length > 0 && size + n > limit) {
       out.push(run)
       run = []

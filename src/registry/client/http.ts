@@ -21,7 +21,8 @@ export class RegistryResponseError extends StreamctlError {
   readonly errorCode: number
 
   constructor(status: number, errorCode: number, message: string, hint?: string) {
-    super('REGISTRY_ERROR', message, {hint})
+    // 5xx and 429 are the registry's own trouble, which may pass; 4xx answers are final.
+    super('REGISTRY_ERROR', message, {hint, retriable: status >= 500 || status === 429})
     this.status = status
     this.errorCode = errorCode
   }

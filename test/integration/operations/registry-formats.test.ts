@@ -31,10 +31,24 @@ function python(args: string[]): Promise<unknown> {
 }
 
 /** A pass-through proxy to the registry that counts what it forwards, by path. */
-async function countingProxy(target: string): Promise<{url: string; requests: string[]; server: Server}> {
+interface Failing {
+  readonly status: number
+  readonly until: number
+  readonly path: string
+}
+
+async function countingProxy(target: string): Promise<{url: string; requests: string[]; server: Server; failing?: Failing}> {
   const requests: string[] = []
+  const proxy: {url: string; requests: string[]; server: Server; failing?: Failing} = {url: '', requests, server: undefined as unknown as Server}
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`)
+    // An outage (5xx) or a refusal (401) of the requests under a path, for a while.
+    const f = proxy.failing
+    if (f && Date.now() < f.until && req.url?.startsWith(f.path)) {
+      res.writeHead(f.status, {'content-type': 'application/json'})
+      res.end(JSON.stringify({error_code: f.status * 100, message: f.status === 401 ? 'Unauthorized' : 'Service Unavailable'}))
+      return
+    }
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -51,7 +65,9 @@ async function countingProxy(target: string): Promise<{url: string; requests: st
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server}
+  proxy.server = server
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return proxy
 }
 
 interface Written {key: string; schema_id: number; value: Record<string, unknown>}
@@ -160,4 +176,45 @@ describe.skipIf(!registryUrl())('migrate registry values (Avro, Protobuf) checke
     expect(requests.filter((q) => q.startsWith('GET /schemas/ids/'))).toEqual([`GET /schemas/ids/${id1}`])
     expect(requests.length).toBe(2)
   })
+
+  it('a registry outage while records are decoded is retried, not dead-lettered; a refusal (401) stops the job with nothing dead-lettered', async () => {
+    const p = uniquePrefix('fmt outage')
+    const url = registryUrl()!
+    const v1 = JSON.stringify({type: 'record', name: 'Order', namespace: 'it.fmt', fields: [{name: 'qty', type: 'int'}, {name: 'customerId', type: 'string'}, {name: 'price', type: 'float'}, {name: 'seq', type: 'long'}, {name: 'note', type: 'string'}]})
+    const id = await register(url, `${p}orders-value`, 'AVRO', v1)
+    await register(url, `${p}orders.v2-value`, 'AVRO', JSON.stringify({type: 'record', name: 'Order', namespace: 'it.fmt', fields: [
+      {name: 'qty', type: 'long'}, {name: 'customer_id', aliases: ['customerId'], type: 'string'}, {name: 'price', type: 'double'}, {name: 'seq', type: 'long'}, {name: 'note', type: 'string'},
+    ]}))
+    const kafka = newKafkaJs()
+    const from = `${p}orders`
+    await createTopic(kafka, from, 2)
+    const written = (await python(['produce', 'avro', url, singleCluster().bootstrap.join(','), from, JSON.stringify({count: 200, schemaIds: [id], schema: v1, seed: 7, partitions: 2})])) as Written[]
+    const bad = written.filter((w) => String(w.value['note']).startsWith('bad'))
+    const upgrade = {registry: {environment: 'it', url: proxy.url}, format: 'avro' as const, toSubject: `${p}orders.v2-value`}
+
+    // 503 for the writer's schema for 3 s: the job says it is retrying and then writes everything.
+    const statuses: string[] = []
+    proxy.failing = {status: 503, until: Date.now() + 3000, path: '/schemas/ids/'}
+    const before = proxy.requests.length
+    const report = await migrate({from, to: `${p}out`, source: connectionOf(), target: connectionOf(), deadLetter: `${p}dlq`, transformModule: TRANSFORM, schemaUpgrade: upgrade,
+      onEvent: (e) => { if (e.type === 'status') statuses.push(e.message) }})
+    const during = proxy.requests.slice(before).filter((q) => q.startsWith('GET /schemas/ids/')).length
+    if (report.deadLettered !== bad.length) console.info(`dead letters: ${(await readAll(kafka, `${p}dlq`)).slice(0, 3).map((d) => d.headers['streamctl.error']?.toString()).join(' | ')}`)
+    expect(report).toMatchObject({outcome: 'completed', read: 200, written: 200 - bad.length, deadLettered: bad.length})
+    expect(statuses.join('\n')).toMatch(/HTTP 503.*retrying for up to \d+ s/)
+    expect((await readAll(kafka, `${p}dlq`)).length).toBe(bad.length)
+    console.info(`registry outage of 3 s: ${during} schema requests while it lasted`)
+
+    // 401: the same answer on every try. The job stops naming the registry; no record is dead-lettered.
+    proxy.failing = {status: 401, until: Number.POSITIVE_INFINITY, path: '/schemas/ids/'}
+    try {
+      const err = await migrate({from, to: `${p}out2`, source: connectionOf(), target: connectionOf(), deadLetter: `${p}dlq2`, transformModule: TRANSFORM, schemaUpgrade: upgrade, job: `${p}denied`})
+        .then(() => undefined, (e: unknown) => e as Error & {hint?: string})
+      expect(err?.message).toMatch(/schema registry of it .*HTTP 401/)
+      expect(await readAll(kafka, `${p}dlq2`)).toEqual([])
+      expect(await readAll(kafka, `${p}out2`)).toEqual([])
+    } finally {
+      proxy.failing = undefined
+    }
+  }, 120_000)
 })

@@ -1,9 +1,10 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {loadDesired} from '../../../src/operations/resolve-connection.js'
 import {runJobSpec} from '../../../src/operations/run-job-spec.js'
+import {gatewayFor} from '../cluster/tool-output.js'
 import {newKafkaJs, singleCluster, uniquePrefix} from '../harness.js'
 import {createTopic, produce, readAll} from './helpers.js'
 
@@ -81,5 +82,63 @@ spec:
     writeFileSync(bad, 'apiVersion: streamctl/v1\nkind: Job\nmetadata: {name: broken}\nspec:\n  type: derive-versioned\n  source: {topic: a}\n  target: {topic: b}\n  options: {service: shop}\n')
     await expect(loadDesired([bad], 'it')).rejects.toMatchObject({diagnostics: [expect.objectContaining({location: expect.objectContaining({file: bad, line: 8}), message: expect.stringContaining('entity')})]})
     await expect(runJobSpec({desired, files: [file], jobName: 'nope'})).rejects.toThrow("no Job named 'nope' in environment it")
+  })
+
+  it('the compression and noGaps options of a Job reach the job; --restart from the command line starts it over', async () => {
+    const p = uniquePrefix('run job options')
+    const kafka = newKafkaJs()
+    await createTopic(kafka, `${p}in`, 1)
+    // In sends of 50 (500 KB): one send of all 2 MB would exceed the broker's 1 MB request limit.
+    for (let i = 0; i < 200; i += 50) await produce(kafka, `${p}in`, Array.from({length: 50}, (_, j) => ({key: `k${i + j}`, value: '0'.repeat(10_000)})))
+    const file = join(dir, 'options.yaml')
+    writeFileSync(file, `apiVersion: streamctl/v1
+kind: Environment
+metadata: {name: it}
+spec:
+  kafka: {bootstrap: [${singleCluster().bootstrap.join(', ')}]}
+---
+apiVersion: streamctl/v1
+kind: Topic
+metadata: {name: ${p}in}
+spec: {partitions: 1}
+---
+apiVersion: streamctl/v1
+kind: Job
+metadata: {name: ${p}gzip}
+spec:
+  type: migrate
+  source: {topic: ${p}in}
+  target: {topic: ${p}gzip}
+  options: {compression: gzip, noGaps: true}
+---
+apiVersion: streamctl/v1
+kind: Job
+metadata: {name: ${p}plain}
+spec:
+  type: migrate
+  source: {topic: ${p}in}
+  target: {topic: ${p}plain}
+  options: {compression: none}
+`)
+    const desired = await loadDesired([file], 'it')
+    expect(await runJobSpec({desired, files: [file], jobName: `${p}gzip`})).toMatchObject({read: 200, written: 200})
+    expect(await runJobSpec({desired, files: [file], jobName: `${p}plain`})).toMatchObject({read: 200, written: 200})
+    const gw = gatewayFor(singleCluster())
+    try {
+      const size = async (topic: string) => (await gw.describeLogDirs([topic])).reduce((n, d) => n + d.sizeBytes, 0)
+      const [gz, plain] = [await size(`${p}gzip`), await size(`${p}plain`)]
+      // 2 MB of '0's: uncompressed as written, a few KB through gzip.
+      expect(plain).toBeGreaterThan(2_000_000)
+      expect(gz).toBeLessThan(plain / 50)
+    } finally {
+      await gw.close()
+    }
+    // Rerun: nothing left; with restart (the command line's --restart) everything again.
+    expect(await runJobSpec({desired, files: [file], jobName: `${p}gzip`})).toMatchObject({read: 0})
+    expect(await runJobSpec({desired, files: [file], jobName: `${p}gzip`, restart: true})).toMatchObject({read: 200, written: 200})
+    // A codec the Job names that Kafka does not have is refused with the manifest position.
+    const bad = join(dir, 'bad-codec.yaml')
+    writeFileSync(bad, readFileSync(file, 'utf8').replace('compression: gzip', 'compression: brotli'))
+    await expect(loadDesired([bad], 'it')).rejects.toMatchObject({diagnostics: [expect.objectContaining({location: expect.objectContaining({file: bad}), message: expect.stringContaining('compression')})]})
   })
 })
