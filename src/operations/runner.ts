@@ -82,6 +82,19 @@ const SESSION_TIMEOUT_MS = 10_000
 /** Pause before re-reading a partition whose stage failed on a service that is down (the registry). */
 const STAGE_RETRY_MS = 500
 
+/**
+ * A job whose principal may not use its consumer group stops before it joins, saying so: kafkajs
+ * would retry "Failed to find group coordinator" as an outage, and the reason would be lost.
+ */
+async function refuseUnauthorisedGroup(fetcher: SourceFetcher, groupId: string, job: string, label: string): Promise<void> {
+  const {code, message} = await fetcher.groupCoordinatorError(groupId).catch(() => ({code: 0, message: null}))
+  if (code !== GROUP_AUTHORIZATION_FAILED) return
+  throw new StreamctlError('JOB_FAILED', `job ${job} may not use its consumer group ${groupId} on ${label}: GROUP_AUTHORIZATION_FAILED${message ? ` (${message})` : ''}`, {
+    hint: `the job's principal lacks an ACL for this: grant it READ on group ${groupId} (with streamctl, a Service's \`consumes\` or an Acl with resourceType GROUP), then rerun the job`,
+  })
+}
+const GROUP_AUTHORIZATION_FAILED = 30
+
 export function jobGroupId(job: string): string {
   return `streamctl-job-${job}`
 }
@@ -140,6 +153,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
 
   try {
     await sourceAdmin.connect()
+    await refuseUnauthorisedGroup(fetcher, groupId, o.job, o.source.label ?? o.source.connection.label)
     if (o.crossCluster) await targetAdmin.connect()
     const offsets = await topicOffsets(sourceAdmin, topic)
     const ends = new Map(offsets.map((p) => [p.partition, p]))

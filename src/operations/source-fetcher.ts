@@ -1,5 +1,6 @@
 import {createKjsCluster, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type SocketTracker} from '../cluster/kafkajs-internals.js'
 import {Fetch} from '../cluster/protocol/fetch.js'
+import {COORDINATOR_GROUP, FindCoordinator} from '../cluster/protocol/find-coordinator.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets} from '../cluster/protocol/list-offsets.js'
 import {readPartitionRecords, type FetchedRecord} from '../cluster/protocol/record-batch-reader.js'
 import {sendApi} from '../cluster/send-api.js'
@@ -130,6 +131,20 @@ export class SourceFetcher {
       }
     }
     return out
+  }
+
+  /**
+   * What the cluster answers when asked for the coordinator of `groupId` (FindCoordinator): 0 when
+   * it names one, else the error code — GROUP_AUTHORIZATION_FAILED (30) when the job's principal
+   * may not use the group, which kafkajs would only report as a coordinator it cannot find.
+   */
+  async groupCoordinatorError(groupId: string): Promise<{code: number; message: string | null}> {
+    await this.connect()
+    const leader = this.cluster.findTopicPartitionMetadata(this.topic).find((m) => m.leader !== null && m.leader >= 0)?.leader
+    const broker = leader === undefined || leader === null ? this.cluster.brokerPool.seedBroker : await this.cluster.findBroker({nodeId: leader})
+    if (!broker) return {code: 0, message: null}
+    const res = await sendApi(broker, FindCoordinator, {key: groupId, keyType: COORDINATOR_GROUP})
+    return {code: res.errorCode, message: res.errorMessage}
   }
 
   /** The partition's log start and end (read_committed: the last stable offset), from its leader (ListOffsets). */

@@ -1,7 +1,8 @@
 /**
  * A job whose principal lacks an ACL stops at once, naming the refusal, with a hint to grant it —
  * never retried until the outage budget runs out, since Kafka answers the same way on every try —
- * and writes nothing. Once the grant is in, the same job runs to completion. On the secure
+ * and writes nothing: first its consumer group, then its output topic. Once the grants are in, the
+ * same job runs to completion. On the secure
  * three-broker cluster, as a SCRAM user created for the test; Kafka's AclCommand does the grants.
  */
 import {randomBytes} from 'node:crypto'
@@ -34,6 +35,7 @@ describe.skipIf(!hasSecureCluster())('a job without the ACLs it needs (secure cl
     // Everything a migrate needs except WRITE on its output topic.
     await acl('--operation', 'All', '--topic', from)
     await acl('--operation', 'Describe', '--operation', 'DescribeConfigs', '--topic', to)
+    // The group is not the job's name but streamctl-job-<job>: this grant misses it.
     await acl('--operation', 'All', '--group', job)
     await acl('--operation', 'All', '--transactional-id', '*')
     await acl('--operation', 'IdempotentWrite', '--cluster')
@@ -41,6 +43,15 @@ describe.skipIf(!hasSecureCluster())('a job without the ACLs it needs (secure cl
     const conn: JobConnection = {label: 'secure cluster', spec: {...c.connection, sasl: {mechanism: 'scram-sha-512', username: user, password: new Secret(password, 'env:IT_JOB_PASSWORD')}}}
     // A fresh SCRAM credential reaches every broker through the metadata log: the first login may lag.
     await new Promise((r) => setTimeout(r, 1500))
+    const g0 = Date.now()
+    const groupErr = await migrate({from, to, source: conn, target: conn, job}).then(() => undefined, (e: unknown) => e as Error & {hint?: string})
+    expect(groupErr?.message).toContain(`may not use its consumer group streamctl-job-${job}`)
+    expect(groupErr?.message).toContain('GROUP_AUTHORIZATION_FAILED')
+    expect(groupErr?.hint).toMatch(/lacks an ACL.*READ on group streamctl-job-/)
+    expect(Date.now() - g0).toBeLessThan(15_000)
+    await acl('--operation', 'All', '--group', `streamctl-job-${job}`)
+    await new Promise((r) => setTimeout(r, 1500))
+
     const t0 = Date.now()
     const err = await migrate({from, to, source: conn, target: conn, job}).then(() => undefined, (e: unknown) => e as Error & {hint?: string})
     const ms = Date.now() - t0
