@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global fetch */
 // npm run bench:jobs: copy RECORDS (default 1,000,000) records of ~200 bytes on a fresh single-node
 // dev cluster with streamctl's repartition and migrate (exactly once, transactional), with the peer
 // `kcat -C … | kcat -P …` pipe (at-least-once, no transactions) and with a naive kafkajs

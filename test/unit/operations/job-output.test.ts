@@ -61,7 +61,7 @@ describe('fitBatches and runsOfSize: batches within max.message.bytes', () => {
   const producer = {producerId: 1n, producerEpoch: 0, baseSequence: 0, transactional: true}
   it('every batch fits the limit, records keep their order, and none is lost or repeated', () => {
     fc.assert(fc.property(fc.array(record, {maxLength: 120}), fc.integer({min: 70_000, max: 400_000}), (records, max) => {
-      const batches = fitBatches(records as BatchRecord[], max, (run) => encodeRecordBatch(run, producer, 1_700_000_000_000), (r, size) => new UnwritableRecordError(`record of ${size} bytes`))
+      const batches = fitBatches(records as BatchRecord[], max, (run) => encodeRecordBatch(run, producer, 1_700_000_000_000), (r, size) => new UnwritableRecordError('t', 0, 'MESSAGE_TOO_LARGE', `record of ${size} bytes`))
       for (const b of batches) expect(b.encoded.length).toBeLessThanOrEqual(max)
       expect(batches.flatMap((b) => b.records)).toEqual(records)
     }), {seed, numRuns: 60})
@@ -69,7 +69,7 @@ describe('fitBatches and runsOfSize: batches within max.message.bytes', () => {
 
   it('a single record that cannot fit is refused, naming its size', () => {
     const big = {key: null, value: Buffer.alloc(5000)}
-    expect(() => fitBatches([big], 1000, (run) => encodeRecordBatch(run, producer), (_r, size) => new UnwritableRecordError(`record of ${size} bytes`))).toThrow(/record of \d+ bytes/)
+    expect(() => fitBatches([big], 1000, (run) => encodeRecordBatch(run, producer), (_r, size) => new UnwritableRecordError('t', 0, 'MESSAGE_TOO_LARGE', `record of ${size} bytes`))).toThrow(/record of \d+ bytes/)
   })
 
   it('runsOfSize counts header bytes: runs stay near the limit and keep every record in order', () => {
