@@ -57,8 +57,13 @@ def produce(bootstrap, topic, spec_path):
     print(json.dumps({"produced": len(spec)}))
 
 
+def client_props(bootstrap):
+    """A bootstrap list, or a JSON object of librdkafka properties (the secure cluster's SASL_SSL)."""
+    return json.loads(bootstrap) if bootstrap.startswith("{") else {"bootstrap.servers": bootstrap}
+
+
 def consume(bootstrap, topic, out_path):
-    c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"fidelity-read-{time.time_ns()}",
+    c = Consumer({**client_props(bootstrap), "group.id": f"fidelity-read-{time.time_ns()}",
                   "isolation.level": "read_committed", "enable.auto.commit": False, "auto.offset.reset": "earliest"})
     meta = c.list_topics(topic, timeout=30)
     partitions = sorted(meta.topics[topic].partitions.keys())

@@ -20,7 +20,8 @@ import {deriveVersioned} from '../../../src/operations/derive-versioned.js'
 import {migrate} from '../../../src/operations/migrate.js'
 import {partitionForKey} from '../../../src/operations/partition-map.js'
 import {repartition} from '../../../src/operations/repartition.js'
-import {newKafkaJs, pythonBin, singleCluster, uniquePrefix} from '../harness.js'
+import {librdkafkaProps} from '../dev/clients.js'
+import {hasSecureCluster, newKafkaJs, pythonBin, secureCluster, singleCluster, uniquePrefix} from '../harness.js'
 import {connectionOf, createTopic} from './helpers.js'
 
 const SEED = Number(process.env.STREAMCTL_FIDELITY_SEED ?? randomInt(2 ** 31))
@@ -151,9 +152,9 @@ describe('jobs copy records byte for byte (fidelity, real Kafka, librdkafka prod
   /** The generator's facts about a source record (its kind, its JSON entries), by value and key bytes. */
   let facts: Map<string, Generated>
 
-  const read = async (topic: string): Promise<Rec[]> => {
+  const read = async (topic: string, from = bootstrap): Promise<Rec[]> => {
     const out = join(dir, `${topic}.json`)
-    await py(['consume', bootstrap, topic, out])
+    await py(['consume', from, topic, out])
     const doc = JSON.parse(readFileSync(out, 'utf8')) as {records: {partition: number; offset: number; timestamp: number; key: string | null; value: string | null; headers: [string, string | null][]}[]}
     return doc.records.map((r) => ({partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: unb64(r.key), value: unb64(r.value), headers: r.headers.map(([k, v]) => [k, unb64(v)] as [string, Buffer | null])}))
   }
@@ -196,6 +197,14 @@ describe('jobs copy records byte for byte (fidelity, real Kafka, librdkafka prod
     expect(report).toMatchObject({outcome: 'completed', read: N, written: N, partitioner: 'preserve'})
     const out = await read(`${p}plain`)
     byPartition(out).forEach((part, i) => expectSame(`plain partition ${i}`, part, byPartition(source)[i]!, true))
+  })
+
+  it.skipIf(!hasSecureCluster())('migrate across clusters (single PLAINTEXT → three-broker SASL_SSL): same partitions, same order, same bytes', async () => {
+    const target = {label: 'secure cluster', spec: secureCluster().connection}
+    const report = await migrate({from: src, to: `${p}cross`, source: connectionOf(), target, job: `${p}cross`})
+    expect(report).toMatchObject({outcome: 'completed', read: N, written: N, crossCluster: true, partitioner: 'preserve'})
+    const out = await read(`${p}cross`, JSON.stringify(librdkafkaProps(secureCluster())))
+    byPartition(out).forEach((part, i) => expectSame(`cross-cluster partition ${i}`, part, byPartition(source)[i]!, true))
   })
 
   it('migrate, filter only (bytes): passed records keep every byte; tombstones pass', async () => {
