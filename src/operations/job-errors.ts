@@ -137,6 +137,14 @@ export function lostClusterError(place: JobPlace, err: Error, ms: number): Strea
   })
 }
 
+/**
+ * An outage of a service besides Kafka that a stage calls (the schema registry unreachable or
+ * answering 5xx): not the record's fault and not final, so the partition is read again.
+ */
+export function isServiceOutage(err: unknown): err is StreamctlError {
+  return err instanceof StreamctlError && err.retriable
+}
+
 /** A service besides Kafka (the schema registry) still failing when the outage budget ran out: its own error, with how long. */
 export function outageOf(place: JobPlace, err: StreamctlError, ms: number): StreamctlError {
   return new StreamctlError(err.code, `job ${place.job} stopped: ${err.message} (still failing after ${Math.round(ms / 1000)} s)`, {

@@ -222,7 +222,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
     job, source: {kafka: sourceKafka, connection: o.source, topic: o.from, label: o.source.label}, target: {kafka: targetKafka, connection: o.target}, crossCluster,
     stage: recordStage(job, fn, o.deadLetter), outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,
-    deadLetter: o.deadLetter, ...runOptions(o), definition: await jobDefinition('migrate', {...o, partitions: targetPartitions, partitioner, keyFormat: o.keyFormat ?? 'bytes', valueFormat: o.valueFormat ?? 'bytes'}),
+    deadLetter: o.deadLetter, ...runOptions(o), definition: await jobDefinition('migrate', {...o, partitions: targetPartitions, partitioner, keyFormat: codecs.key.format, valueFormat: codecs.value.format}),
   })
   return {...report, crossCluster, targetCreated, partitioner, partitionerReason: reason, sourcePartitions, targetPartitions}
 }

@@ -6,7 +6,7 @@ import {JobCheckpoints} from './checkpoints.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
 import {deadLetterRecord, describeRecord} from './dead-letter.js'
 import {DEFINITION_PREFIX} from './job-definition.js'
-import {RecordError, UnwritableRecordError, classifyError, isFenced, isOutage, jobFailure, lostClusterError, outageOf, refusedError, type JobPlace} from './job-errors.js'
+import {RecordError, UnwritableRecordError, classifyError, isFenced, isOutage, isServiceOutage, jobFailure, lostClusterError, outageOf, refusedError, type JobPlace} from './job-errors.js'
 import {FetchLoop} from './fetch-loop.js'
 import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
@@ -82,6 +82,8 @@ const SESSION_TIMEOUT_MS = 10_000
 /** Pause before re-reading a partition whose stage failed on a service that is down (the registry). */
 const STAGE_RETRY_MS = 500
 
+const GROUP_AUTHORIZATION_FAILED = 30
+
 /**
  * A job whose principal may not use its consumer group stops before it joins, saying so: kafkajs
  * would retry "Failed to find group coordinator" as an outage, and the reason would be lost.
@@ -93,7 +95,6 @@ async function refuseUnauthorisedGroup(fetcher: SourceFetcher, groupId: string, 
     hint: `the job's principal lacks an ACL for this: grant it READ on group ${groupId} (with streamctl, a Service's \`consumes\` or an Acl with resourceType GROUP), then rerun the job`,
   })
 }
-const GROUP_AUTHORIZATION_FAILED = 30
 
 export function jobGroupId(job: string): string {
   return `streamctl-job-${job}`
@@ -478,7 +479,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     const settle = (err: unknown, p?: number, offset?: number): void => {
       // An outage of a service the stage calls (the registry unreachable, answering 5xx): retried
       // like a Kafka outage, from the last committed position, within the outage budget.
-      if (err instanceof StreamctlError && err.retriable) {
+      if (isServiceOutage(err)) {
         transient(err, 'write')
         return
       }
@@ -569,7 +570,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         }
         st.skipBelow = st.position
         // A service the stage calls is down (the registry): give it a moment before the re-read asks again.
-        if (err instanceof StreamctlError && err.retriable) await new Promise((r) => setTimeout(r, STAGE_RETRY_MS))
+        if (isServiceOutage(err)) await new Promise((r) => setTimeout(r, STAGE_RETRY_MS))
         if (err instanceof UnwritableRecordError) {
           // Which input record made the refused output is known only record by record: read the
           // chunk again that way (the transaction is gone; the partition re-reads from its position).

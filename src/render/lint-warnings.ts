@@ -11,7 +11,11 @@ export const WARNINGS_PER_RULE = 10
  */
 export function lintWarningLines(findings: readonly LintDiagnostic[], perRule = WARNINGS_PER_RULE): string[] {
   const byRule = new Map<string, LintDiagnostic[]>()
-  for (const f of findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f])
+  for (const f of findings) {
+    const group = byRule.get(f.rule)
+    if (group) group.push(f)
+    else byRule.set(f.rule, [f])
+  }
   const lines: string[] = []
   for (const [rule, group] of byRule) {
     for (const f of group.slice(0, perRule)) lines.push(formatDiagnostic({...f, severity: 'warning'}))
