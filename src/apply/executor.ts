@@ -1,5 +1,7 @@
 import {batchFailuresOf} from '../cluster/errors.js'
-import type {AdminGateway, ConfigAlteration} from '../cluster/gateway.js'
+import type {AdminGateway, ConfigAlteration, QuotaEntity} from '../cluster/gateway.js'
+import type {Secret} from '../model/secret.js'
+import type {QuotaEntityRef} from '../model/state.js'
 import {StreamctlError} from '../errors.js'
 import type {Action} from '../plan/index.js'
 import type {RegistryClient} from '../registry/client/registry-client.js'
@@ -24,9 +26,11 @@ export interface ExecuteOptions {
    * the wait. A plan right after apply then shows no changes whichever broker it asks.
    */
   readonly visibilityTimeoutMs?: number
+  /** The declared Users' passwords, for `user.credential.upsert` (plans never hold them). */
+  readonly passwords?: ReadonlyMap<string, Secret>
 }
 
-const VALIDATABLE: ReadonlySet<Action['kind']> = new Set(['topic.create', 'topic.partitions.increase', 'topic.config.alter'])
+const VALIDATABLE: ReadonlySet<Action['kind']> = new Set(['topic.create', 'topic.partitions.increase', 'topic.config.alter', 'quota.alter'])
 
 /**
  * Runs a plan's actions in plan order, batching consecutive actions of one kind into one admin
@@ -159,6 +163,14 @@ async function runBatch(batch: readonly Action[], gateway: AdminGateway, options
       return
     case 'topic.delete':
       return gateway.deleteTopics(of('topic.delete').map((a) => a.topic))
+    case 'user.credential.upsert':
+      return gateway.alterUserScramCredentials(of('user.credential.upsert').map((a) => ({
+        kind: 'upsert', user: a.user, mechanism: a.mechanism, iterations: a.iterations, password: passwordOf(a.user, options),
+      })))
+    case 'user.credential.delete':
+      return gateway.alterUserScramCredentials(of('user.credential.delete').map((a) => ({kind: 'delete', user: a.user, mechanism: a.mechanism})))
+    case 'quota.alter':
+      return gateway.alterClientQuotas(of('quota.alter').map((a) => ({entity: wireEntity(a.entity), ops: a.changes.map((c) => ({key: c.key, value: c.after}))})), {validateOnly})
     case 'schema.compatibility.set': {
       const registry = needRegistry(options)
       for (const a of of('schema.compatibility.set')) await registry.setSubjectCompatibility(a.subject, a.after)
@@ -170,6 +182,19 @@ async function runBatch(batch: readonly Action[], gateway: AdminGateway, options
       return
     }
   }
+}
+
+/** Kafka's entity types for a quota entity: `user`, `client-id`; null is the default entity. */
+export function wireEntity(e: QuotaEntityRef): QuotaEntity {
+  return {...(e.user === undefined ? {} : {user: e.user}), ...(e.clientId === undefined ? {} : {'client-id': e.clientId})}
+}
+
+function passwordOf(user: string, options: ExecuteOptions): string {
+  const secret = options.passwords?.get(user)
+  if (secret) return secret.reveal()
+  throw new StreamctlError('MANIFEST_INVALID', `the plan sets a credential of user ${user}, but no User ${user} with a password is declared for this environment`, {
+    hint: 'plan again with the manifests that declare the user',
+  })
 }
 
 function needRegistry(options: ExecuteOptions): RegistryClient {

@@ -1,20 +1,43 @@
 import type {Admin, Kafka} from 'kafkajs'
+import type {ScramMechanismId} from '../model/state.js'
+import type {CredentialFingerprint} from './credential-fingerprint.js'
 import {InternalLog} from './internal-log.js'
 
 export const PRINCIPAL_LEDGER_TOPIC = '_streamctl_principals'
 
-/** The latest record per environment: the principals whose ACLs that environment's manifests own. */
-export interface PrincipalLedgerRecord {
+/** What an environment owns in its cluster beyond topics: kept between applies. */
+export interface LedgerState {
+  /** Principals whose ACLs the environment's manifests own. */
+  readonly principals: readonly string[]
+  /** Per user and mechanism, the fingerprint of the password streamctl set (credential-fingerprint.ts). */
+  readonly credentials: Readonly<Record<string, Partial<Record<ScramMechanismId, CredentialFingerprint>>>>
+  /** Quota entities (quotaEntityKey) the environment set. */
+  readonly quotaEntities: readonly string[]
+}
+
+export const EMPTY_LEDGER: LedgerState = {principals: [], credentials: {}, quotaEntities: []}
+
+/** The latest record per environment (records written before users and quotas lack those fields). */
+export interface PrincipalLedgerRecord extends Partial<LedgerState> {
   readonly environment: string
   readonly principals: readonly string[]
   readonly at: string
 }
 
+function canonical(state: LedgerState): string {
+  const credentials = Object.fromEntries(Object.keys(state.credentials).sort().map((u) => {
+    const byMechanism = state.credentials[u]!
+    return [u, Object.fromEntries(Object.keys(byMechanism).sort().map((m) => [m, byMechanism[m as ScramMechanismId]]))]
+  }))
+  return JSON.stringify({principals: [...new Set(state.principals)].sort(), credentials, quotaEntities: [...new Set(state.quotaEntities)].sort()})
+}
+
 /**
- * Which principals an environment has applied ACLs for, kept in Kafka so that a Service removed
- * from the manifests stays in the prune scope: its ACLs are deleted by the next apply, and only
- * then is the principal released. One record per environment in a compacted topic (the key is
- * the environment), so the topic stays as small as the number of environments.
+ * Which principals an environment has applied ACLs for, which users' credentials and which quota
+ * entities it set, kept in Kafka so that a Service, User or Quota removed from the manifests stays
+ * in the prune scope: the next apply deletes what it left, and only then is it released. One
+ * record per environment in a compacted topic (the key is the environment), so the topic stays as
+ * small as the number of environments.
  */
 export class PrincipalLedger {
   private readonly log: InternalLog<PrincipalLedgerRecord>
@@ -29,21 +52,25 @@ export class PrincipalLedger {
     })
   }
 
-  /** The environment's recorded principals; empty when nothing was ever recorded (the topic is not created by reading). */
-  async read(environment: string): Promise<string[]> {
-    if (!(await this.exists())) return []
+  /** The environment's record; empty when nothing was ever recorded (the topic is not created by reading). */
+  async read(environment: string): Promise<LedgerState> {
+    if (!(await this.exists())) return EMPTY_LEDGER
     const records = await this.log.readAll(this.admin)
     let latest: PrincipalLedgerRecord | undefined
     for (const r of records) if (r.key === ledgerKey(environment) && r.value?.environment === environment) latest = r.value
-    return [...(latest?.principals ?? [])].sort()
+    return {
+      principals: [...(latest?.principals ?? [])].sort(),
+      credentials: latest?.credentials ?? {},
+      quotaEntities: [...(latest?.quotaEntities ?? [])].sort(),
+    }
   }
 
   /** Replaces the environment's record (no write when it is unchanged). */
-  async write(environment: string, principals: Iterable<string>, previous: readonly string[]): Promise<void> {
-    const next = [...new Set(principals)].sort()
-    if (next.length === previous.length && next.every((p, i) => p === previous[i])) return
+  async write(environment: string, next: LedgerState, previous: LedgerState): Promise<void> {
+    const text = canonical(next)
+    if (text === canonical(previous)) return
     await this.log.ensure(this.admin)
-    await this.log.append(ledgerKey(environment), {environment, principals: next, at: new Date().toISOString()})
+    await this.log.append(ledgerKey(environment), {environment, ...(JSON.parse(text) as LedgerState), at: new Date().toISOString()})
   }
 
   private async exists(): Promise<boolean> {

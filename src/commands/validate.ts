@@ -3,7 +3,7 @@ import {formatDiagnostic, type Diagnostic} from '../errors.js'
 
 export interface ValidateResult {
   files: string[]
-  environments: {name: string; topics: number; schemas: number; services: number; jobs: number; policies: number}[]
+  environments: {name: string; topics: number; schemas: number; services: number; users: number; quotas: number; jobs: number; policies: number}[]
   warnings: Diagnostic[]
 }
 
@@ -19,14 +19,14 @@ export default class Validate extends BaseCommand {
     const result: ValidateResult = {
       files: [...checked.set.files],
       environments: checked.environments.map(({name, desired: d}) => ({
-        name, topics: d.cluster.topics.length, schemas: d.schemas.length, services: d.services.length, jobs: d.jobs.length, policies: d.policies.length,
+        name, topics: d.cluster.topics.length, schemas: d.schemas.length, services: d.services.length, users: d.users.length, quotas: (d.cluster.quotas ?? []).length, jobs: d.jobs.length, policies: d.policies.length,
       })),
       warnings: [...checked.warnings],
     }
     if (!this.jsonEnabled()) for (const w of result.warnings) process.stderr.write(formatDiagnostic(w) + '\n')
     const pc = (await import('../cli/terminal.js')).colors()
     for (const e of result.environments) {
-      this.out(`${pc.green('✓')} ${e.name}: ${n(e.topics, 'topic')}, ${n(e.schemas, 'schema')}, ${n(e.services, 'service')}, ${n(e.jobs, 'job')}, ${n(e.policies, 'policy', 'policies')}`)
+      this.out(`${pc.green('✓')} ${e.name}: ${n(e.topics, 'topic')}, ${n(e.schemas, 'schema')}, ${n(e.services, 'service')}, ${n(e.users, 'user')}, ${n(e.quotas, 'quota entity', 'quota entities')}, ${n(e.jobs, 'job')}, ${n(e.policies, 'policy', 'policies')}`)
     }
     this.out(`${result.files.length} file(s) valid${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}`)
     return result

@@ -1,8 +1,9 @@
 import {LINT_RULES} from '../lint/rules.js'
 import {POLICY_CONFIGS} from '../manifest/topic-overlay.js'
 import type {DesiredState, ServiceSpec, TopicMeta, TopicPolicy} from '../model/desired.js'
-import type {EnvironmentSpec} from '../model/environment.js'
-import type {AclEntry, ClusterState, SubjectState, TopicState} from '../model/state.js'
+import type {EnvironmentSpec, KafkaConnectionSpec} from '../model/environment.js'
+import {quotaEntityKey, type AclEntry, type ClusterState, type SubjectState, type TopicState} from '../model/state.js'
+import {DEFAULT_ENTITY} from '../manifest/identities.js'
 import {compareStrings} from '../plan/compare.js'
 import {clusterInheritedValues, inheritedValue} from '../plan/config-diff.js'
 import {sameConfigValue} from '../plan/config-values.js'
@@ -13,7 +14,7 @@ import {foldAcls, type FoldedAcls} from './fold-acls.js'
 /** One manifest document, as plain data (the YAML writer turns it into text). */
 export interface ManifestDoc {
   readonly apiVersion: 'streamctl/v1'
-  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl' | 'Schema' | 'Policy'
+  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl' | 'Schema' | 'Policy' | 'User' | 'Quota'
   readonly metadata: {readonly name: string; readonly description?: string}
   readonly spec: Readonly<Record<string, unknown>>
   /** A YAML comment written above the document. */
@@ -29,6 +30,10 @@ export interface ExportedManifests {
   readonly schemas: ManifestDoc[]
   /** At most one Policy: the default lint rules live data cannot satisfy, as warnings (see relaxations). */
   readonly policies: ManifestDoc[]
+  /** SCRAM users, each with a `${env:…}` password reference to fill in (Kafka never returns passwords), and its user quotas. */
+  readonly users: ManifestDoc[]
+  /** Quotas of entities other than a plain user (client ids, user+client id, defaults). */
+  readonly quotas: ManifestDoc[]
 }
 
 /**
@@ -41,7 +46,14 @@ export interface ExportedManifests {
  * live estate breaks (a topic no service writes has no owner) becomes a warning in a generated
  * Policy, whose comment lists what to fix before turning it back into an error.
  */
-export function exportState(observed: ClusterState, environment: EnvironmentSpec, defaults: TopicConfigDefaults): ExportedManifests {
+export interface ExportOptions {
+  /** Leave SCRAM users out (`--no-users`): their passwords must be filled in before the export can be planned. */
+  readonly users?: boolean
+  /** The connection export used: its own user's password reference is written as is. */
+  readonly connection?: KafkaConnectionSpec
+}
+
+export function exportState(observed: ClusterState, environment: EnvironmentSpec, defaults: TopicConfigDefaults, options: ExportOptions = {}): ExportedManifests {
   const adopted = adoptState(observed, defaults)
   const schemas = schemaDocs(observed.subjects)
   const schemaBySubject = new Map(schemas.map((d) => [d.spec.subject as string, d.metadata.name]))
@@ -79,7 +91,60 @@ export function exportState(observed: ClusterState, environment: EnvironmentSpec
     acls: rawAclDocs(adopted.raw),
     schemas,
     policies: relaxations(environment, topics, services),
+    ...identityDocs(options.users === false ? {...observed, users: []} : observed, options.connection),
   }
+}
+
+/** The environment variable an exported User's password is read from: STREAMCTL_PASSWORD_<NAME>. */
+export function passwordVariable(user: string): string {
+  return `STREAMCTL_PASSWORD_${user.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
+}
+
+function quotaDocName(key: string): string {
+  return `quota-${key.replace(/<default>/g, 'default').replace(/[^A-Za-z0-9._-]+/g, '-')}`
+}
+
+/**
+ * Users and quotas as manifests. A user's password cannot be exported: its User reads it from an
+ * environment variable, and the first apply sets the credential to that password (the plan calls
+ * it unverified) unless it is the one streamctl connects with.
+ */
+function identityDocs(observed: ClusterState, connection: KafkaConnectionSpec | undefined): Pick<ExportedManifests, 'users' | 'quotas'> {
+  const userNames = new Set((observed.users ?? []).map((u) => u.name))
+  const ownQuotas = new Map<string, Readonly<Record<string, number>>>()
+  const quotas: ManifestDoc[] = []
+  for (const q of observed.quotas ?? []) {
+    const e = q.entity
+    if (typeof e.user === 'string' && e.clientId === undefined && userNames.has(e.user)) {
+      ownQuotas.set(e.user, q.values)
+      continue
+    }
+    const key = quotaEntityKey(e)
+    quotas.push({apiVersion: 'streamctl/v1', kind: 'Quota', metadata: {name: quotaDocName(key)}, spec: {
+      ...(e.user === undefined ? {} : {user: e.user ?? DEFAULT_ENTITY}),
+      ...(e.clientId === undefined ? {} : {clientId: e.clientId ?? DEFAULT_ENTITY}),
+      quotas: sortedValues(q.values),
+    }})
+  }
+  const sasl = connection?.sasl
+  const ownReference = sasl && sasl.mechanism !== 'plain' && /^(env|file):/.test(sasl.password.origin) ? `\${${sasl.password.origin}}` : undefined
+  const users: ManifestDoc[] = (observed.users ?? []).map((u) => {
+    const own = u.name === sasl?.username && ownReference !== undefined
+    return {
+      apiVersion: 'streamctl/v1', kind: 'User', metadata: {name: u.name},
+      comment: own ? ' the user this export connected as: its password is the connection\'s own' : ` the password is not stored in Kafka: export ${passwordVariable(u.name)} before planning`,
+      spec: {
+        credentials: u.credentials.map((c) => ({mechanism: c.mechanism, iterations: c.iterations})),
+        password: own ? ownReference : `\${env:${passwordVariable(u.name)}}`,
+        ...(ownQuotas.has(u.name) ? {quotas: sortedValues(ownQuotas.get(u.name)!)} : {}),
+      },
+    }
+  })
+  return {users, quotas}
+}
+
+function sortedValues(values: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).sort(([a], [b]) => compareStrings(a, b)))
 }
 
 interface ExportedTopic {
@@ -142,6 +207,7 @@ function relaxations(environment: EnvironmentSpec, topics: readonly ExportedTopi
     cluster: {topics: topics.map((t) => t.state), acls: [], subjects: []},
     topicMeta: topics.map((t) => t.meta),
     services,
+    users: [],
     schemas: [],
     jobs: [],
     policies: [],

@@ -4,6 +4,7 @@ import type {ExportedManifests, ManifestDoc} from './export-state.js'
 const HEADER = '# Manifests exported from a live cluster; review, then keep them under version control.\n'
 const NOTES: Readonly<Record<string, string>> = {
   'topics.yaml': '# Descriptions and labels are not stored in Kafka, so export cannot recover them: add them here.\n',
+  'users.yaml': '# Kafka never returns passwords: each User reads its password from the environment variable it names.\n',
 }
 
 /** Multi-document YAML, one file per resource kind (pure: the command writes the files). */
@@ -17,6 +18,8 @@ export function exportFiles(exported: ExportedManifests, generatedBy: string): {
   add('topics.yaml', exported.topics)
   add('services.yaml', exported.services)
   add('acls.yaml', exported.acls)
+  add('users.yaml', exported.users)
+  add('quotas.yaml', exported.quotas)
   add('schemas.yaml', exported.schemas)
   add('policy.yaml', exported.policies)
   return files

@@ -7,7 +7,7 @@ import {describeProblem, escapeLiteral, interpolateTree, type Lookups, type Subs
 import {docValidator} from './load-schema.js'
 import {locate, type DocPath} from './parse-positions.js'
 import {parseManifestText, type ParsedDoc} from './parse-yaml.js'
-import {RESOURCE_KINDS, SECRET_PATHS, type ManifestSet, type Resource, type ResourceKind} from './resource.js'
+import {RESOURCE_KINDS, SECRET_PATHS, USER_SECRET_PATHS, type ManifestSet, type Resource, type ResourceKind} from './resource.js'
 import {schemaTextProblem} from './schema-text-check.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 import {UnresolvedSecret} from './unresolved-secret.js'
@@ -88,6 +88,7 @@ export async function loadManifestsForCheck(paths: readonly string[], opts: Load
 function finalAtLoad(kind: ResourceKind, docPath: DocPath): 'secret' | 'schema-source' | undefined {
   const is = (p: readonly string[]) => p.length === docPath.length && p.every((s, i) => s === docPath[i])
   if (kind === 'Environment' && SECRET_PATHS.some(is)) return 'secret'
+  if (kind === 'User' && USER_SECRET_PATHS.some(is)) return 'secret'
   if (kind === 'Schema' && (is(['spec', 'file']) || is(['spec', 'schema']))) return 'schema-source'
   return undefined
 }
@@ -112,7 +113,10 @@ function toResource(pd: ParsedDoc, cwd: string, env: LoadOptions['env'] & object
       const d: Diagnostic & {secret?: boolean} = {severity: 'error', rule: 'interpolation', message, hint, resource, location: locate(pd, docPath)}
       // An Environment's problems only count when that environment is used; offline commands
       // may do without a secret that is missing, not with one written wrong.
-      if (isEnv) deferred.push(secret && (p.scheme === 'env' || p.scheme === 'file') ? {...d, secret: true} : d)
+      const missingSecret = secret && (p.scheme === 'env' || p.scheme === 'file')
+      if (isEnv) deferred.push(missingSecret ? {...d, secret: true} : d)
+      // A User's password matters only where the User applies, and only to commands that connect.
+      else if (missingSecret) deferred.push({...d, secret: true})
       else diags.push(d)
     }
   }

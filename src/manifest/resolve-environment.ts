@@ -12,6 +12,7 @@ import {checkReferences} from './check-references.js'
 import {checkDuplicates, checkTopicNames} from './check-names.js'
 import {didYouMean} from './suggest.js'
 import {overlayTopic} from './topic-overlay.js'
+import {resolveIdentities} from './identities.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 
 export interface ResolveOptions {
@@ -97,6 +98,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     name: r.name, location: where(r),
     rules: Object.fromEntries(Object.entries(r.spec.rules as Record<string, any>).map(([id, v]) => [id, typeof v === 'string' ? {severity: v} : {...v}])),
   }))
+  const identities = resolveIdentities([...byKind('User'), ...byKind('Quota')], environment.name, envs.map((e) => e.name), opts.offline ?? false, diags)
   dropFollowOnErrors(diags, envRes, resources)
   const errors = diags.filter((d) => d.severity === 'error')
   if (errors.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))
@@ -113,8 +115,9 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     .sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0))
   const desired: DesiredState = {
     environment,
-    cluster: {...(environment.clusterId ? {clusterId: environment.clusterId} : {}), topics: topics.sort(byName), acls: uniqueAcls, subjects},
-    topicMeta: topicMeta.sort(byName), services: services.sort(byName), schemas: schemas.sort(byName), jobs: jobs.sort(byName), policies,
+    cluster: {...(environment.clusterId ? {clusterId: environment.clusterId} : {}), topics: topics.sort(byName), acls: uniqueAcls, subjects,
+      users: identities.userStates, quotas: identities.quotas},
+    topicMeta: topicMeta.sort(byName), services: services.sort(byName), users: identities.users, schemas: schemas.sort(byName), jobs: jobs.sort(byName), policies,
   }
   return {desired: deepFreeze(desired), warnings: sortDiagnostics([...set.warnings, ...diags])}
 }

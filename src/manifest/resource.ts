@@ -2,7 +2,7 @@ import type {Diagnostic, SourceLocation} from '../errors.js'
 import {locate, type DocPath} from './parse-positions.js'
 import type {ParsedDoc} from './parse-yaml.js'
 
-export const RESOURCE_KINDS = ['Environment', 'Topic', 'Schema', 'Service', 'Job', 'Policy', 'Acl'] as const
+export const RESOURCE_KINDS = ['Environment', 'Topic', 'Schema', 'Service', 'Job', 'Policy', 'Acl', 'User', 'Quota'] as const
 export type ResourceKind = (typeof RESOURCE_KINDS)[number]
 
 /** Secret fields of an Environment: wrapped in `Secret`, never printed. */
@@ -11,6 +11,9 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ['spec', 'registry', 'password'],
   ['spec', 'registry', 'token'],
 ]
+
+/** Secret fields of a User. */
+export const USER_SECRET_PATHS: readonly (readonly string[])[] = [['spec', 'password']]
 
 /**
  * One schema-valid manifest document after `${env:}`/`${file:}` substitution. `${var:}` is still
@@ -27,7 +30,7 @@ export interface Resource {
   readonly doc: ParsedDoc
   /**
    * Problems that only matter when this resource is used: interpolation failures inside an
-   * Environment (validating `local` must not need prod's variables). Secret-field problems
+   * Environment (validating `local` must not need prod's variables), a User's missing password. Secret-field problems
    * are flagged so offline commands can downgrade them.
    */
   readonly deferred: readonly (Diagnostic & {secret?: boolean})[]

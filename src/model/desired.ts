@@ -1,5 +1,6 @@
 import type {SourceLocation} from '../errors.js'
 import type {EnvironmentSpec} from './environment.js'
+import type {Secret} from './secret.js'
 import type {ClusterState, CompatibilityLevel, SchemaType, TopicState} from './state.js'
 
 export const TOPIC_POLICIES = ['stream', 'table', 'versioned'] as const
@@ -48,6 +49,20 @@ export interface ServiceSpec {
   readonly location?: SourceLocation
 }
 
+export const SCRAM_MECHANISM_NAMES = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const
+export type ScramMechanismName = (typeof SCRAM_MECHANISM_NAMES)[number]
+
+/** A SCRAM identity (`User` resource): its credentials and the quotas of its user entity. */
+export interface UserSpec {
+  readonly name: string
+  readonly credentials: readonly {readonly mechanism: ScramMechanismName; readonly iterations: number}[]
+  /** Never printed; handed to the executor only (Kafka stores a salted hash of it). */
+  readonly password: Secret
+  readonly location?: SourceLocation
+}
+
+export type {QuotaState, QuotaEntityRef, QuotaKey} from './state.js'
+
 export const JOB_KINDS = ['repartition', 'migrate', 'derive-latest', 'derive-versioned'] as const
 export type JobKind = (typeof JOB_KINDS)[number]
 
@@ -79,6 +94,8 @@ export interface DesiredState {
   readonly cluster: ClusterState
   readonly topicMeta: readonly TopicMeta[]
   readonly services: readonly ServiceSpec[]
+  /** SCRAM users that apply to this environment (their credential state is `cluster.users`). */
+  readonly users: readonly UserSpec[]
   readonly schemas: readonly SchemaSpec[]
   readonly jobs: readonly JobSpec[]
   readonly policies: readonly PolicySpec[]

@@ -98,6 +98,50 @@ export interface SubjectState {
   readonly matchesDesired?: boolean
 }
 
+/** The SCRAM mechanisms Kafka supports (AlterUserScramCredentials). */
+export type ScramMechanismId = 'SCRAM-SHA-256' | 'SCRAM-SHA-512'
+
+/**
+ * A password compared with what streamctl recorded when it last set the credential (a salted
+ * fingerprint in the ledger, see apply/credential-fingerprint.ts): Kafka never returns passwords.
+ * `unknown`: no fingerprint recorded (created elsewhere, or before streamctl managed it).
+ */
+export const PASSWORD_VERDICTS = ['matches', 'differs', 'unknown'] as const
+export type PasswordVerdict = (typeof PASSWORD_VERDICTS)[number]
+
+export interface UserCredentialState {
+  readonly mechanism: ScramMechanismId
+  readonly iterations: number
+  /** Observed only, filled for declared users by the observe step. */
+  readonly password?: PasswordVerdict
+}
+
+export interface UserState {
+  readonly name: string
+  readonly credentials: readonly UserCredentialState[]
+}
+
+export const QUOTA_KEYS = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate'] as const
+export type QuotaKey = (typeof QUOTA_KEYS)[number]
+
+/** A client-quota entity: a user, a client id, or both; `null` is Kafka's `<default>` entity. */
+export interface QuotaEntityRef {
+  readonly user?: string | null
+  readonly clientId?: string | null
+}
+
+export interface QuotaState {
+  readonly entity: QuotaEntityRef
+  /** Only the keys set on this entity (a key not set falls back to the next entity, or no limit). */
+  readonly values: Readonly<Record<string, number>>
+}
+
+/** `user=alice,client-id=<default>`: Kafka's own way of naming an entity (kafka-configs). */
+export function quotaEntityKey(e: QuotaEntityRef): string {
+  const part = (type: string, v: string | null | undefined) => (v === undefined ? [] : [`${type}=${v === null ? '<default>' : v}`])
+  return [...part('user', e.user), ...part('client-id', e.clientId)].join(',')
+}
+
 export interface ClusterState {
   /** Observed: from DescribeCluster. Desired: the environment's expected cluster id, if declared. */
   readonly clusterId?: string
@@ -108,6 +152,16 @@ export interface ClusterState {
   readonly topics: readonly TopicState[]
   readonly acls: readonly AclEntry[]
   readonly subjects: readonly SubjectState[]
+  /** SCRAM credentials per user. Absent: not managed (not observed, nothing declared). */
+  readonly users?: readonly UserState[]
+  /** Client quotas per entity. Absent: not managed. */
+  readonly quotas?: readonly QuotaState[]
+  /** Observed only: users whose credentials this environment set before (the ledger): they stay in the prune scope. */
+  readonly appliedUsers?: readonly string[]
+  /** Observed only: the SCRAM user streamctl connected as (never deleted by its own plan). */
+  readonly connectedUser?: string
+  /** Observed only: quota entities (quotaEntityKey) this environment set before. */
+  readonly appliedQuotaEntities?: readonly string[]
   /** Observed only: false when the cluster has no authorizer (DescribeAcls answers SECURITY_DISABLED). */
   readonly aclsSupported?: boolean
   /** Observed only: topics with a partition reassignment in flight. */

@@ -1,4 +1,4 @@
-import type {AclEntry, CompatibilityLevel, SchemaReference, SchemaType} from '../model/state.js'
+import type {AclEntry, CompatibilityLevel, QuotaEntityRef, SchemaReference, SchemaType, ScramMechanismId} from '../model/state.js'
 
 /**
  * The planner's output vocabulary. Every action carries what the executor needs and a
@@ -15,8 +15,13 @@ export const ACTION_KINDS = [
   'topic.partitions.increase',
   'topic.config.alter',
   'topic.replication.change',
+  // Credentials before grants, so a service can log in as soon as it is allowed anything.
+  'user.credential.upsert',
+  'quota.alter',
   'acl.create',
   'acl.delete',
+  // A removed user's grants go first, then the credential itself.
+  'user.credential.delete',
   'topic.delete',
 ] as const
 export type ActionKind = (typeof ACTION_KINDS)[number]
@@ -114,6 +119,49 @@ export interface SchemaRegisterAction extends ActionBase {
   readonly before: {readonly version: number | null; readonly id: number | null} | null
 }
 
+/**
+ * Sets a user's SCRAM credential for one mechanism (AlterUserScramCredentials upsertion). The
+ * password is not in the plan: the executor takes it from the User's secret at apply time.
+ */
+export interface UserCredentialUpsertAction extends ActionBase {
+  readonly kind: 'user.credential.upsert'
+  readonly user: string
+  readonly mechanism: ScramMechanismId
+  readonly iterations: number
+  /**
+   * create: no credential for the mechanism; rotate: the declared password differs from the one
+   * streamctl set; iterations: only the iteration count changes (same password, new salt);
+   * unverified: the credential exists but streamctl has no record of its password, so it is set.
+   */
+  readonly change: 'create' | 'rotate' | 'iterations' | 'unverified'
+  readonly beforeIterations: number | null
+  /** Where the password comes from (`env:NAME`, `file:path`): safe to show. */
+  readonly passwordFrom: string
+}
+
+/** Removes a user's SCRAM credential for one mechanism: the user can no longer log in with it. */
+export interface UserCredentialDeleteAction extends ActionBase {
+  readonly kind: 'user.credential.delete'
+  readonly user: string
+  readonly mechanism: ScramMechanismId
+  /** declared: the User no longer declares this mechanism; else why the undeclared user is in scope. */
+  readonly allowedBy: 'declared' | 'prune-scope' | 'applied-before' | 'diff'
+}
+
+export interface QuotaChange {
+  readonly key: string
+  /** null: not set on this entity (before), removed (after): never written as 0. */
+  readonly before: number | null
+  readonly after: number | null
+}
+
+/** AlterClientQuotas for one entity: set and remove keys. */
+export interface QuotaAlterAction extends ActionBase {
+  readonly kind: 'quota.alter'
+  readonly entity: QuotaEntityRef
+  readonly changes: readonly QuotaChange[]
+}
+
 export type Action =
   | SchemaCompatibilitySetAction
   | SchemaRegisterAction
@@ -124,11 +172,15 @@ export type Action =
   | AclCreateAction
   | AclDeleteAction
   | TopicDeleteAction
+  | UserCredentialUpsertAction
+  | UserCredentialDeleteAction
+  | QuotaAlterAction
 
 /** The topic an action is about (ACLs: the topic resource, else undefined). */
 export function actionTopic(a: Action): string | undefined {
   if (a.kind === 'acl.create' || a.kind === 'acl.delete') return a.acl.resourceType === 'TOPIC' ? a.acl.resourceName : undefined
   if (a.kind === 'schema.register' || a.kind === 'schema.compatibility.set') return undefined
+  if (a.kind === 'user.credential.upsert' || a.kind === 'user.credential.delete' || a.kind === 'quota.alter') return undefined
   return a.topic
 }
 

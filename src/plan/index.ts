@@ -1,6 +1,6 @@
 /** The pure planner's public surface: what commands and the executor import. */
 export {ACTION_KINDS, RISKS, actionTopic, maxRisk} from './actions.js'
-export type {Action, ActionKind, ConfigChange, Risk, SchemaCompatibilitySetAction, SchemaRegisterAction} from './actions.js'
+export type {Action, ActionKind, ConfigChange, QuotaAlterAction, QuotaChange, Risk, SchemaCompatibilitySetAction, SchemaRegisterAction, UserCredentialDeleteAction, UserCredentialUpsertAction} from './actions.js'
 export {planSubjects, wantedSubjects} from './schema-plan.js'
 export {BLOCKED_KINDS} from './blocked.js'
 export type {BlockedItem, BlockedKind, JobManifest} from './blocked.js'
@@ -14,3 +14,5 @@ export {observedDigest, planChanges} from './planner.js'
 export {placeReplicas} from './placement.js'
 export {isInternalTopic} from './topic-scope.js'
 export {planRefusal, type PlanRefusal} from './refusal.js'
+export {planQuotas, planUsers, UNMANAGED_IDENTITY_REASONS} from './identity-plan.js'
+export type {IdentityScope, UnmanagedIdentityReason} from './identity-plan.js'

@@ -1,12 +1,13 @@
 import type {AclEntry, ConfigSource} from '../model/state.js'
 import type {Action} from './actions.js'
 import type {BlockedItem} from './blocked.js'
+import type {UnmanagedIdentityReason} from './identity-plan.js'
 
 /**
  * The plan: plain JSON data and the public contract of `streamctl plan --json` / `-o plan.json`
  * (documented in docs/plan-format.md). Bump `formatVersion` on any incompatible change.
  */
-export const PLAN_FORMAT_VERSION = 1
+export const PLAN_FORMAT_VERSION = 2
 
 /** A broker-level setting that differs from Kafka's default on keys the manifests do not declare. */
 export interface DriftItem {
@@ -25,6 +26,10 @@ export interface Unmanaged {
   readonly topics: readonly {readonly name: string; readonly reason: UnmanagedTopicReason}[]
   /** ACLs of principals no Service declares: never changed. */
   readonly acls: readonly AclEntry[]
+  /** SCRAM users no User declares that this plan may not delete (format 2). */
+  readonly users: readonly {readonly name: string; readonly reason: UnmanagedIdentityReason}[]
+  /** Quota entities (`user=a,client-id=b`) no declaration covers that this plan may not change (format 2). */
+  readonly quotas: readonly {readonly entity: string; readonly reason: UnmanagedIdentityReason}[]
 }
 
 export interface PlanSummary {
@@ -58,7 +63,10 @@ export function summarize(actions: readonly Action[], blocked: readonly BlockedI
   let destroy = 0
   for (const a of actions) {
     if (a.kind === 'topic.create' || a.kind === 'acl.create' || (a.kind === 'schema.register' && a.before === null)) add++
-    else if (a.kind === 'topic.delete' || a.kind === 'acl.delete') destroy++
+    else if (a.kind === 'user.credential.upsert' && a.change === 'create') add++
+    else if (a.kind === 'quota.alter' && a.changes.every((c) => c.before === null)) add++
+    else if (a.kind === 'topic.delete' || a.kind === 'acl.delete' || a.kind === 'user.credential.delete') destroy++
+    else if (a.kind === 'quota.alter' && a.changes.every((c) => c.after === null)) destroy++
     else change++
   }
   return {add, change, destroy, blocked: blocked.length}

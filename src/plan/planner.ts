@@ -1,6 +1,6 @@
 import {compareAcls, compareStrings} from './compare.js'
 import type {DesiredState} from '../model/desired.js'
-import {aclKey, type AclEntry, type ClusterState} from '../model/state.js'
+import {aclKey, quotaEntityKey, type AclEntry, type ClusterState} from '../model/state.js'
 import type {Action} from './actions.js'
 import {deriveAcls} from './acl-derive.js'
 import {planAcls} from './acl-plan.js'
@@ -15,6 +15,7 @@ import {planUndeclaredTopics, undeletableReason} from './prune.js'
 import {planSubjects, wantedSubjects} from './schema-plan.js'
 import {planTopic} from './topic-plan.js'
 import {isInternalTopic} from './topic-scope.js'
+import {planQuotas, planUsers, type IdentityScope} from './identity-plan.js'
 
 /** Observed state in canonical order, so the digest does not depend on the order brokers answered in. */
 export function observedDigest(observed: ClusterState): string {
@@ -23,6 +24,8 @@ export function observedDigest(observed: ClusterState): string {
     topics: [...observed.topics].sort((a, b) => compareStrings(a.name, b.name)),
     acls: [...observed.acls].sort(compareAcls),
     subjects: [...observed.subjects].sort((a, b) => compareStrings(a.subject, b.subject)),
+    users: observed.users === undefined ? undefined : [...observed.users].sort((a, b) => compareStrings(a.name, b.name)),
+    quotas: observed.quotas === undefined ? undefined : [...observed.quotas].sort((a, b) => compareStrings(quotaEntityKey(a.entity), quotaEntityKey(b.entity))),
     reassigningTopics: observed.reassigningTopics === undefined ? undefined : [...observed.reassigningTopics].sort(),
   })
 }
@@ -49,7 +52,7 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
       kind: 'cluster.id-mismatch', resource: 'Cluster',
       reason: `environment ${env.name} expects cluster id ${expectedId}, the cluster reports ${observed.clusterId ?? 'no id'}`,
       wayOut: `check the bootstrap servers of ${env.name}; if the cluster was rebuilt on purpose, update clusterId in the Environment`,
-    }], [], {topics: [], acls: []})
+    }], [], {topics: [], acls: [], users: [], quotas: []})
   }
 
   const observedByName = new Map(observed.topics.map((t) => [t.name, t]))
@@ -118,6 +121,9 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
     })
   }
 
+  const identities = planIdentities(desired, observed, options)
+  actions.push(...identities.actions)
+
   const subjectPlan = planSubjects(wantedSubjects(desired), observed.subjects)
   actions.push(...subjectPlan.actions)
   blocked.push(...subjectPlan.blocked)
@@ -125,7 +131,24 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
   const drift: DriftItem[] = [...driftMap.values()]
     .map(({item, topics}) => ({...item, topics: topics.sort()}))
     .sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.source, b.source))
-  return finish(desired, observed, options, orderActions(actions), blocked, drift, {topics: undeclared.unmanaged, acls: aclPlan.unmanaged})
+  return finish(desired, observed, options, orderActions(actions), blocked, drift, {
+    topics: undeclared.unmanaged, acls: aclPlan.unmanaged, users: identities.unmanagedUsers, quotas: identities.unmanagedQuotas,
+  })
+}
+
+/** Users and quotas are planned only when they were observed (plan reads them when any is declared or owned). */
+function planIdentities(desired: DesiredState, observed: ClusterState, options: PlanOptions): {actions: Action[]; unmanagedUsers: Unmanaged['users'][number][]; unmanagedQuotas: Unmanaged['quotas'][number][]} {
+  const scope: IdentityScope = {
+    environment: desired.environment,
+    appliedUsers: new Set(observed.appliedUsers ?? []),
+    appliedQuotaEntities: new Set(observed.appliedQuotaEntities ?? []),
+    ...(observed.connectedUser === undefined ? {} : {connectedUser: observed.connectedUser}),
+    manageAll: options.manageAllAclPrincipals ?? false,
+  }
+  const passwordFrom = new Map(desired.users.map((u) => [u.name, u.password.origin]))
+  const users = observed.users === undefined ? {actions: [], unmanagedUsers: []} : planUsers(desired.cluster.users ?? [], observed.users, passwordFrom, scope)
+  const quotas = observed.quotas === undefined ? {actions: [], unmanagedQuotas: []} : planQuotas(desired.cluster.quotas ?? [], observed.quotas, scope)
+  return {actions: [...users.actions, ...quotas.actions], unmanagedUsers: users.unmanagedUsers, unmanagedQuotas: quotas.unmanagedQuotas}
 }
 
 function finish(

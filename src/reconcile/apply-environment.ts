@@ -2,9 +2,12 @@ import {AuditLog} from '../apply/audit.js'
 import type {ApplyEvent, ApplyEventListener, ApplyResult} from '../apply/events.js'
 import {executePlan} from '../apply/executor.js'
 import {ClusterLock} from '../apply/lock.js'
-import {PrincipalLedger} from '../apply/principal-ledger.js'
+import {fingerprintOf} from '../apply/credential-fingerprint.js'
+import {PrincipalLedger, type LedgerState} from '../apply/principal-ledger.js'
 import {StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
+import {quotaEntityKey, type ClusterState} from '../model/state.js'
+import type {UserCredentialUpsertAction} from '../plan/index.js'
 import {declaredPrincipals, observedDigest, planChanges, hasChanges, planRefusal, type Plan} from '../plan/index.js'
 import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, type PlanRequest, type PlannedChanges} from './plan-environment.js'
 import type {Target} from './target.js'
@@ -64,17 +67,16 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
       refuseBlocking(plan)
       const auditBase = {environment: desired.environment.name, clusterId: plan.clusterId ?? '', planDigest: plan.digest, streamctlVersion: request.streamctlVersion}
       const ledger = new PrincipalLedger(target.kafka, admin)
-      const before = [...(observed.appliedPrincipals ?? [])]
-      const declared = declaredPrincipals(desired)
+      const before = await ledger.read(desired.environment.name)
+      const owned = ownedLedger(desired, observed, before)
       if (!hasChanges(plan)) {
-        // Nothing left to delete: the ledger is exactly the declared principals.
-        if (observed.aclsSupported !== false) await ledger.write(desired.environment.name, declared, before)
+        // Nothing left to delete: the ledger is exactly what the manifests declare.
+        await ledger.write(desired.environment.name, declaredLedger(desired, observed, before, []), before)
         await audit.append({...auditBase, result: 'no-changes', actions: {total: 0, done: 0, failed: 0}})
         return {outcome: 'no-changes', plan}
       }
       if (request.confirm && !(await request.confirm(plan))) return {outcome: 'declined', plan}
-      // Principals are recorded before any ACL is created, so even a killed apply leaves them in scope.
-      const owned = [...new Set([...before, ...declared])].sort()
+      // Owned principals, users and quota entities are recorded before any change, so even a killed apply leaves them in scope.
       await ledger.write(desired.environment.name, owned, before)
       // Start record before the first change, progress per finished batch, end record after.
       const session = await audit.begin({...auditBase, total: plan.actions.length})
@@ -82,7 +84,8 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
         session.onEvent(e)
         request.onEvent?.(e)
       }
-      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent, signal: request.signal, registry: target.registry})
+      const passwords = new Map(desired.users.map((u) => [u.name, u.password]))
+      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent, signal: request.signal, registry: target.registry, passwords})
       let result: ApplyResult
       try {
         result = await (request.wrapExecution ? request.wrapExecution(plan, run) : run())
@@ -90,8 +93,11 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
         await session.end('failed', {total: plan.actions.length, done: 0, failed: 0}, error instanceof Error ? error.message : String(error)).catch(() => undefined)
         throw error
       }
-      // Once every planned deletion is done, principals the manifests dropped are released.
-      if (result.ok && observed.aclsSupported !== false) await ledger.write(desired.environment.name, declared, owned)
+      const setCredentials = doneUpserts(plan, result)
+      // Once every planned deletion is done, what the manifests dropped is released; else the passwords set so far are recorded.
+      await ledger.write(desired.environment.name, result.ok
+        ? declaredLedger(desired, observed, before, setCredentials)
+        : withFingerprints(owned, desired, setCredentials), owned)
       const failed = result.results.find((r) => r.outcome === 'failed')
       await session.end(result.ok ? 'applied' : 'failed', {total: plan.actions.length, done: result.counts.done, failed: result.counts.failed}, failed?.error)
       return {outcome: result.ok ? 'applied' : 'failed', plan, result}
@@ -135,4 +141,44 @@ async function currentPlan(target: Target, desired: DesiredState, request: Apply
 function refuseBlocking(plan: Plan): void {
   const refusal = planRefusal(plan)
   if (refusal) throw new StreamctlError(refusal.code, refusal.message.replace('nothing can be applied', 'nothing was applied'), {hint: refusal.hint})
+}
+
+function doneUpserts(plan: Plan, result: ApplyResult): UserCredentialUpsertAction[] {
+  const done = new Set(result.results.filter((r) => r.outcome === 'done').map((r) => r.id))
+  return plan.actions.filter((a): a is UserCredentialUpsertAction => a.kind === 'user.credential.upsert' && done.has(a.id))
+}
+
+/** The ledger while an apply runs: everything owned before plus everything declared now. */
+function ownedLedger(desired: DesiredState, observed: ClusterState, before: LedgerState): LedgerState {
+  const credentials: Record<string, LedgerState['credentials'][string]> = {...before.credentials}
+  for (const u of desired.users) credentials[u.name] ??= {}
+  return {
+    principals: observed.aclsSupported === false ? before.principals : [...new Set([...before.principals, ...declaredPrincipals(desired)])].sort(),
+    credentials,
+    quotaEntities: [...new Set([...before.quotaEntities, ...(desired.cluster.quotas ?? []).map((q) => quotaEntityKey(q.entity))])].sort(),
+  }
+}
+
+/** After a complete apply: exactly what the manifests declare, with the fingerprint of each password streamctl set. */
+function declaredLedger(desired: DesiredState, observed: ClusterState, before: LedgerState, set: readonly UserCredentialUpsertAction[]): LedgerState {
+  const credentials: Record<string, LedgerState['credentials'][string]> = {}
+  for (const u of desired.users) {
+    const kept = before.credentials[u.name] ?? {}
+    credentials[u.name] = Object.fromEntries(u.credentials.flatMap((c) => (kept[c.mechanism] ? [[c.mechanism, kept[c.mechanism]]] : [])))
+  }
+  return withFingerprints({
+    principals: observed.aclsSupported === false ? before.principals : declaredPrincipals(desired),
+    credentials,
+    quotaEntities: (desired.cluster.quotas ?? []).map((q) => quotaEntityKey(q.entity)).sort(),
+  }, desired, set)
+}
+
+function withFingerprints(state: LedgerState, desired: DesiredState, set: readonly UserCredentialUpsertAction[]): LedgerState {
+  const passwords = new Map(desired.users.map((u) => [u.name, u.password]))
+  const credentials: Record<string, LedgerState['credentials'][string]> = {...state.credentials}
+  for (const a of set) {
+    const password = passwords.get(a.user)
+    if (password) credentials[a.user] = {...credentials[a.user], [a.mechanism]: fingerprintOf(a.user, a.mechanism, password.reveal())}
+  }
+  return {...state, credentials}
 }

@@ -1,7 +1,7 @@
 import {adoptState} from '../export/export-state.js'
 import type {DesiredState} from '../model/desired.js'
 import type {EnvironmentSpec} from '../model/environment.js'
-import type {AclEntry, ClusterState} from '../model/state.js'
+import type {AclEntry, ClusterState, UserState} from '../model/state.js'
 import {deriveAcls, planChanges, wantedSubjects, type Plan, type TopicConfigDefaults} from '../plan/index.js'
 
 /** One side of `streamctl diff`: a live cluster or the desired state of an environment's manifests. */
@@ -39,9 +39,12 @@ function asDesired(side: DiffSide, defaults: TopicConfigDefaults): DesiredState 
   const adopted = adoptState(side.observed, defaults)
   return {
     environment: neutralEnvironment(side.label),
-    cluster: {topics: adopted.topics, acls: adopted.raw, subjects: side.observed.subjects},
+    // Passwords are not part of a live side: users compare by mechanism and iterations.
+    cluster: {topics: adopted.topics, acls: adopted.raw, subjects: side.observed.subjects,
+      users: (side.observed.users ?? []).map(withoutVerdicts), quotas: side.observed.quotas ?? []},
     topicMeta: adopted.topics.map((t) => ({name: t.name, labels: {}, ...(adopted.owners.has(t.name) ? {owner: adopted.owners.get(t.name)} : {})})),
     services: adopted.services,
+    users: [],
     schemas: [],
     jobs: [],
     policies: [],
@@ -53,5 +56,9 @@ function asObserved(side: DiffSide): ClusterState {
   if (side.kind === 'live') return {...side.observed, brokerCount: undefined, brokerIds: undefined}
   const d = side.desired
   const derived: AclEntry[] = [...deriveAcls(d.services, d.topicMeta).acls, ...d.cluster.acls]
-  return {topics: d.cluster.topics, acls: derived, subjects: wantedSubjects(d)}
+  return {topics: d.cluster.topics, acls: derived, subjects: wantedSubjects(d), users: d.cluster.users ?? [], quotas: d.cluster.quotas ?? []}
+}
+
+function withoutVerdicts(u: UserState): UserState {
+  return {name: u.name, credentials: u.credentials.map((c) => ({mechanism: c.mechanism, iterations: c.iterations}))}
 }

@@ -1,7 +1,9 @@
-import {PrincipalLedger} from '../apply/principal-ledger.js'
+import {passwordVerdict} from '../apply/credential-fingerprint.js'
+import {PrincipalLedger, type LedgerState} from '../apply/principal-ledger.js'
+import type {QuotaEntity} from '../cluster/gateway.js'
 import {DiagnosticsError, StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
-import type {ClusterState, SubjectState} from '../model/state.js'
+import type {ClusterState, PasswordVerdict, QuotaState, ScramMechanismId, SubjectState, UserState} from '../model/state.js'
 import {desiredSubjects} from '../schemas/desired-subjects.js'
 import {checkDesiredSubjects, observeAllSubjects, refuseInvalid} from '../schemas/observe-subjects.js'
 import {TOPIC_CONFIGS} from '../manifest/kafka-topic-configs.js'
@@ -33,11 +35,66 @@ export async function observeForPlan(target: Target, desired: DesiredState, requ
   // Subjects first: a registry that is down or a schema it refuses stops the plan before Kafka is asked.
   const subjects = await observeDesiredSubjects(target, desired)
   const declared = new Set(desired.cluster.topics.map((t) => t.name))
-  const appliedPrincipals = await readAppliedPrincipals(target, desired.environment.name)
-  const cluster = await observeCluster(target.gateway, {
-    acls: aclsMatter(desired, appliedPrincipals, request), topicFilter: (name) => !isInternalTopic(name), configFilter: (name) => declared.has(name), kafkaDefaults: TOPIC_DEFAULTS,
-  })
-  return {...cluster, subjects, ...(appliedPrincipals.length > 0 ? {appliedPrincipals} : {})}
+  const ledger = await readLedger(target, desired.environment.name)
+  const appliedPrincipals = ledger.principals
+  const [cluster, identities] = await Promise.all([
+    observeCluster(target.gateway, {
+      acls: aclsMatter(desired, appliedPrincipals, request), topicFilter: (name) => !isInternalTopic(name), configFilter: (name) => declared.has(name), kafkaDefaults: TOPIC_DEFAULTS,
+    }),
+    observeIdentities(target, desired, ledger),
+  ])
+  return {...cluster, subjects, ...(appliedPrincipals.length > 0 ? {appliedPrincipals} : {}), ...identities}
+}
+
+/**
+ * SCRAM users and client quotas, read when the plan could change one: something is declared, the
+ * environment owns principals by glob, or the ledger says it set some before. Each declared
+ * credential's password is judged against the fingerprint streamctl recorded (Kafka never returns
+ * passwords), so the planner sees `matches`, `differs` or `unknown` and never the secret.
+ */
+async function observeIdentities(target: Target, desired: DesiredState, ledger: LedgerState): Promise<Partial<ClusterState>> {
+  const globs = (desired.environment.prune?.principals ?? []).length > 0
+  const appliedUsers = Object.keys(ledger.credentials).sort()
+  const usersMatter = desired.users.length > 0 || appliedUsers.length > 0 || globs
+  const quotasMatter = (desired.cluster.quotas ?? []).length > 0 || ledger.quotaEntities.length > 0 || globs
+  const [credentials, quotas] = await Promise.all([
+    usersMatter ? target.gateway.describeUserScramCredentials() : undefined,
+    quotasMatter ? target.gateway.describeClientQuotas() : undefined,
+  ])
+  const passwords = new Map(desired.users.map((u) => [u.name, u.password]))
+  const sasl = target.connection.sasl
+  const connectedUser = sasl && sasl.mechanism !== 'plain' ? sasl.username : undefined
+  const verdict = (user: string, mechanism: ScramMechanismId, password: string): PasswordVerdict => {
+    const recorded = passwordVerdict(ledger.credentials[user]?.[mechanism], user, mechanism, password)
+    // The connection's own password is known to work (we are logged in with it), though only for its mechanism.
+    const ownMechanism = sasl?.mechanism.toUpperCase() === mechanism
+    if (recorded === 'unknown' && user === connectedUser && ownMechanism) return password === sasl.password.reveal() ? 'matches' : 'differs'
+    return recorded
+  }
+  const users: UserState[] | undefined = credentials?.map((c) => ({
+    name: c.user,
+    credentials: c.mechanisms.map((m) => {
+      const password = passwords.get(c.user)
+      return {mechanism: m.mechanism, iterations: m.iterations, ...(password ? {password: verdict(c.user, m.mechanism, password.reveal())} : {})}
+    }).sort((a, b) => (a.mechanism < b.mechanism ? -1 : 1)),
+  }))
+  return {
+    ...(users ? {users} : {}),
+    ...(quotas ? {quotas: quotas.flatMap((q) => quotaStateOf(q.entity, q.values))} : {}),
+    ...(appliedUsers.length > 0 ? {appliedUsers} : {}),
+    ...(ledger.quotaEntities.length > 0 ? {appliedQuotaEntities: [...ledger.quotaEntities]} : {}),
+    ...(connectedUser === undefined ? {} : {connectedUser}),
+  }
+}
+
+/** Only user and client-id entities are managed; IP quotas are left out of the state altogether. */
+export function quotaStateOf(entity: QuotaEntity, values: Readonly<Record<string, number>>): QuotaState[] {
+  const types = Object.keys(entity)
+  if (types.length === 0 || types.some((t) => t !== 'user' && t !== 'client-id')) return []
+  return [{
+    entity: {...('user' in entity ? {user: entity.user ?? null} : {}), ...('client-id' in entity ? {clientId: entity['client-id'] ?? null} : {})},
+    values: {...values},
+  }]
 }
 
 /**
@@ -50,8 +107,8 @@ function aclsMatter(desired: DesiredState, appliedPrincipals: readonly string[],
     env.prune !== undefined || (request.allowDelete ?? false)
 }
 
-/** The principals this environment applied ACLs for before (the principal ledger in Kafka). */
-export async function readAppliedPrincipals(target: Target, environment: string): Promise<string[]> {
+/** What this environment applied before: principals, credentials' fingerprints, quota entities (the ledger in Kafka). */
+export async function readLedger(target: Target, environment: string): Promise<LedgerState> {
   const admin = await target.connectAdmin()
   try {
     return await new PrincipalLedger(target.kafka, admin).read(environment)
@@ -85,11 +142,17 @@ export async function observeDesiredSubjects(target: Target, desired: DesiredSta
  * one. `internalTopics: false` leaves internal topics out of the detailed description (diff).
  */
 export async function observeLive(target: Target, options: {internalTopics?: boolean} = {}): Promise<ClusterState> {
-  const [cluster, subjects] = await Promise.all([
+  const [cluster, subjects, credentials, quotas] = await Promise.all([
     observeCluster(target.gateway, {acls: true, kafkaDefaults: TOPIC_DEFAULTS, ...(options.internalTopics === false ? {topicFilter: (n: string) => !isInternalTopic(n)} : {})}),
     target.registry ? observeAllSubjects(target.registry) : Promise.resolve([] as SubjectState[]),
+    target.gateway.describeUserScramCredentials(),
+    target.gateway.describeClientQuotas(),
   ])
-  return {...cluster, subjects}
+  return {
+    ...cluster, subjects,
+    users: credentials.map((c) => ({name: c.user, credentials: [...c.mechanisms].sort((a, b) => (a.mechanism < b.mechanism ? -1 : 1))})),
+    quotas: quotas.flatMap((q) => quotaStateOf(q.entity, q.values)),
+  }
 }
 
 export async function planEnvironment(target: Target, desired: DesiredState, request: PlanRequest = {}): Promise<PlannedChanges> {

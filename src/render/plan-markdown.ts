@@ -44,10 +44,13 @@ export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}): strin
     }
     out.push('')
   }
-  if (plan.unmanaged.topics.length + plan.unmanaged.acls.length > 0) {
+  const {topics, acls, users, quotas} = plan.unmanaged
+  if (topics.length + acls.length + users.length + quotas.length > 0) {
     out.push('<details><summary>Unmanaged (left alone)</summary>', '')
-    for (const t of plan.unmanaged.topics) out.push(`- topic \`${t.name}\` (${t.reason})`)
-    for (const a of plan.unmanaged.acls) out.push(`- ${aclText(a, true)}`)
+    for (const t of topics) out.push(`- topic \`${t.name}\` (${t.reason})`)
+    for (const a of acls) out.push(`- ${aclText(a, true)}`)
+    for (const u of users) out.push(`- user \`${u.name}\` (${u.reason})`)
+    for (const q of quotas) out.push(`- quota \`${q.entity}\` (${q.reason})`)
     out.push('', '</details>', '')
   }
   out.push(`**${summaryLine(plan)}**`)

@@ -1,5 +1,5 @@
 import {stringify} from 'yaml'
-import type {AclEntry} from '../model/state.js'
+import {quotaEntityKey, type AclEntry} from '../model/state.js'
 import type {Action, ConfigChange, Risk} from '../plan/actions.js'
 import {actionTopic} from '../plan/actions.js'
 import type {BlockedItem, JobManifest} from '../plan/blocked.js'
@@ -76,6 +76,23 @@ function actionLines(a: Action, inTopic: boolean): DisplayLine[] {
         ? {sign: '+', text: `schema ${a.schemaType}: version 1 (new subject${refs})`, risk: a.risk}
         : {sign: '~', text: `schema ${a.schemaType}: version ${a.before.version ?? '?'} ${ARROW} new version${refs}`, risk: a.risk}]
     }
+    case 'user.credential.upsert': {
+      const text = {
+        create: `credential ${a.mechanism} (${a.iterations} iterations, password from ${a.passwordFrom})`,
+        rotate: `credential ${a.mechanism}: rotate the password (from ${a.passwordFrom})`,
+        iterations: `credential ${a.mechanism}: iterations ${a.beforeIterations} ${ARROW} ${a.iterations}`,
+        unverified: `credential ${a.mechanism}: set the password (from ${a.passwordFrom}; streamctl has no record of the current one)`,
+      }[a.change]
+      return [{sign: a.change === 'create' ? '+' : '~', text, risk: a.risk}]
+    }
+    case 'user.credential.delete':
+      return [{sign: '-', text: `credential ${a.mechanism} (${a.allowedBy})`, risk: a.risk}]
+    case 'quota.alter':
+      return a.changes.map((c): DisplayLine => c.before === null
+        ? {sign: '+', text: `${c.key}: ${c.after}`, risk: a.risk}
+        : c.after === null
+          ? {sign: '-', text: `${c.key}: ${c.before} (removed: no limit at this entity)`, risk: a.risk}
+          : {sign: '~', text: `${c.key}: ${c.before} ${ARROW} ${c.after}`, risk: a.risk})
   }
 }
 
@@ -105,6 +122,13 @@ export function planSections(plan: Plan): DisplaySection[] {
       const b = bucket(`subject:${a.subject}`, `subject ${a.subject}`, 0.5)
       if (a.kind === 'schema.register' && a.before === null) b.created = true
       else b.changed = true
+      b.lines.push(...actionLines(a, false))
+      continue
+    }
+    if (a.kind === 'user.credential.upsert' || a.kind === 'user.credential.delete' || a.kind === 'quota.alter') {
+      const b = a.kind === 'quota.alter'
+        ? bucket(`quota:${quotaEntityKey(a.entity)}`, `quota ${quotaEntityKey(a.entity)}`, 2.5)
+        : bucket(`user:${a.user}`, `user ${a.user}`, 2.4)
       b.lines.push(...actionLines(a, false))
       continue
     }

@@ -38,10 +38,13 @@ export function renderPlanText(plan: Plan, styler: Styler = plainStyler, wording
     }
     out.push('')
   }
-  if (plan.unmanaged.topics.length + plan.unmanaged.acls.length > 0) {
+  const {topics, acls, users, quotas} = plan.unmanaged
+  if (topics.length + acls.length + users.length + quotas.length > 0) {
     out.push(styler.bold('Unmanaged (left alone):'))
-    for (const t of plan.unmanaged.topics) out.push(styler.dim(`    topic ${t.name} (${t.reason})`))
-    for (const a of plan.unmanaged.acls) out.push(styler.dim(`    ${aclText(a, true)}`))
+    for (const t of topics) out.push(styler.dim(`    topic ${t.name} (${t.reason})`))
+    for (const a of acls) out.push(styler.dim(`    ${aclText(a, true)}`))
+    for (const u of users) out.push(styler.dim(`    user ${u.name} (${u.reason})`))
+    for (const q of quotas) out.push(styler.dim(`    quota ${q.entity} (${q.reason})`))
     out.push('')
   }
   out.push(styler.bold(summaryLine(plan)))

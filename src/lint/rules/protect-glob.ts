@@ -16,12 +16,14 @@ export function protectGlobProblem(glob: string): string | undefined {
 
 export const protectGlob: LintRule = {
   id: 'protect-glob',
-  description: 'every protect glob can match some valid topic name (a typo there protects nothing)',
+  description: 'every protect glob can match some valid topic name, or is a principal glob (User:…) (a typo there protects nothing)',
   defaultSeverity: 'warning',
   check(desired) {
     const env = desired.environment
     const out: Finding[] = []
     env.protect.forEach((glob, i) => {
+      // `User:…` entries protect principals (their credentials and quotas), not topics.
+      if (/^(User|Group):/.test(glob)) return
       const problem = protectGlobProblem(glob)
       if (problem === undefined) return
       out.push({

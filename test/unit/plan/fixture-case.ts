@@ -40,6 +40,7 @@ export function buildDesired(f: DesiredFixture): DesiredState {
     cluster: {clusterId: environment.clusterId, topics: f.topics, acls: f.acls ?? [], subjects: f.subjects ?? []},
     topicMeta: f.topics.map((t) => ({labels: {}, ...meta.get(t.name), name: t.name})),
     services: f.services ?? [],
+    users: [],
     schemas: f.schemas ?? [],
     jobs: [],
     policies: [],

@@ -98,7 +98,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
     desired: {
       environment,
       cluster: {topics: g.declared.map((t) => ({name: t.name, partitions: t.partitions, replicationFactor: t.rf, config: t.config})), acls: g.raw, subjects: []},
-      topicMeta, services, schemas: [], jobs: [], policies: [],
+      topicMeta, services, users: [], schemas: [], jobs: [], policies: [],
     },
     observed: {
       clusterId: 'gen', brokerCount: g.brokers, brokerIds, topics, subjects: [],
