@@ -14,9 +14,9 @@ export interface NodePorts {
   /** PLAINTEXT client listener (plain clusters) or the inter-broker SASL/PLAIN listener (secure). */
   readonly broker: number
   readonly controller: number
-  /** Secure only: SASL_PLAINTEXT + SCRAM-SHA-512. */
+  /** Secure only: SASL_PLAINTEXT + SCRAM-SHA-512 or SCRAM-SHA-256. */
   readonly sasl?: number
-  /** Secure only: SASL_SSL + SCRAM-SHA-512 with the generated certificate. */
+  /** Secure only: SASL_SSL + SCRAM-SHA-512 or SCRAM-SHA-256 with the generated certificate. */
   readonly tls?: number
 }
 
@@ -115,7 +115,8 @@ export function renderServerProperties(layout: ClusterLayout, node: NodeLayout, 
       // Every listener authenticates: no connection anywhere is ever User:ANONYMOUS.
       ['listener.security.protocol.map', 'INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,SASL:SASL_PLAINTEXT,TLS:SASL_SSL'],
       ['inter.broker.listener.name', 'INTERNAL'],
-      ['sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
+      // Both SCRAM mechanisms, as production clusters offer them: Users may declare either.
+      ['sasl.enabled.mechanisms', 'SCRAM-SHA-512,SCRAM-SHA-256'],
       ['listener.name.internal.sasl.enabled.mechanisms', 'PLAIN'],
       ['listener.name.controller.sasl.enabled.mechanisms', 'PLAIN'],
       ['sasl.mechanism.inter.broker.protocol', 'PLAIN'],
@@ -124,6 +125,8 @@ export function renderServerProperties(layout: ClusterLayout, node: NodeLayout, 
       ['listener.name.controller.plain.sasl.jaas.config', plainJaas],
       ['listener.name.sasl.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
       ['listener.name.tls.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
+      ['listener.name.sasl.scram-sha-256.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
+      ['listener.name.tls.scram-sha-256.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
       ['listener.name.tls.ssl.keystore.type', 'PEM'],
       ['listener.name.tls.ssl.keystore.location', paths.keystore ?? ''],
       ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],

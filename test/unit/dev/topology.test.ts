@@ -86,7 +86,7 @@ describe('renderServerProperties', () => {
     const jaas = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="b0b" user_broker="b0b";'
     expect(p['listener.name.internal.plain.sasl.jaas.config']).toBe(jaas)
     expect(p['listener.name.controller.plain.sasl.jaas.config']).toBe(jaas)
-    expect(p['sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512')
+    expect(p['sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512,SCRAM-SHA-256')
     expect(p['advertised.listeners']).not.toContain('CONTROLLER')
     expect(p['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer')
     expect(p['allow.everyone.if.no.acl.found']).toBe('false')
