@@ -7,11 +7,24 @@ import {renderDesired} from '../../../src/manifest/render-desired.js'
 
 const root = path.resolve(import.meta.dirname, '../../..')
 const files = ['manifests/examples']
+const SERVICE_PASSWORDS = Object.fromEntries(
+  ['ORDERS', 'PAYMENTS', 'CUSTOMERS', 'STOCK', 'FULFILMENT', 'RETURNS', 'BILLING'].map((s, i) => [`SHOP_${s}_SERVICE_PASSWORD`, `svc-secret-${i}`]),
+)
 
 describe('manifests/examples', () => {
   it('resolves prod with RF 3 and min.insync.replicas 2, policies expanded', async () => {
-    const set = await loadManifests(files, {cwd: root, env: {SHOP_PROD_KAFKA_PASSWORD: 'pw-secret-1', SHOP_PROD_REGISTRY_PASSWORD: 'pw-secret-2'}})
+    const set = await loadManifests(files, {cwd: root, env: {SHOP_PROD_KAFKA_PASSWORD: 'pw-secret-1', SHOP_PROD_REGISTRY_PASSWORD: 'pw-secret-2', SHOP_ANALYTICS_PASSWORD: 'svc-secret-a', ...SERVICE_PASSWORDS}})
     const prod = resolveEnvironment(set, 'prod')
+    // Every service has its User in prod; billing has two mechanisms and a fetch quota.
+    expect(prod.users.map((u) => u.name)).toEqual(['analytics', 'billing-service', 'customers-service', 'fulfilment-service', 'orders-service', 'payments-service', 'returns-service', 'stock-service'])
+    expect(prod.cluster.users!.find((u) => u.name === 'billing-service')!.credentials).toEqual([
+      {mechanism: 'SCRAM-SHA-256', iterations: 8192}, {mechanism: 'SCRAM-SHA-512', iterations: 8192},
+    ])
+    expect(prod.users.find((u) => u.name === 'orders-service')!.password.reveal()).toBe('svc-secret-0')
+    expect(prod.cluster.quotas).toEqual([
+      {entity: {clientId: null}, values: {producer_byte_rate: 52428800}},
+      {entity: {user: 'billing-service'}, values: {consumer_byte_rate: 10485760}},
+    ])
     const customers = prod.cluster.topics.find((t) => t.name === 'shop.customers.v1')!
     expect(customers).toMatchObject({partitions: 6, replicationFactor: 3})
     expect(customers.config).toMatchObject({'cleanup.policy': 'compact', 'retention.ms': '-1', 'min.insync.replicas': '2'})
@@ -27,6 +40,7 @@ describe('manifests/examples', () => {
     for (const fmt of ['yaml', 'json'] as const) {
       const out = renderDesired(prod, fmt)
       expect(out).not.toContain('pw-secret')
+      expect(out).not.toContain('svc-secret')
       expect(out).toContain('<redacted>')
     }
   })
@@ -40,6 +54,12 @@ describe('manifests/examples', () => {
       expect(t.replicationFactor).toBe(1)
       expect(Number(t.config['min.insync.replicas'] ?? '1')).toBe(1)
     }
+    // Nobody logs in on the PLAINTEXT laptop cluster: the users apply to the secure environments,
+    // so their unset passwords do not stop a command that connects to local.
+    expect(local.users).toEqual([])
+    const unset = await loadManifests(files, {cwd: root, env: {}})
+    expect(resolveEnvironment(unset, 'local').users).toEqual([])
+    expect(() => resolveEnvironment(unset, 'local-secure')).toThrow(/error\(s\) in manifests/)
   })
 
   it('fails online resolution when a secret variable is missing', async () => {
@@ -49,7 +69,7 @@ describe('manifests/examples', () => {
 
   it('lints clean in every environment', async () => {
     const r = await lintManifests({files, cwd: root, processEnv: {}})
-    expect(r.environments).toEqual(['local', 'staging', 'prod'])
+    expect(r.environments).toEqual(['local', 'local-secure', 'staging', 'prod'])
     expect(r.findings).toEqual([])
   })
 
@@ -60,7 +80,7 @@ describe('manifests/examples', () => {
     expect(v.stdout).toContain('✓ prod: 10 topics')
     const l = cli(['lint', '-f', 'manifests/examples', '--json'])
     expect(l.status).toBe(0)
-    expect(JSON.parse(l.stdout)).toMatchObject({errors: 0, environments: ['local', 'staging', 'prod']})
+    expect(JSON.parse(l.stdout)).toMatchObject({errors: 0, environments: ['local', 'local-secure', 'staging', 'prod']})
     const bad = cli(['validate', '-f', 'test/fixtures/manifests/bad/unknown-config-key'])
     expect(bad.status).toBe(1)
     expect(bad.stderr).toContain('test/fixtures/manifests/bad/unknown-config-key/m.yaml:14:5: error: unknown topic config "retention.msec"')
