@@ -1,3 +1,4 @@
+import {splitByBudget} from './batching.js'
 import {throwIfErrors} from './errors.js'
 import type {BrokerSession} from './broker-session.js'
 import type {QuotaAlteration, QuotaEntity, QuotaEntry} from './gateway.js'
@@ -33,13 +34,16 @@ export async function describeClientQuotas(session: BrokerSession, filter?: {ent
     .sort((a, b) => describeEntity(a.entity).localeCompare(describeEntity(b.entity)))
 }
 
+/** One ClientQuotaRecord per key set or removed: requests are cut to the controller's record budget (batching.ts). */
 export async function alterClientQuotas(session: BrokerSession, alterations: readonly QuotaAlteration[], validateOnly: boolean): Promise<void> {
-  const res = await session.send(await session.controllerBroker(), AlterClientQuotas, {
-    entries: alterations.map((a) => ({
-      entity: entityToWire(a.entity),
-      ops: a.ops.map((o) => ({key: o.key, value: o.value ?? 0, remove: o.value === null})),
-    })),
-    validateOnly,
-  })
-  throwIfErrors('AlterClientQuotas', res.entries.map((e) => ({code: e.errorCode, message: e.errorMessage, resource: `quota ${describeEntity(entityFromWire(e.entity))}`})))
+  for (const batch of splitByBudget(alterations, (a) => Math.max(1, a.ops.length))) {
+    const res = await session.send(await session.controllerBroker(), AlterClientQuotas, {
+      entries: batch.map(({item: a}) => ({
+        entity: entityToWire(a.entity),
+        ops: a.ops.map((o) => ({key: o.key, value: o.value ?? 0, remove: o.value === null})),
+      })),
+      validateOnly,
+    })
+    throwIfErrors('AlterClientQuotas', res.entries.map((e) => ({code: e.errorCode, message: e.errorMessage, resource: `quota ${describeEntity(entityFromWire(e.entity))}`})))
+  }
 }

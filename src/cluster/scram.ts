@@ -1,4 +1,5 @@
 import {pbkdf2Sync, randomBytes} from 'node:crypto'
+import {ONE_RECORD, splitByBudget} from './batching.js'
 import {kafkaErrorName, throwIfErrors} from './errors.js'
 import type {BrokerSession} from './broker-session.js'
 import type {ScramAlteration, ScramCredentialInfo} from './gateway.js'
@@ -45,8 +46,17 @@ export function scramRounds(alterations: readonly ScramAlteration[]): ScramAlter
   return rounds
 }
 
+/**
+ * The requests of an alteration list: its rounds, each cut to the controller's record budget like
+ * every other metadata-changing request (batching.ts), since each alteration is one metadata record
+ * (UserScramCredentialRecord or its removal).
+ */
+export function scramRequests(alterations: readonly ScramAlteration[]): ScramAlteration[][] {
+  return scramRounds(alterations).flatMap((round) => splitByBudget(round, ONE_RECORD).map((batch) => batch.map((b) => b.item)))
+}
+
 export async function alterUserScramCredentials(session: BrokerSession, alterations: readonly ScramAlteration[]): Promise<void> {
-  for (const round of scramRounds(alterations)) {
+  for (const round of scramRequests(alterations)) {
     const deletions = round.flatMap((a) => (a.kind === 'delete' ? [{user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism]}] : []))
     const upsertions = round.flatMap((a) => {
       if (a.kind !== 'upsert') return []

@@ -66,6 +66,13 @@ spec:
       userYaml(users.writer, 'IT_WRITER_PASSWORD', opts.quota === false ? '' : `\n  quotas: {producer_byte_rate: ${QUOTA}}`),
       ...(opts.reader === false ? [] : [userYaml(users.reader, 'IT_READER_PASSWORD', '\n  credentials:\n    - {mechanism: SCRAM-SHA-512, iterations: 4096}\n    - {mechanism: SCRAM-SHA-256}')]),
       userYaml(users.free, 'IT_FREE_PASSWORD'),
+      `apiVersion: streamctl/v1
+kind: Quota
+metadata: {name: app-clients}
+spec:
+  clientId: ${p}-app
+  quotas: {consumer_byte_rate: 2097152, request_percentage: 150}
+`,
     ].join('---\n'),
   })
   let dir: string
@@ -100,6 +107,7 @@ spec:
     expect(r.stdout).toContain('credential SCRAM-SHA-256 (8192 iterations, password from env:IT_READER_PASSWORD)')
     expect(r.stdout).toContain(`+ quota user=${users.writer}`)
     expect(r.stdout).toContain(`producer_byte_rate: ${QUOTA}`)
+    expect(r.stdout).toContain(`+ quota client-id=${p}-app`)
     const plan = await run(['plan', '-e', 'it-identities', '--detailed-exitcode'])
     expect(plan.code, plan.stdout + plan.stderr).toBe(0)
     expect(plan.stdout).toContain('No changes')
@@ -111,6 +119,9 @@ spec:
     expect(creds).toMatch(/SCRAM-SHA-512=iterations=4096/)
     const quota = (await kafkaTool('configs', ['--describe', '--entity-type', 'users', '--entity-name', users.writer], {cluster})).stdout
     expect(quota).toMatch(new RegExp(`producer_byte_rate=${QUOTA}(\\.0)?\\b`))
+    const clients = (await kafkaTool('configs', ['--describe', '--entity-type', 'clients', '--entity-name', `${p}-app`], {cluster})).stdout
+    expect(clients).toMatch(/consumer_byte_rate=2097152(\.0)?\b/)
+    expect(clients).toMatch(/request_percentage=150(\.0)?\b/)
     const json = await run(['plan', '-e', 'it-identities', '--json'])
     expect(JSON.parse(json.stdout).formatVersion).toBe(2)
   })

@@ -55,4 +55,20 @@ describe('SCRAM alteration rounds', () => {
     ])
     expect(rounds.map((r) => r.map((a) => `${a.user}/${a.mechanism}`))).toEqual([['a/SCRAM-SHA-256', 'b/SCRAM-SHA-512'], ['a/SCRAM-SHA-512']])
   })
+
+  it('cuts 12,000 users with two mechanisms into requests within the controller\'s record budget', async () => {
+    const {scramRequests} = await import('../../../src/cluster/scram.js')
+    const {RECORD_BUDGET_PER_REQUEST} = await import('../../../src/cluster/batching.js')
+    const alterations = Array.from({length: 12_000}, (_, i) => [
+      {kind: 'upsert' as const, user: `u${i}`, mechanism: 'SCRAM-SHA-512' as const, iterations: 4096, password: 'p'},
+      {kind: 'upsert' as const, user: `u${i}`, mechanism: 'SCRAM-SHA-256' as const, iterations: 4096, password: 'p'},
+    ]).flat()
+    const requests = scramRequests(alterations)
+    expect(requests.length).toBe(6)
+    for (const r of requests) {
+      expect(r.length).toBeLessThanOrEqual(RECORD_BUDGET_PER_REQUEST)
+      expect(new Set(r.map((a) => a.user)).size).toBe(r.length)
+    }
+    expect(requests.flat()).toHaveLength(alterations.length)
+  })
 })

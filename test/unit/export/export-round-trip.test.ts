@@ -7,7 +7,8 @@ import {exportFiles} from '../../../src/export/write-yaml.js'
 import {runLint} from '../../../src/lint/run-lint.js'
 import {loadManifests, resolveEnvironment, TOPIC_CONFIGS} from '../../../src/manifest/index.js'
 import type {DesiredState} from '../../../src/model/desired.js'
-import type {ClusterState, ObservedConfigEntry, TopicState} from '../../../src/model/state.js'
+import {quotaEntityKey, type ClusterState, type ObservedConfigEntry, type TopicState} from '../../../src/model/state.js'
+import {Secret} from '../../../src/model/secret.js'
 import {deriveAcls} from '../../../src/plan/acl-derive.js'
 import {topicDefaultsFrom} from '../../../src/plan/options.js'
 import {planChanges} from '../../../src/plan/planner.js'
@@ -32,11 +33,11 @@ function applied(desired: DesiredState): ClusterState {
   return {clusterId: 'c1', topics, acls, subjects: desired.cluster.subjects.map((s, i) => ({...s, version: 1, id: i + 1}))}
 }
 
-async function reload(files: {name: string; content: string}[]) {
+async function reload(files: {name: string; content: string}[], env: Record<string, string> = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'streamctl-export-rt-'))
   dirs.push(dir)
   for (const f of files) writeFileSync(path.join(dir, f.name), f.content)
-  return loadManifests(['.'], {cwd: dir, env: {}})
+  return loadManifests(['.'], {cwd: dir, env})
 }
 
 describe('export round trip (pure)', () => {
@@ -95,5 +96,45 @@ describe('export round trip (pure)', () => {
     const desired = resolveEnvironment(await reload(files), 'legacy', {offline: true})
     expect(runLint(desired).filter((f) => f.severity === 'error')).toEqual([])
     expect(planChanges(desired, observed, {allowDelete: false, topicDefaults: DEFAULTS}).actions).toEqual([])
+  })
+
+  it('users and quotas export without passwords: each User names the variable to fill in, the connected user keeps its own', async () => {
+    const observed: ClusterState = {
+      clusterId: 'c1', topics: [], acls: [], subjects: [],
+      users: [
+        {name: 'admin', credentials: [{mechanism: 'SCRAM-SHA-512', iterations: 4096}]},
+        {name: 'billing-service', credentials: [{mechanism: 'SCRAM-SHA-256', iterations: 8192}, {mechanism: 'SCRAM-SHA-512', iterations: 8192}]},
+      ],
+      quotas: [
+        {entity: {user: 'billing-service'}, values: {consumer_byte_rate: 10485760}},
+        {entity: {clientId: null}, values: {producer_byte_rate: 52428800}},
+        {entity: {user: 'billing-service', clientId: 'replay'}, values: {request_percentage: 50}},
+      ],
+    }
+    const connection = {bootstrap: ['k:9093'], sasl: {mechanism: 'scram-sha-512' as const, username: 'admin', password: new Secret('pw', 'env:KAFKA_ADMIN_PASSWORD')}}
+    const env = {name: 'legacy', productionLike: false, defaults: {config: {}}, protect: [], variables: {}, kafka: connection}
+    const exported = exportState(observed, env, DEFAULTS, {connection})
+    expect(exported.users.map((u) => [u.metadata.name, u.spec.password])).toEqual([
+      ['admin', '${env:KAFKA_ADMIN_PASSWORD}'], ['billing-service', '${env:STREAMCTL_PASSWORD_BILLING_SERVICE}'],
+    ])
+    expect(exported.users[1]!.spec.quotas).toEqual({consumer_byte_rate: 10485760})
+    expect(exported.quotas.map((q) => q.spec)).toEqual([
+      {clientId: '<default>', quotas: {producer_byte_rate: 52428800}},
+      {user: 'billing-service', clientId: 'replay', quotas: {request_percentage: 50}},
+    ])
+    const files = exportFiles(exported, 'test')
+    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['users.yaml', 'quotas.yaml']))
+    expect(JSON.stringify(files)).not.toContain('"pw"')
+    const desired = resolveEnvironment(await reload(files, {KAFKA_ADMIN_PASSWORD: 'pw', STREAMCTL_PASSWORD_BILLING_SERVICE: 'b'}), 'legacy')
+    expect(desired.cluster.users).toEqual(observed.users)
+    expect(desired.cluster.quotas).toEqual([...observed.quotas!].sort((a, b) => (quotaEntityKey(a.entity) < quotaEntityKey(b.entity) ? -1 : 1)))
+    // Against the same cluster only the passwords streamctl cannot know are planned (the connected one it can).
+    const judged: ClusterState = {...observed, connectedUser: 'admin', users: [
+      {name: 'admin', credentials: [{mechanism: 'SCRAM-SHA-512', iterations: 4096, password: 'matches'}]},
+      {name: 'billing-service', credentials: [{mechanism: 'SCRAM-SHA-256', iterations: 8192, password: 'unknown'}, {mechanism: 'SCRAM-SHA-512', iterations: 8192, password: 'unknown'}]},
+    ]}
+    const plan = planChanges(desired, judged, {allowDelete: false, topicDefaults: DEFAULTS})
+    expect(plan.actions.map((a) => a.id)).toEqual(['user.credential.upsert:billing-service/SCRAM-SHA-256', 'user.credential.upsert:billing-service/SCRAM-SHA-512'])
+    expect(exportState(observed, env, DEFAULTS, {connection, users: false}).users).toEqual([])
   })
 })
