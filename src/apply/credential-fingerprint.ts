@@ -1,4 +1,5 @@
-import {pbkdf2Sync, randomBytes, timingSafeEqual} from 'node:crypto'
+import {pbkdf2, randomBytes, timingSafeEqual} from 'node:crypto'
+import {promisify} from 'node:util'
 import type {PasswordVerdict, ScramMechanismId} from '../model/state.js'
 
 /**
@@ -17,17 +18,20 @@ export interface CredentialFingerprint {
 
 const FINGERPRINT_ITERATIONS = 4096
 
-function derive(user: string, mechanism: ScramMechanismId, password: string, salt: Buffer, iterations: number): Buffer {
-  return pbkdf2Sync(Buffer.from(password, 'utf8'), Buffer.concat([salt, Buffer.from(`${user}/${mechanism}`, 'utf8')]), iterations, 32, 'sha256')
+const pbkdf2Async = promisify(pbkdf2)
+
+/** On libuv's thread pool: thousands of users are judged on every core, without blocking the event loop. */
+function derive(user: string, mechanism: ScramMechanismId, password: string, salt: Buffer, iterations: number): Promise<Buffer> {
+  return pbkdf2Async(Buffer.from(password, 'utf8'), Buffer.concat([salt, Buffer.from(`${user}/${mechanism}`, 'utf8')]), iterations, 32, 'sha256')
 }
 
-export function fingerprintOf(user: string, mechanism: ScramMechanismId, password: string, salt: Buffer = randomBytes(16)): CredentialFingerprint {
-  return {salt: salt.toString('base64'), iterations: FINGERPRINT_ITERATIONS, hash: derive(user, mechanism, password, salt, FINGERPRINT_ITERATIONS).toString('base64')}
+export async function fingerprintOf(user: string, mechanism: ScramMechanismId, password: string, salt: Buffer = randomBytes(16)): Promise<CredentialFingerprint> {
+  return {salt: salt.toString('base64'), iterations: FINGERPRINT_ITERATIONS, hash: (await derive(user, mechanism, password, salt, FINGERPRINT_ITERATIONS)).toString('base64')}
 }
 
-export function passwordVerdict(recorded: CredentialFingerprint | undefined, user: string, mechanism: ScramMechanismId, password: string): PasswordVerdict {
+export async function passwordVerdict(recorded: CredentialFingerprint | undefined, user: string, mechanism: ScramMechanismId, password: string): Promise<PasswordVerdict> {
   if (recorded === undefined) return 'unknown'
   const expected = Buffer.from(recorded.hash, 'base64')
-  const actual = derive(user, mechanism, password, Buffer.from(recorded.salt, 'base64'), recorded.iterations)
+  const actual = await derive(user, mechanism, password, Buffer.from(recorded.salt, 'base64'), recorded.iterations)
   return expected.length === actual.length && timingSafeEqual(expected, actual) ? 'matches' : 'differs'
 }

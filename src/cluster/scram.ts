@@ -1,4 +1,5 @@
-import {pbkdf2Sync, randomBytes} from 'node:crypto'
+import {pbkdf2, pbkdf2Sync, randomBytes} from 'node:crypto'
+import {promisify} from 'node:util'
 import {ONE_RECORD, splitByBudget} from './batching.js'
 import {kafkaErrorName, throwIfErrors} from './errors.js'
 import type {BrokerSession} from './broker-session.js'
@@ -13,6 +14,14 @@ const HASH = {'SCRAM-SHA-256': {digest: 'sha256', length: 32}, 'SCRAM-SHA-512': 
 export function saltedPassword(mechanism: keyof typeof HASH, password: string, salt: Buffer, iterations: number): Buffer {
   const h = HASH[mechanism]
   return pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, h.length, h.digest)
+}
+
+const pbkdf2Async = promisify(pbkdf2)
+
+/** saltedPassword on libuv's thread pool: a batch of thousands of users uses every core. */
+function saltedPasswordAsync(mechanism: keyof typeof HASH, password: string, salt: Buffer, iterations: number): Promise<Buffer> {
+  const h = HASH[mechanism]
+  return pbkdf2Async(Buffer.from(password, 'utf8'), salt, iterations, h.length, h.digest)
 }
 
 /** Users without credentials are left out (Kafka answers RESOURCE_NOT_FOUND for them). */
@@ -58,17 +67,13 @@ export function scramRequests(alterations: readonly ScramAlteration[]): ScramAlt
 export async function alterUserScramCredentials(session: BrokerSession, alterations: readonly ScramAlteration[]): Promise<void> {
   for (const round of scramRequests(alterations)) {
     const deletions = round.flatMap((a) => (a.kind === 'delete' ? [{user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism]}] : []))
-    const upsertions = round.flatMap((a) => {
+    const upsertions = await Promise.all(round.flatMap((a) => {
       if (a.kind !== 'upsert') return []
       const salt = randomBytes(32)
-      return [{
-        user: a.user,
-        mechanism: SCRAM_MECHANISMS[a.mechanism],
-        iterations: a.iterations,
-        salt,
-        saltedPassword: saltedPassword(a.mechanism, a.password, salt, a.iterations),
-      }]
-    })
+      return [saltedPasswordAsync(a.mechanism, a.password, salt, a.iterations).then((salted) => ({
+        user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism], iterations: a.iterations, salt, saltedPassword: salted,
+      }))]
+    }))
     const res = await session.send(await session.controllerBroker(), AlterUserScramCredentials, {deletions, upsertions})
     throwIfErrors('AlterUserScramCredentials', res.results.map((r) => ({code: r.errorCode, message: r.errorMessage, resource: `user ${r.user}`})))
   }

@@ -71,7 +71,7 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
       const owned = ownedLedger(desired, observed, before)
       if (!hasChanges(plan)) {
         // Nothing left to delete: the ledger is exactly what the manifests declare.
-        await ledger.write(desired.environment.name, declaredLedger(desired, observed, before, []), before)
+        await ledger.write(desired.environment.name, await declaredLedger(desired, observed, before, []), before)
         await audit.append({...auditBase, result: 'no-changes', actions: {total: 0, done: 0, failed: 0}})
         return {outcome: 'no-changes', plan}
       }
@@ -96,8 +96,8 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
       const setCredentials = doneUpserts(plan, result)
       // Once every planned deletion is done, what the manifests dropped is released; else the passwords set so far are recorded.
       await ledger.write(desired.environment.name, result.ok
-        ? declaredLedger(desired, observed, before, setCredentials)
-        : withFingerprints(owned, desired, setCredentials), owned)
+        ? await declaredLedger(desired, observed, before, setCredentials)
+        : await withFingerprints(owned, desired, setCredentials), owned)
       const failed = result.results.find((r) => r.outcome === 'failed')
       await session.end(result.ok ? 'applied' : 'failed', {total: plan.actions.length, done: result.counts.done, failed: result.counts.failed}, failed?.error)
       return {outcome: result.ok ? 'applied' : 'failed', plan, result}
@@ -160,7 +160,7 @@ function ownedLedger(desired: DesiredState, observed: ClusterState, before: Ledg
 }
 
 /** After a complete apply: exactly what the manifests declare, with the fingerprint of each password streamctl set. */
-function declaredLedger(desired: DesiredState, observed: ClusterState, before: LedgerState, set: readonly UserCredentialUpsertAction[]): LedgerState {
+function declaredLedger(desired: DesiredState, observed: ClusterState, before: LedgerState, set: readonly UserCredentialUpsertAction[]): Promise<LedgerState> {
   const credentials: Record<string, LedgerState['credentials'][string]> = {}
   for (const u of desired.users) {
     const kept = before.credentials[u.name] ?? {}
@@ -173,12 +173,13 @@ function declaredLedger(desired: DesiredState, observed: ClusterState, before: L
   }, desired, set)
 }
 
-function withFingerprints(state: LedgerState, desired: DesiredState, set: readonly UserCredentialUpsertAction[]): LedgerState {
+async function withFingerprints(state: LedgerState, desired: DesiredState, set: readonly UserCredentialUpsertAction[]): Promise<LedgerState> {
   const passwords = new Map(desired.users.map((u) => [u.name, u.password]))
   const credentials: Record<string, LedgerState['credentials'][string]> = {...state.credentials}
-  for (const a of set) {
+  const fingerprints = await Promise.all(set.map(async (a) => {
     const password = passwords.get(a.user)
-    if (password) credentials[a.user] = {...credentials[a.user], [a.mechanism]: fingerprintOf(a.user, a.mechanism, password.reveal())}
-  }
+    return password ? {a, fingerprint: await fingerprintOf(a.user, a.mechanism, password.reveal())} : undefined
+  }))
+  for (const f of fingerprints) if (f) credentials[f.a.user] = {...credentials[f.a.user], [f.a.mechanism]: f.fingerprint}
   return {...state, credentials}
 }

@@ -64,20 +64,20 @@ async function observeIdentities(target: Target, desired: DesiredState, ledger: 
   const passwords = new Map(desired.users.map((u) => [u.name, u.password]))
   const sasl = target.connection.sasl
   const connectedUser = sasl && sasl.mechanism !== 'plain' ? sasl.username : undefined
-  const verdict = (user: string, mechanism: ScramMechanismId, password: string): PasswordVerdict => {
-    const recorded = passwordVerdict(ledger.credentials[user]?.[mechanism], user, mechanism, password)
+  const verdict = async (user: string, mechanism: ScramMechanismId, password: string): Promise<PasswordVerdict> => {
+    const recorded = await passwordVerdict(ledger.credentials[user]?.[mechanism], user, mechanism, password)
     // The connection's own password is known to work (we are logged in with it), though only for its mechanism.
     const ownMechanism = sasl?.mechanism.toUpperCase() === mechanism
     if (recorded === 'unknown' && user === connectedUser && ownMechanism) return password === sasl.password.reveal() ? 'matches' : 'differs'
     return recorded
   }
-  const users: UserState[] | undefined = credentials?.map((c) => ({
+  const users: UserState[] | undefined = credentials && await Promise.all(credentials.map(async (c) => ({
     name: c.user,
-    credentials: c.mechanisms.map((m) => {
+    credentials: (await Promise.all(c.mechanisms.map(async (m) => {
       const password = passwords.get(c.user)
-      return {mechanism: m.mechanism, iterations: m.iterations, ...(password ? {password: verdict(c.user, m.mechanism, password.reveal())} : {})}
-    }).sort((a, b) => (a.mechanism < b.mechanism ? -1 : 1)),
-  }))
+      return {mechanism: m.mechanism, iterations: m.iterations, ...(password ? {password: await verdict(c.user, m.mechanism, password.reveal())} : {})}
+    }))).sort((a, b) => (a.mechanism < b.mechanism ? -1 : 1)),
+  })))
   return {
     ...(users ? {users} : {}),
     ...(quotas ? {quotas: quotas.flatMap((q) => quotaStateOf(q.entity, q.values))} : {}),
