@@ -155,7 +155,12 @@ export interface QuotaChange {
   readonly after: number | null
 }
 
-/** AlterClientQuotas for one entity: set and remove keys. */
+/** A new or lower limit can throttle clients that ran freely: disruptive; lifting one is safe. */
+export function quotaChangeRisk(c: QuotaChange): Risk {
+  return c.after !== null && (c.before === null || c.after < c.before) ? 'disruptive' : 'safe'
+}
+
+/** AlterClientQuotas for one entity: set and remove keys; the action's risk is its highest change's. */
 export interface QuotaAlterAction extends ActionBase {
   readonly kind: 'quota.alter'
   readonly entity: QuotaEntityRef

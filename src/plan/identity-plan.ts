@@ -1,6 +1,6 @@
 import type {EnvironmentSpec} from '../model/environment.js'
 import {quotaEntityKey, type QuotaState, type UserState} from '../model/state.js'
-import type {Action, QuotaChange, Risk, UserCredentialDeleteAction} from './actions.js'
+import {maxRisk, quotaChangeRisk, type Action, type QuotaChange, type Risk, type UserCredentialDeleteAction} from './actions.js'
 import {compareStrings} from './compare.js'
 import {matchesAnyGlob} from './topic-scope.js'
 
@@ -136,10 +136,8 @@ export function planQuotas(desired: readonly QuotaState[], observed: readonly Qu
       if (before !== after) changes.push({key: k, before, after})
     }
     if (changes.length === 0) continue
-    // A new or lower limit can throttle clients that ran freely: disruptive; lifting one is safe.
-    const tightens = changes.some((c) => c.after !== null && (c.before === null || c.after < c.before))
     actions.push({
-      kind: 'quota.alter', id: `quota.alter:${key}`, risk: tightens ? 'disruptive' : 'safe', dependsOn: [], entity, changes,
+      kind: 'quota.alter', id: `quota.alter:${key}`, risk: maxRisk(changes.map(quotaChangeRisk)), dependsOn: [], entity, changes,
       reason: want === undefined ? `quotas of ${key} are no longer declared: removed` : `declared quotas of ${key}`,
     })
   }

@@ -1,7 +1,7 @@
 import {stringify} from 'yaml'
 import {quotaEntityKey, type AclEntry} from '../model/state.js'
 import type {Action, ConfigChange, Risk} from '../plan/actions.js'
-import {actionTopic} from '../plan/actions.js'
+import {actionTopic, quotaChangeRisk} from '../plan/actions.js'
 import type {BlockedItem, JobManifest} from '../plan/blocked.js'
 import {compareStrings} from '../plan/compare.js'
 import type {Plan} from '../plan/plan.js'
@@ -89,10 +89,10 @@ function actionLines(a: Action, inTopic: boolean): DisplayLine[] {
       return [{sign: '-', text: `credential ${a.mechanism} (${a.allowedBy})`, risk: a.risk}]
     case 'quota.alter':
       return a.changes.map((c): DisplayLine => c.before === null
-        ? {sign: '+', text: `${c.key}: ${c.after}`, risk: a.risk}
+        ? {sign: '+', text: `${c.key}: ${c.after}`, risk: quotaChangeRisk(c)}
         : c.after === null
-          ? {sign: '-', text: `${c.key}: ${c.before} (removed: no limit at this entity)`, risk: a.risk}
-          : {sign: '~', text: `${c.key}: ${c.before} ${ARROW} ${c.after}`, risk: a.risk})
+          ? {sign: '-', text: `${c.key}: ${c.before} (removed: no limit at this entity)`, risk: quotaChangeRisk(c)}
+          : {sign: '~', text: `${c.key}: ${c.before} ${ARROW} ${c.after}`, risk: quotaChangeRisk(c)})
   }
 }
 

@@ -2,7 +2,8 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {DesiredState, SchemaSpec, ServiceSpec, TopicMeta} from '../../../src/model/desired.js'
 import type {EnvironmentSpec} from '../../../src/model/environment.js'
-import type {AclEntry, ClusterState, SubjectState, TopicState} from '../../../src/model/state.js'
+import {Secret} from '../../../src/model/secret.js'
+import type {AclEntry, ClusterState, QuotaState, SubjectState, TopicState, UserState} from '../../../src/model/state.js'
 import type {PlanOptions, TopicConfigDefaults} from '../../../src/plan/options.js'
 
 /**
@@ -22,6 +23,9 @@ interface DesiredFixture {
   subjects?: SubjectState[]
   /** Raw `Acl` resource entries. */
   acls?: AclEntry[]
+  /** User resources; `passwordFrom` is the secret's origin (the value is a placeholder). */
+  users?: {name: string; credentials: UserState['credentials']; passwordFrom: string}[]
+  quotas?: QuotaState[]
 }
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T
@@ -37,10 +41,11 @@ export function buildDesired(f: DesiredFixture): DesiredState {
   const meta = new Map((f.topicMeta ?? []).map((m) => [m.name!, m]))
   return {
     environment,
-    cluster: {clusterId: environment.clusterId, topics: f.topics, acls: f.acls ?? [], subjects: f.subjects ?? []},
+    cluster: {clusterId: environment.clusterId, topics: f.topics, acls: f.acls ?? [], subjects: f.subjects ?? [],
+      users: (f.users ?? []).map((u) => ({name: u.name, credentials: u.credentials})), quotas: f.quotas ?? []},
     topicMeta: f.topics.map((t) => ({labels: {}, ...meta.get(t.name), name: t.name})),
     services: f.services ?? [],
-    users: [],
+    users: (f.users ?? []).map((u) => ({name: u.name, credentials: u.credentials, password: new Secret('fixture', u.passwordFrom)})),
     schemas: f.schemas ?? [],
     jobs: [],
     policies: [],
