@@ -1,5 +1,5 @@
-import type {AclEntry, ClusterState, CompatibilityLevel, ObservedConfigEntry, TopicState} from '../../../src/model/state.js'
-import {aclKey} from '../../../src/model/state.js'
+import type {AclEntry, ClusterState, CompatibilityLevel, ObservedConfigEntry, QuotaState, TopicState, UserState} from '../../../src/model/state.js'
+import {aclKey, quotaEntityKey} from '../../../src/model/state.js'
 import type {Plan} from '../../../src/plan/plan.js'
 
 /**
@@ -13,6 +13,8 @@ export function simulateApply(observed: ClusterState, plan: Plan): ClusterState 
   const subjects = new Map(observed.subjects.map((s) => [s.subject, s]))
   // A level set on a subject before its first version (the registry keeps it) applies to it.
   const pendingLevels = new Map<string, CompatibilityLevel>()
+  const users = new Map((observed.users ?? []).map((u) => [u.name, u]))
+  const quotas = new Map((observed.quotas ?? []).map((q) => [quotaEntityKey(q.entity), q]))
   for (const a of plan.actions) {
     switch (a.kind) {
       case 'topic.create': {
@@ -58,6 +60,32 @@ export function simulateApply(observed: ClusterState, plan: Plan): ClusterState 
       case 'topic.delete':
         topics.delete(a.topic)
         break
+      case 'user.credential.upsert': {
+        // The declared password is now the one streamctl set (and fingerprinted).
+        const u = users.get(a.user) ?? {name: a.user, credentials: []}
+        const credentials = [...u.credentials.filter((c) => c.mechanism !== a.mechanism), {mechanism: a.mechanism, iterations: a.iterations, password: 'matches' as const}]
+        users.set(a.user, {...u, credentials: credentials.sort((x, y) => (x.mechanism < y.mechanism ? -1 : 1))})
+        break
+      }
+      case 'user.credential.delete': {
+        const u = users.get(a.user)!
+        const credentials = u.credentials.filter((c) => c.mechanism !== a.mechanism)
+        if (credentials.length === 0) users.delete(a.user)
+        else users.set(a.user, {...u, credentials})
+        break
+      }
+      case 'quota.alter': {
+        const key = quotaEntityKey(a.entity)
+        const values: Record<string, number> = {...quotas.get(key)?.values}
+        for (const c of a.changes) {
+          if (c.after === null) delete values[c.key]
+          else values[c.key] = c.after
+        }
+        // Kafka drops an entity whose last quota is removed.
+        if (Object.keys(values).length === 0) quotas.delete(key)
+        else quotas.set(key, {entity: a.entity, values})
+        break
+      }
       case 'schema.compatibility.set': {
         const s = subjects.get(a.subject)
         if (s) subjects.set(a.subject, {...s, compatibility: a.after})
@@ -73,5 +101,9 @@ export function simulateApply(observed: ClusterState, plan: Plan): ClusterState 
       }
     }
   }
-  return {...observed, topics: [...topics.values()] as TopicState[], acls, subjects: [...subjects.values()]}
+  return {
+    ...observed, topics: [...topics.values()] as TopicState[], acls, subjects: [...subjects.values()],
+    ...(observed.users ? {users: [...users.values()] as UserState[]} : {}),
+    ...(observed.quotas ? {quotas: [...quotas.values()] as QuotaState[]} : {}),
+  }
 }
