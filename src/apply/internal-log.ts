@@ -2,6 +2,8 @@ import {randomUUID} from 'node:crypto'
 import type {Admin, Kafka} from 'kafkajs'
 
 const READ_TIMEOUT_MS = 30_000
+/** Records per send in appendAll: a few hundred bytes each keeps a batch far below 1 MB. */
+const APPEND_CHUNK = 500
 
 export interface LogRecord<T> {
   readonly offset: string
@@ -106,10 +108,24 @@ export class InternalLog<T> {
   }
 
   /**
+   * Appends many records in order through one producer, in sends of at most APPEND_CHUNK records
+   * (each send is one batch, which must stay within the topic's max.message.bytes). A null value
+   * is a tombstone.
+   */
+  async appendAll(records: readonly {key: string; value: T | null}[]): Promise<void> {
+    const w = await this.writer()
+    try {
+      for (let i = 0; i < records.length; i += APPEND_CHUNK) await w.appendMany(records.slice(i, i + APPEND_CHUNK))
+    } finally {
+      await w.close()
+    }
+  }
+
+  /**
    * A producer kept open for a run of appends (the audit records of one apply), in order, acks=all.
    * The caller closes it.
    */
-  async writer(): Promise<{append(key: string, value: T): Promise<void>; close(): Promise<void>}> {
+  async writer(): Promise<{append(key: string, value: T): Promise<void>; appendMany(records: readonly {key: string; value: T | null}[]): Promise<void>; close(): Promise<void>}> {
     const producer = this.kafka.producer({
       allowAutoTopicCreation: false,
       idempotent: true,
@@ -120,6 +136,9 @@ export class InternalLog<T> {
     return {
       append: async (key, value) => {
         await producer.send({topic: this.spec.name, acks: -1, messages: [{key, value: JSON.stringify(value)}]})
+      },
+      appendMany: async (records) => {
+        await producer.send({topic: this.spec.name, acks: -1, messages: records.map((r) => ({key: r.key, value: r.value === null ? null : JSON.stringify(r.value)}))})
       },
       close: () => producer.disconnect(),
     }

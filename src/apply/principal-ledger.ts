@@ -17,30 +17,42 @@ export interface LedgerState {
 
 export const EMPTY_LEDGER: LedgerState = {principals: [], credentials: {}, quotaEntities: []}
 
-/** The latest record per environment (records written before users and quotas lack those fields). */
-export interface PrincipalLedgerRecord extends Partial<LedgerState> {
+/** The environment's main record (records written before quotas lack `quotaEntities`). */
+interface EnvironmentRecord {
+  readonly kind?: 'environment'
   readonly environment: string
   readonly principals: readonly string[]
+  readonly quotaEntities?: readonly string[]
   readonly at: string
 }
 
-function canonical(state: LedgerState): string {
-  const credentials = Object.fromEntries(Object.keys(state.credentials).sort().map((u) => {
-    const byMechanism = state.credentials[u]!
-    return [u, Object.fromEntries(Object.keys(byMechanism).sort().map((m) => [m, byMechanism[m as ScramMechanismId]]))]
-  }))
-  return JSON.stringify({principals: [...new Set(state.principals)].sort(), credentials, quotaEntities: [...new Set(state.quotaEntities)].sort()})
+/** One user's fingerprints: a record of its own, so the ledger never holds one record per 10,000 users. */
+interface CredentialRecord {
+  readonly kind: 'credentials'
+  readonly environment: string
+  readonly user: string
+  readonly credentials: Partial<Record<ScramMechanismId, CredentialFingerprint>>
+}
+
+/** A tombstone (null) releases a user. */
+type LedgerRecord = EnvironmentRecord | CredentialRecord | null
+
+const sortedUnique = (xs: Iterable<string>): string[] => [...new Set(xs)].sort()
+
+function canonicalCredentials(c: Partial<Record<ScramMechanismId, CredentialFingerprint>> | undefined): string | undefined {
+  return c === undefined ? undefined : JSON.stringify(Object.keys(c).sort().map((m) => [m, c[m as ScramMechanismId]]))
 }
 
 /**
  * Which principals an environment has applied ACLs for, which users' credentials and which quota
  * entities it set, kept in Kafka so that a Service, User or Quota removed from the manifests stays
- * in the prune scope: the next apply deletes what it left, and only then is it released. One
- * record per environment in a compacted topic (the key is the environment), so the topic stays as
- * small as the number of environments.
+ * in the prune scope: the next apply deletes what it left, and only then is it released. A
+ * compacted topic with one record per environment (principals, quota entities) and one per user
+ * it set a credential for (the password fingerprints), so each record stays small at any estate
+ * size and an apply writes only what changed.
  */
 export class PrincipalLedger {
-  private readonly log: InternalLog<PrincipalLedgerRecord>
+  private readonly log: InternalLog<LedgerRecord>
 
   constructor(
     kafka: Kafka,
@@ -52,25 +64,46 @@ export class PrincipalLedger {
     })
   }
 
-  /** The environment's record; empty when nothing was ever recorded (the topic is not created by reading). */
+  /** The environment's records; empty when nothing was ever recorded (the topic is not created by reading). */
   async read(environment: string): Promise<LedgerState> {
     if (!(await this.exists())) return EMPTY_LEDGER
     const records = await this.log.readAll(this.admin)
-    let latest: PrincipalLedgerRecord | undefined
-    for (const r of records) if (r.key === ledgerKey(environment) && r.value?.environment === environment) latest = r.value
+    let main: EnvironmentRecord | undefined
+    const credentials = new Map<string, CredentialRecord['credentials']>()
+    const userPrefix = credentialKey(environment, '')
+    for (const r of records) {
+      if (r.key === ledgerKey(environment) && r.value !== null && r.value.kind !== 'credentials' && r.value.environment === environment) main = r.value
+      else if (r.key.startsWith(userPrefix)) {
+        const user = r.key.slice(userPrefix.length)
+        if (r.value === null) credentials.delete(user)
+        else if (r.value.kind === 'credentials' && r.value.environment === environment) credentials.set(user, r.value.credentials)
+      }
+    }
     return {
-      principals: [...(latest?.principals ?? [])].sort(),
-      credentials: latest?.credentials ?? {},
-      quotaEntities: [...(latest?.quotaEntities ?? [])].sort(),
+      principals: sortedUnique(main?.principals ?? []),
+      credentials: Object.fromEntries([...credentials.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+      quotaEntities: sortedUnique(main?.quotaEntities ?? []),
     }
   }
 
-  /** Replaces the environment's record (no write when it is unchanged). */
+  /** Records what changed since `previous`: the environment record, each changed user, a tombstone per released user. */
   async write(environment: string, next: LedgerState, previous: LedgerState): Promise<void> {
-    const text = canonical(next)
-    if (text === canonical(previous)) return
+    const records: {key: string; value: LedgerRecord}[] = []
+    const principals = sortedUnique(next.principals)
+    const quotaEntities = sortedUnique(next.quotaEntities)
+    if (JSON.stringify([principals, quotaEntities]) !== JSON.stringify([sortedUnique(previous.principals), sortedUnique(previous.quotaEntities)])) {
+      records.push({key: ledgerKey(environment), value: {kind: 'environment', environment, principals, quotaEntities, at: new Date().toISOString()}})
+    }
+    for (const user of Object.keys(next.credentials).sort()) {
+      if (canonicalCredentials(next.credentials[user]) === canonicalCredentials(previous.credentials[user])) continue
+      records.push({key: credentialKey(environment, user), value: {kind: 'credentials', environment, user, credentials: {...next.credentials[user]}}})
+    }
+    for (const user of Object.keys(previous.credentials).sort()) {
+      if (!(user in next.credentials)) records.push({key: credentialKey(environment, user), value: null})
+    }
+    if (records.length === 0) return
     await this.log.ensure(this.admin)
-    await this.log.append(ledgerKey(environment), {environment, ...(JSON.parse(text) as LedgerState), at: new Date().toISOString()})
+    await this.log.appendAll(records)
   }
 
   private async exists(): Promise<boolean> {
@@ -86,4 +119,8 @@ export class PrincipalLedger {
 
 function ledgerKey(environment: string): string {
   return `principals/${environment}`
+}
+
+function credentialKey(environment: string, user: string): string {
+  return `credentials/${environment}/${user}`
 }

@@ -64,17 +64,30 @@ export function scramRequests(alterations: readonly ScramAlteration[]): ScramAlt
   return scramRounds(alterations).flatMap((round) => splitByBudget(round, ONE_RECORD).map((batch) => batch.map((b) => b.item)))
 }
 
-export async function alterUserScramCredentials(session: BrokerSession, alterations: readonly ScramAlteration[]): Promise<void> {
-  for (const round of scramRequests(alterations)) {
-    const deletions = round.flatMap((a) => (a.kind === 'delete' ? [{user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism]}] : []))
-    const upsertions = await Promise.all(round.flatMap((a) => {
+/** One AlterUserScramCredentials request with its passwords already salted (the slow part, done before any request is timed). */
+export interface PreparedScramRequest {
+  readonly deletions: {user: string; mechanism: number}[]
+  readonly upsertions: {user: string; mechanism: number; iterations: number; salt: Buffer; saltedPassword: Buffer}[]
+}
+
+export async function prepareScramRequests(alterations: readonly ScramAlteration[]): Promise<PreparedScramRequest[]> {
+  return Promise.all(scramRequests(alterations).map(async (round) => ({
+    deletions: round.flatMap((a) => (a.kind === 'delete' ? [{user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism]}] : [])),
+    upsertions: await Promise.all(round.flatMap((a) => {
       if (a.kind !== 'upsert') return []
       const salt = randomBytes(32)
       return [saltedPasswordAsync(a.mechanism, a.password, salt, a.iterations).then((salted) => ({
         user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism], iterations: a.iterations, salt, saltedPassword: salted,
       }))]
-    }))
-    const res = await session.send(await session.controllerBroker(), AlterUserScramCredentials, {deletions, upsertions})
+    })),
+  })))
+}
+
+/** Sends prepared requests in order; `progress` after each one keeps a long call alive while the cluster answers. */
+export async function sendScramRequests(session: BrokerSession, requests: readonly PreparedScramRequest[], progress: () => void = () => undefined): Promise<void> {
+  for (const request of requests) {
+    const res = await session.send(await session.controllerBroker(), AlterUserScramCredentials, request)
     throwIfErrors('AlterUserScramCredentials', res.results.map((r) => ({code: r.errorCode, message: r.errorMessage, resource: `user ${r.user}`})))
+    progress()
   }
 }
