@@ -1,4 +1,4 @@
-import {pbkdf2, pbkdf2Sync, randomBytes} from 'node:crypto'
+import {pbkdf2, randomBytes} from 'node:crypto'
 import {promisify} from 'node:util'
 import {ONE_RECORD, splitByBudget} from './batching.js'
 import {kafkaErrorName, throwIfErrors} from './errors.js'
@@ -10,16 +10,13 @@ import {DescribeUserScramCredentials, SCRAM_MECHANISMS} from './protocol/describ
 const MECHANISM_NAMES = new Map(Object.entries(SCRAM_MECHANISMS).map(([k, v]) => [v, k as keyof typeof SCRAM_MECHANISMS]))
 const HASH = {'SCRAM-SHA-256': {digest: 'sha256', length: 32}, 'SCRAM-SHA-512': {digest: 'sha512', length: 64}} as const
 
-/** RFC 5802 Hi(password, salt, i) is PBKDF2 with HMAC of the mechanism's hash: what Kafka stores. */
-export function saltedPassword(mechanism: keyof typeof HASH, password: string, salt: Buffer, iterations: number): Buffer {
-  const h = HASH[mechanism]
-  return pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, h.length, h.digest)
-}
-
 const pbkdf2Async = promisify(pbkdf2)
 
-/** saltedPassword on libuv's thread pool: a batch of thousands of users uses every core. */
-function saltedPasswordAsync(mechanism: keyof typeof HASH, password: string, salt: Buffer, iterations: number): Promise<Buffer> {
+/**
+ * RFC 5802 Hi(password, salt, i) is PBKDF2 with HMAC of the mechanism's hash: what Kafka stores.
+ * On libuv's thread pool, so a batch of thousands of users uses every core.
+ */
+export function saltedPassword(mechanism: keyof typeof HASH, password: string, salt: Buffer, iterations: number): Promise<Buffer> {
   const h = HASH[mechanism]
   return pbkdf2Async(Buffer.from(password, 'utf8'), salt, iterations, h.length, h.digest)
 }
@@ -35,7 +32,8 @@ export async function describeUserScramCredentials(session: BrokerSession, users
       user: r.user,
       mechanisms: r.credentials
         .filter((c) => MECHANISM_NAMES.has(c.mechanism as 1 | 2))
-        .map((c) => ({mechanism: MECHANISM_NAMES.get(c.mechanism as 1 | 2)!, iterations: c.iterations})),
+        .map((c) => ({mechanism: MECHANISM_NAMES.get(c.mechanism as 1 | 2)!, iterations: c.iterations}))
+        .sort((a, b) => (a.mechanism < b.mechanism ? -1 : 1)),
     }))
     .sort((a, b) => a.user.localeCompare(b.user))
 }
@@ -76,7 +74,7 @@ export async function prepareScramRequests(alterations: readonly ScramAlteration
     upsertions: await Promise.all(round.flatMap((a) => {
       if (a.kind !== 'upsert') return []
       const salt = randomBytes(32)
-      return [saltedPasswordAsync(a.mechanism, a.password, salt, a.iterations).then((salted) => ({
+      return [saltedPassword(a.mechanism, a.password, salt, a.iterations).then((salted) => ({
         user: a.user, mechanism: SCRAM_MECHANISMS[a.mechanism], iterations: a.iterations, salt, saltedPassword: salted,
       }))]
     })),

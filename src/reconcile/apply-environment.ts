@@ -6,6 +6,7 @@ import {fingerprintOf} from '../apply/credential-fingerprint.js'
 import {PrincipalLedger, type LedgerState} from '../apply/principal-ledger.js'
 import {StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
+import type {Secret} from '../model/secret.js'
 import {quotaEntityKey, type ClusterState} from '../model/state.js'
 import type {UserCredentialUpsertAction} from '../plan/index.js'
 import {declaredPrincipals, observedDigest, planChanges, hasChanges, planRefusal, type Plan} from '../plan/index.js'
@@ -84,8 +85,7 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
         session.onEvent(e)
         request.onEvent?.(e)
       }
-      const passwords = new Map(desired.users.map((u) => [u.name, u.password]))
-      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent, signal: request.signal, registry: target.registry, passwords})
+      const run = (): Promise<ApplyResult> => executePlan(plan.actions, target.gateway, {onEvent, signal: request.signal, registry: target.registry, passwords: passwordsOf(desired)})
       let result: ApplyResult
       try {
         result = await (request.wrapExecution ? request.wrapExecution(plan, run) : run())
@@ -173,8 +173,12 @@ function declaredLedger(desired: DesiredState, observed: ClusterState, before: L
   }, desired, set)
 }
 
+function passwordsOf(desired: DesiredState): Map<string, Secret> {
+  return new Map(desired.users.map((u) => [u.name, u.password]))
+}
+
 async function withFingerprints(state: LedgerState, desired: DesiredState, set: readonly UserCredentialUpsertAction[]): Promise<LedgerState> {
-  const passwords = new Map(desired.users.map((u) => [u.name, u.password]))
+  const passwords = passwordsOf(desired)
   const credentials: Record<string, LedgerState['credentials'][string]> = {...state.credentials}
   const fingerprints = await Promise.all(set.map(async (a) => {
     const password = passwords.get(a.user)

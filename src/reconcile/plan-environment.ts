@@ -73,10 +73,10 @@ async function observeIdentities(target: Target, desired: DesiredState, ledger: 
   }
   const users: UserState[] | undefined = credentials && await Promise.all(credentials.map(async (c) => ({
     name: c.user,
-    credentials: (await Promise.all(c.mechanisms.map(async (m) => {
+    credentials: await Promise.all(c.mechanisms.map(async (m) => {
       const password = passwords.get(c.user)
       return {mechanism: m.mechanism, iterations: m.iterations, ...(password ? {password: await verdict(c.user, m.mechanism, password.reveal())} : {})}
-    }))).sort((a, b) => (a.mechanism < b.mechanism ? -1 : 1)),
+    })),
   })))
   return {
     ...(users ? {users} : {}),
@@ -150,7 +150,7 @@ export async function observeLive(target: Target, options: {internalTopics?: boo
   ])
   return {
     ...cluster, subjects,
-    users: credentials.map((c) => ({name: c.user, credentials: [...c.mechanisms].sort((a, b) => (a.mechanism < b.mechanism ? -1 : 1))})),
+    users: credentials.map((c) => ({name: c.user, credentials: [...c.mechanisms]})),
     quotas: quotas.flatMap((q) => quotaStateOf(q.entity, q.values)),
   }
 }
