@@ -100,6 +100,11 @@ export interface MigrateRecordOptions {
 
 const BYTES: RecordCodecs = {key: codecFor('bytes', 'key'), value: codecFor('bytes', 'value')}
 
+/** No filter, transform, declarative rule that changes anything, or schema upgrade: each record is written as it was read. */
+export function isPlainCopy(o: MigrateRecordOptions): boolean {
+  return !o.transform && !o.filter && !(o.declarative && !isEmptyTransform(o.declarative)) && !o.upgrade
+}
+
 /**
  * The per-record function of a migration. It writes the record's own bytes (key, value, every
  * header in order, timestamp) except what was asked to change: a filter decodes without
@@ -114,7 +119,7 @@ export function migrateRecordFn(o: MigrateRecordOptions): RecordFn {
   const copy = (r: InputRecord, value: Buffer | null = r.value): OutputRecord => keep
     ? {topic: o.to, key: r.key, value, headers: r.headers, timestamp: r.timestamp, partition: r.partition}
     : {topic: o.to, key: r.key, value, headers: r.headers, timestamp: r.timestamp}
-  if (!o.transform && !o.filter && !decl && !up) {
+  if (isPlainCopy(o)) {
     // Plain copy: bytes in, bytes out, nothing decoded.
     return (r) => copy(r)
   }
@@ -214,13 +219,16 @@ export async function migrate(o: MigrateOptions): Promise<MigrateReport> {
   }
   const {partitioner, reason} = choosePartitioner(o.partitioner, sourcePartitions, targetPartitions)
   o.onEvent?.({type: 'status', message: `partitioner ${partitioner}: ${reason}`})
-  const fn = migrateRecordFn({
+  const recordOptions: MigrateRecordOptions = {
     to: o.to, transform: transform?.fn, filter: filter?.fn, declarative: o.declarative, upgrade, codecs, preservePartition: partitioner === 'preserve',
     filterTombstones: filter?.handlesTombstones, transformTombstones: transform?.handlesTombstones,
-  })
+  }
+  const fn = migrateRecordFn(recordOptions)
+  // A plain copy into the same partitions can write the fetched batches whole (Stage.passthrough).
+  const stage = recordStage(job, fn, o.deadLetter)
   const report = await runJob({
     job, source: {kafka: sourceKafka, connection: o.source, topic: o.from, label: o.source.label}, target: {kafka: targetKafka, connection: o.target}, crossCluster,
-    stage: recordStage(job, fn, o.deadLetter), outputTopics: outputTopics(o),
+    stage: isPlainCopy(recordOptions) && partitioner === 'preserve' ? {...stage, passthrough: {topic: o.to}} : stage, outputTopics: outputTopics(o),
     mode: o.follow ? 'follow' : 'bounded', signal: o.signal, onEvent: o.onEvent, unreachableTimeoutMs: o.unreachableTimeoutMs,
     deadLetter: o.deadLetter, ...runOptions(o), definition: await jobDefinition('migrate', {...o, partitions: targetPartitions, partitioner, keyFormat: codecs.key.format, valueFormat: codecs.value.format}),
   })

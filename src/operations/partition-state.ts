@@ -1,4 +1,4 @@
-import type {TransactionalOutput} from './transactional-producer.js'
+import type {SendItem, TransactionalOutput} from './transactional-producer.js'
 import type {InputRecord, StageResult} from './record.js'
 
 /** What the runner knows of one input partition it holds. */
@@ -79,7 +79,7 @@ export function openTransaction(tx: TransactionalOutput, position: number): Open
 }
 
 /** Queues a batch's records behind the transaction's earlier sends. */
-export function queueSend(open: OpenTransaction, out: StageResult['out'], sourceCodec?: number): void {
+export function queueSend(open: OpenTransaction, out: readonly SendItem[], sourceCodec?: number): void {
   open.queued++
   const sent = open.sending.then(() => open.tx.send(out, sourceCodec)).finally(() => { open.queued-- })
   // Observed where it matters (commit, abort, the next batch); never an unhandled rejection.

@@ -58,6 +58,13 @@ export interface StageResult {
 export interface Stage {
   process(records: readonly InputRecord[]): Promise<StageResult> | StageResult
   afterCommit?(records: readonly InputRecord[], result: StageResult, nextOffset: number): void
+  /**
+   * Set when the stage writes every record unchanged (key, value, every header in order, timestamp)
+   * to `topic`, in the record's own partition, and nothing else: a plain copy. The runner may then
+   * copy fetched batches whole (record-batch-reader.ts RawBatch) without handing them to `process`;
+   * their records count as read and written exactly as if it had.
+   */
+  readonly passthrough?: {readonly topic: string}
 }
 
 export interface JobReport {

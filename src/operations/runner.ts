@@ -11,9 +11,10 @@ import {FetchLoop} from './fetch-loop.js'
 import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
 import {DEFAULT_FETCH_LIMITS, SourceFetcher, type FetchedChunk} from './source-fetcher.js'
-import type {InputRecord, JobReport, OutputRecord, Stage} from './record.js'
+import type {InputRecord, JobReport, OutputRecord, Stage, StageResult} from './record.js'
 import {topicOffsets} from './topics.js'
-import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
+import {ProducerPool, type SendItem, type TransactionalProducer} from './transactional-producer.js'
+import {decodeRawBatch, type RawBatch} from '../cluster/protocol/record-batch-reader.js'
 
 /**
  * The streaming runtime: a consumer group shares out the source's partitions, our own fetcher
@@ -113,7 +114,9 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
   const sourceAdmin = o.source.kafka.admin()
   const targetAdmin = o.crossCluster ? o.target.kafka.admin() : sourceAdmin
   const pool = new ProducerPool(o.target.connection, {compression: o.compression})
-  const fetcher = new SourceFetcher(o.source.connection, o.source.topic, {...DEFAULT_FETCH_LIMITS, partitionMaxBytes: o.maxBytesPerPartition ?? DEFAULT_FETCH_LIMITS.partitionMaxBytes})
+  // A plain copy (Stage.passthrough) writes fetched batches whole; a stage with state after commit sees every record.
+  const copy = o.stage.afterCommit ? undefined : o.stage.passthrough
+  const fetcher = new SourceFetcher(o.source.connection, o.source.topic, {...DEFAULT_FETCH_LIMITS, partitionMaxBytes: o.maxBytesPerPartition ?? DEFAULT_FETCH_LIMITS.partitionMaxBytes}, copy !== undefined)
   const producers = new Map<number, TransactionalProducer>()
   /** Per producer id, the epochs whose given-up transaction the committed input position shows committed (true) or not. */
   const decided = new Map<bigint, Map<number, boolean>>()
@@ -517,6 +520,15 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       st.highWatermark = chunk.highWatermark
       // The fetched records are the stage's input as they are; only the ends may need cutting.
       let records: readonly InputRecord[] = chunk.records
+      // Batches a plain copy writes whole: only those wholly inside what this chunk may write, and
+      // none while a refused record is being looked for one by one; the rest are decoded here.
+      let raw: readonly RawBatch[] = chunk.raw ?? []
+      if (raw.length > 0) {
+        const first = Math.min(records[0]?.offset ?? Number.POSITIVE_INFINITY, raw[0]!.baseOffset)
+        const isolating = st.isolateBelow !== undefined && first < st.isolateBelow
+        const whole = (b: RawBatch): boolean => copy !== undefined && !isolating && b.baseOffset >= st.skipBelow && (o.mode !== 'bounded' || b.baseOffset + b.count <= st.end)
+        if (!raw.every(whole)) ({records, raw} = decodeSome(records, raw, whole, topic, p))
+      }
       let from = 0
       while (from < records.length && records[from]!.offset < st.skipBelow) from++
       let to = records.length
@@ -526,7 +538,9 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       // nextOffset counts trailing transaction markers: committing past them lets a bounded run
       // reach end offsets that sit after a marker.
       const fetchedNext = chunk.nextOffset
-      if (records.length === 0) {
+      const count = records.length + raw.reduce((n, b) => n + b.count, 0)
+      const firstOffset = Math.min(records[0]?.offset ?? Number.POSITIVE_INFINITY, raw[0]?.baseOffset ?? Number.POSITIVE_INFINITY)
+      if (count === 0) {
         if (!cutAtEnd && fetchedNext > (st.open?.next ?? st.position)) {
           if (st.open) st.open.next = fetchedNext
           else st.position = fetchedNext
@@ -534,14 +548,20 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
         return
       }
-      const next = cutAtEnd ? records[records.length - 1]!.offset + 1 : fetchedNext
+      // Records cut at the end lie after every batch kept whole (those end at or before st.end).
+      const next = cutAtEnd ? Math.max(records[records.length - 1]?.offset ?? 0, ...raw.map((b) => b.baseOffset + b.count - 1)) + 1 : fetchedNext
       let open: OpenTransaction | undefined
       try {
         const producer = await producerFor(p)
         let result
-        if (st.isolateBelow !== undefined && records[0]!.offset < st.isolateBelow) {
+        if (st.isolateBelow !== undefined && firstOffset < st.isolateBelow) {
           open = st.open ??= openTransaction(producer.transaction(), st.position)
           result = await isolated(p, open, records, chunk.codec)
+        } else if (raw.length > 0) {
+          const mixed = await copyThrough(p, records, raw)
+          result = mixed
+          open = st.open ??= openTransaction(producer.transaction(), st.position)
+          queueSend(open, mixed.items, chunk.codec)
         } else {
           result = await o.stage.process(records)
           open = st.open ??= openTransaction(producer.transaction(), st.position)
@@ -549,8 +569,8 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         }
         if (open.failed || open.queued > MAX_QUEUED_SENDS) await open.sending
         open.next = next
-        open.records += records.length
-        open.pending.read += records.length
+        open.records += count
+        open.pending.read += count
         open.pending.written += result.written
         open.pending.deadLettered += result.deadLettered
         open.pending.skipped += result.skipped
@@ -575,11 +595,42 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
           // Which input record made the refused output is known only record by record: read the
           // chunk again that way (the transaction is gone; the partition re-reads from its position).
           st.isolateBelow = Math.max(st.isolateBelow ?? 0, next)
-          emit({type: 'status', message: `${topic}-${p}: ${err.message}; finding the record among offsets ${records[0]!.offset}–${next - 1}`})
+          emit({type: 'status', message: `${topic}-${p}: ${err.message}; finding the record among offsets ${firstOffset}–${next - 1}`})
           return
         }
-        settle(err, p, records[0]?.offset)
+        settle(err, p, firstOffset)
       }
+    }
+
+    /**
+     * A plain copy's chunk with batches kept whole: the decoded records between them go through the
+     * stage, the batches as they are, all in offset order. Each batch's records count as written,
+     * as the stage would have counted them (one output per record).
+     */
+    const copyThrough = async (p: number, records: readonly InputRecord[], raw: readonly RawBatch[]): Promise<StageResult & {items: SendItem[]}> => {
+      const items: SendItem[] = []
+      let written = 0
+      let deadLettered = 0
+      let skipped = 0
+      let i = 0
+      const stageUpTo = async (offset: number): Promise<void> => {
+        let j = i
+        while (j < records.length && records[j]!.offset < offset) j++
+        if (j === i) return
+        const res = await o.stage.process(records.slice(i, j))
+        for (const r of res.out) items.push(r)
+        written += res.written
+        deadLettered += res.deadLettered
+        skipped += res.skipped
+        i = j
+      }
+      for (const b of raw) {
+        await stageUpTo(b.baseOffset)
+        items.push({topic: copy!.topic, partition: p, raw: b})
+        written += b.count
+      }
+      await stageUpTo(Number.POSITIVE_INFINITY)
+      return {out: [], items, written, deadLettered, skipped}
     }
 
     /**
@@ -736,6 +787,23 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     await sourceAdmin.disconnect().catch(() => {})
     if (o.crossCluster) await targetAdmin.disconnect().catch(() => {})
   }
+}
+
+/**
+ * The chunk's records with the batches `whole` rejects decoded among them (in offset order), and
+ * the batches it keeps.
+ */
+export function decodeSome(records: readonly InputRecord[], raw: readonly RawBatch[], whole: (b: RawBatch) => boolean, topic: string, partition: number): {records: InputRecord[]; raw: RawBatch[]} {
+  const out: InputRecord[] = []
+  const kept: RawBatch[] = []
+  let i = 0
+  for (const b of raw) {
+    while (i < records.length && records[i]!.offset < b.baseOffset) out.push(records[i++]!)
+    if (whole(b)) kept.push(b)
+    else for (const r of decodeRawBatch(b, topic, partition)) out.push(r)
+  }
+  while (i < records.length) out.push(records[i++]!)
+  return {records: out, raw: kept}
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

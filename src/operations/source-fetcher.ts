@@ -2,7 +2,7 @@ import {createKjsCluster, kafkaJsErrorFromCode, type KjsCluster, type KjsCluster
 import {Fetch} from '../cluster/protocol/fetch.js'
 import {COORDINATOR_GROUP, FindCoordinator} from '../cluster/protocol/find-coordinator.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets} from '../cluster/protocol/list-offsets.js'
-import {readPartitionRecords, type FetchedRecord} from '../cluster/protocol/record-batch-reader.js'
+import {readPartitionRecords, type FetchedRecord, type RawBatch} from '../cluster/protocol/record-batch-reader.js'
 import {sendApi} from '../cluster/send-api.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
 
@@ -22,6 +22,8 @@ export interface FetchedChunk {
   readonly highWatermark: number
   /** The codec of the chunk's last data batch (0 uncompressed): what a target with compression.type=producer gets. */
   readonly codec?: number
+  /** A passthrough fetcher's batches kept whole (RawBatch), in offset order; they interleave with `records` by offset. */
+  readonly raw?: readonly RawBatch[]
 }
 
 export type PartitionFetch =
@@ -37,7 +39,7 @@ export interface FetchLimits {
 const OFFSET_OUT_OF_RANGE = 1
 
 /** What a job fetches at once: ~2 MB per request, 512 KB per partition (as kafkajs's consumer did for jobs before). */
-export const DEFAULT_FETCH_LIMITS: FetchLimits = {maxWaitMs: 500, maxBytes: 2 << 20, partitionMaxBytes: 512 << 10}
+export const DEFAULT_FETCH_LIMITS: FetchLimits = {maxWaitMs: 500, maxBytes: 2 << 20, partitionMaxBytes: 1 << 20}
 
 export class SourceFetcher {
   private readonly cluster: KjsCluster
@@ -46,7 +48,8 @@ export class SourceFetcher {
   private closed = false
   private rotation = 0
 
-  constructor(conn: JobConnection, readonly topic: string, private readonly limits: FetchLimits = DEFAULT_FETCH_LIMITS) {
+  /** `passthrough`: batches a plain copy can write whole are kept as they are (FetchedChunk.raw), not decoded. */
+  constructor(conn: JobConnection, readonly topic: string, private readonly limits: FetchLimits = DEFAULT_FETCH_LIMITS, private readonly passthrough = false) {
     // Few, short retries: the fetch loop retries for the job's whole outage budget itself, while a
     // long kafkajs retry chain (a metadata refresh stuck on a dead broker) would outlive the job and
     // keep its process from exiting.
@@ -120,14 +123,14 @@ export class SourceFetcher {
         }
         let read
         try {
-          read = readPartitionRecords(p.records, {topic: this.topic, partition: p.partition, fromOffset: fetchOffset, readCommitted: true, abortedTransactions: p.abortedTransactions})
+          read = readPartitionRecords(p.records, {topic: this.topic, partition: p.partition, fromOffset: fetchOffset, readCommitted: true, abortedTransactions: p.abortedTransactions, passthrough: this.passthrough})
         } catch (err) {
           // Bytes that cannot be decoded stay so: not an outage to wait out, the job stops here.
           const error = Object.assign(new Error(`${this.topic}-${p.partition}: ${(err as Error).message}`), {type: 'UNDECODABLE_RECORD_BATCH', retriable: false})
           out.push({partition: p.partition, error, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark})
           continue
         }
-        out.push({partition: p.partition, chunk: {partition: p.partition, fetchOffset, records: read.records, nextOffset: Math.max(fetchOffset, read.nextOffset ?? fetchOffset), highWatermark: p.highWatermark, codec: read.codec}})
+        out.push({partition: p.partition, chunk: {partition: p.partition, fetchOffset, records: read.records, nextOffset: Math.max(fetchOffset, read.nextOffset ?? fetchOffset), highWatermark: p.highWatermark, codec: read.codec, ...(read.raw ? {raw: read.raw} : {})}})
       }
     }
     return out

@@ -1,7 +1,8 @@
 import {createKjsCluster, createTransactionManager, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type KjsTransactionManager, type SocketTracker} from '../cluster/kafkajs-internals.js'
 import {CODECS, codecId, prepareCodec, type CodecName} from '../cluster/protocol/compression.js'
 import {DescribeConfigs, RESOURCE_TYPE_TOPIC} from '../cluster/protocol/describe-configs.js'
-import {compressBatch, encodeRecordBatch, type BatchRecord} from '../cluster/protocol/record-batch.js'
+import {compressBatch, encodeRecordBatch, rewriteBatchHeader, type BatchRecord} from '../cluster/protocol/record-batch.js'
+import {decodeRawBatch, type RawBatch} from '../cluster/protocol/record-batch-reader.js'
 import {Produce} from '../cluster/protocol/produce.js'
 import {sendApi} from '../cluster/send-api.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
@@ -114,9 +115,23 @@ export function runsOfSize(records: readonly BatchRecord[], limit: number): Batc
   return out
 }
 
+/**
+ * A fetched batch copied to `topic`-`partition` as it is (RawBatch): written whole with only its
+ * header rewritten when the target takes it so (its codec is the one codecFor picks, it fits
+ * max.message.bytes); otherwise, or when the target refuses it, its records are decoded and
+ * written as any others, each with its key, value, headers and timestamp.
+ */
+export interface RawCopy {
+  readonly topic: string
+  readonly partition: number
+  readonly raw: RawBatch
+}
+
+export type SendItem = OutputRecord | RawCopy
+
 export interface TransactionalOutput {
-  /** `sourceCodec`: the codec the input batch had, for targets whose compression.type is `producer`. */
-  send(records: readonly OutputRecord[], sourceCodec?: number): Promise<void>
+  /** `sourceCodec`: the codec the input batch had, for targets whose compression.type is `producer`. Items of one partition are written in order. */
+  send(records: readonly SendItem[], sourceCodec?: number): Promise<void>
   sendOffsets(offsets: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string; metadata?: string}[]}[]}): Promise<void>
   commit(): Promise<void>
   abort(): Promise<void>
@@ -259,9 +274,17 @@ class ProducerConnection {
    */
   private async encodeFitting(tm: KjsTransactionManager, b: PartitionBatch): Promise<void> {
     const limits = await this.topicLimits(b.topic)
+    const producer = {producerId: BigInt(String(tm.getProducerId())), producerEpoch: tm.getProducerEpoch(), baseSequence: tm.getSequence(b.topic, b.partition), transactional: true}
+    if (b.raw) {
+      // Whole, as fetched, when the per-record path would write the same codec and it fits.
+      if (codecFor(this.settings, limits, b.raw.codec) === b.raw.codec && b.raw.bytes.length <= limits.maxMessageBytes) {
+        b.encoded = rewriteBatchHeader(b.raw.bytes, producer)
+        return
+      }
+      unpack(b)
+    }
     const codec = codecFor(this.settings, limits, b.sourceCodec)
     await prepareCodec(codec)
-    const producer = {producerId: BigInt(String(tm.getProducerId())), producerEpoch: tm.getProducerEpoch(), baseSequence: tm.getSequence(b.topic, b.partition), transactional: true}
     // A compressed batch holds about 1 MB of records (librdkafka's batch.size): zstd's level 3
     // compresses such runs better than one frame of a whole chunk, and the broker validates less at once.
     const groups = codec === 0 ? [b.records] : runsOfSize(b.records, COMPRESSED_RUN_BYTES)
@@ -327,9 +350,13 @@ class ProducerConnection {
               const b = group.find((x) => x.topic === t.topic && x.partition === p.partition)
               if (!b) continue
               if (p.errorCode === 0 || p.errorCode === DUPLICATE_SEQUENCE_NUMBER) {
-                tm.updateSequence(b.topic, b.partition, b.records.length)
+                tm.updateSequence(b.topic, b.partition, b.raw ? b.raw.count : b.records.length)
                 b.done = true
                 if (b.next) followers.push(b.next)
+              } else if (RECORD_REFUSALS.has(p.errorCode) && b.raw) {
+                // Nothing of it is written and its sequence stays unused: its records go again one
+                // by one as the per-record path writes them, whose refusal names the record.
+                unpack(b)
               } else if (RECORD_REFUSALS.has(p.errorCode)) {
                 const code = RECORD_REFUSALS.get(p.errorCode)!
                 const named = p.recordErrors.find((e) => e.batchIndex >= 0 && e.batchIndex < b.records.length)
@@ -365,11 +392,25 @@ interface PartitionBatch {
   readonly topic: string
   readonly partition: number
   records: BatchRecord[]
+  /** A batch copied whole (RawCopy) while set; `records` is empty until unpack decodes it. */
+  raw?: RawBatch
   readonly sourceCodec?: number
   encoded?: Buffer
   done?: boolean
   /** The partition's next batch, sent once this one has landed. */
   next?: PartitionBatch
+}
+
+/** A raw batch the target cannot take whole: its records, decoded, are written as any others. */
+function unpack(b: PartitionBatch): void {
+  const raw = b.raw!
+  try {
+    b.records = decodeRawBatch(raw, b.topic, b.partition)
+  } catch (err) {
+    throw Object.assign(new Error(`${b.topic}-${b.partition}: the batch copied from offset ${raw.baseOffset}: ${(err as Error).message}`), {type: 'UNDECODABLE_RECORD_BATCH', retriable: false})
+  }
+  b.raw = undefined
+  b.encoded = undefined
 }
 
 export class TransactionalProducer {
@@ -401,7 +442,7 @@ export class TransactionalProducer {
     }
   }
 
-  private async send(records: readonly OutputRecord[], sourceCodec?: number): Promise<void> {
+  private async send(records: readonly SendItem[], sourceCodec?: number): Promise<void> {
     if (records.length === 0) return
     const counts = new Map<string, number>()
     let seen: string | undefined
@@ -424,13 +465,27 @@ export class TransactionalProducer {
         if (!t) byTopic.set(topic, (t = []))
         slots = t
       }
+      // slots[partition]: the partition's last batch; a raw one takes nothing more, what follows is chained after it.
+      if ('raw' in r) {
+        const prev = slots[r.partition]
+        const next: PartitionBatch = {topic: r.topic, partition: r.partition, records: [], raw: r.raw, sourceCodec: r.raw.codec}
+        if (prev) prev.next = next
+        else list.push(next)
+        slots[r.partition] = next
+        continue
+      }
       let partition = r.partition
       if (partition === undefined) {
         const count = counts.get(r.topic)!
         partition = r.key === null ? sticky % count : partitionForKey(r.key, count)
       }
       let b = slots[partition]
-      if (!b) list.push((slots[partition] = b = {topic: r.topic, partition, records: [], sourceCodec}))
+      if (!b || b.raw) {
+        const next: PartitionBatch = {topic: r.topic, partition, records: [], sourceCodec}
+        if (b) b.next = next
+        else list.push(next)
+        slots[partition] = b = next
+      }
       b.records.push(r)
     }
     for (const topic of new Set(list.map((b) => b.topic))) if (!counts.has(topic)) await this.pool.partitionCount(topic)

@@ -28,6 +28,27 @@ export interface PartitionRecords {
   readonly nextOffset: number | undefined
   /** The codec (attributes bits 0–2) of the last data batch read: a copy can write with the same one. */
   readonly codec?: number
+  /**
+   * With `passthrough`: the data batches kept whole instead of decoded (see RawBatch), in offset
+   * order; `records` then holds the records of the other batches only, and the two interleave by offset.
+   */
+  readonly raw?: RawBatch[]
+}
+
+/**
+ * A data batch of the log as its bytes (a view into the fetch response, header included), for a
+ * copy that writes it through unchanged but for its header (record-batch.ts rewriteBatchHeader).
+ * Only a batch the target can take as it is qualifies: wholly at or after the fetch offset, no
+ * control batch, CreateTime, and its records at offset deltas 0..count-1 (none removed by
+ * compaction: the broker derives the batch's last offset and last sequence from lastOffsetDelta,
+ * and refuses a count that differs from it).
+ */
+export interface RawBatch {
+  readonly baseOffset: number
+  readonly count: number
+  /** Attributes bits 0–2 (0 uncompressed). */
+  readonly codec: number
+  readonly bytes: Buffer
 }
 
 /** baseOffset(8) + batchLength(4): Kafka's Records.LOG_OVERHEAD. */
@@ -59,8 +80,11 @@ export function readPartitionRecords(records: Buffer | null, options: {
   readonly fromOffset: number
   readonly readCommitted: boolean
   readonly abortedTransactions: readonly AbortedTransaction[]
+  /** Keep every batch that qualifies as a RawBatch (undecoded) instead of decoding it. */
+  readonly passthrough?: boolean
 }): PartitionRecords {
   const out: FetchedRecord[] = []
+  let raw: RawBatch[] | undefined
   let nextOffset: number | undefined
   let lastCodec: number | undefined
   if (records === null) return {records: out, nextOffset}
@@ -114,10 +138,17 @@ export function readPartitionRecords(records: Buffer | null, options: {
     if (count < 0) throw corrupt(baseOffset, `record count ${count}`)
     if (count === 0) continue // emptied by compaction, kept for its producer state
 
-    const logAppendTime = (attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? int64(records, start + MAX_TIMESTAMP_OFFSET) : undefined
-    const baseTimestamp = int64(records, start + BASE_TIMESTAMP_OFFSET)
     const codec = attributes & COMPRESSION_MASK
     lastCodec = codec
+    if (options.passthrough && baseOffset >= fromOffset && count === lastOffset - baseOffset + 1 && (attributes & TIMESTAMP_TYPE_LOG_APPEND) === 0
+      // A compressed batch's deltas were checked by the broker that appended it (it rebuilds a batch
+      // whose inner offsets are not 0..n-1); an uncompressed one's were not: walk them.
+      && (codec !== 0 || contiguousDeltas(records, start + RECORD_BATCH_OVERHEAD, batchEnd, count))) {
+      (raw ??= []).push({baseOffset, count, codec, bytes: records.subarray(start, batchEnd)})
+      continue
+    }
+    const logAppendTime = (attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0 ? int64(records, start + MAX_TIMESTAMP_OFFSET) : undefined
+    const baseTimestamp = int64(records, start + BASE_TIMESTAMP_OFFSET)
     if (codec === 0) {
       readRecords(records, start + RECORD_BATCH_OVERHEAD, batchEnd, count, baseOffset, baseTimestamp, logAppendTime, options, out)
     } else {
@@ -125,7 +156,36 @@ export function readPartitionRecords(records: Buffer | null, options: {
       readRecords(section, 0, section.length, count, baseOffset, baseTimestamp, logAppendTime, options, out)
     }
   }
-  return lastCodec === undefined ? {records: out, nextOffset} : {records: out, nextOffset, codec: lastCodec}
+  const result: PartitionRecords = lastCodec === undefined ? {records: out, nextOffset} : {records: out, nextOffset, codec: lastCodec}
+  return raw ? {...result, raw} : result
+}
+
+/** The records of a RawBatch, decoded as readPartitionRecords decodes them (for a copy that cannot write the batch whole). */
+export function decodeRawBatch(batch: RawBatch, topic: string, partition: number): FetchedRecord[] {
+  return readPartitionRecords(batch.bytes, {topic, partition, fromOffset: batch.baseOffset, readCommitted: false, abortedTransactions: []}).records
+}
+
+/**
+ * Whether the `count` uncompressed records in [start, end) sit at offset deltas 0..count-1 and fill
+ * the section exactly. Reads lengths and deltas only: nothing is allocated. A batch that fails this
+ * is decoded instead, whose reader reports what is wrong with it.
+ */
+function contiguousDeltas(buf: Buffer, start: number, end: number, count: number): boolean {
+  pos = start
+  try {
+    for (let i = 0; i < count; i++) {
+      const length = varint(buf)
+      const recordEnd = pos + length
+      if (length < 0 || recordEnd > end) return false
+      pos++ // attributes
+      varlong(buf) // timestamp delta
+      if (varint(buf) !== i) return false
+      pos = recordEnd
+    }
+  } catch {
+    return false
+  }
+  return pos === end
 }
 
 /** Where the varint readers leave off: module state rather than a returned pair, so nothing is allocated per field. */

@@ -133,6 +133,30 @@ export function compressBatch(batch: Buffer, codec: number): Buffer {
   return out
 }
 
+/**
+ * A fetched data batch (magic v2, a RawBatch of record-batch-reader.ts) made into one this
+ * producer writes: its records section (compressed or not), record count, lastOffsetDelta and
+ * timestamps stay as they are; the header gets base offset 0, no partition leader epoch, the
+ * producer's id, epoch and base sequence, attributes of the codec and the transactional bit only
+ * (no timestamp type, control or delete-horizon bit: the caller passes CreateTime data batches),
+ * and a new CRC-32C. The input is not modified: the result is a copy.
+ */
+export function rewriteBatchHeader(batch: Buffer, producer: BatchProducer): Buffer {
+  if (batch.length < PREFIX + CRC_COVERED_HEADER || batch.readInt8(16) !== 2 || batch.readInt32BE(8) !== batch.length - 12) {
+    throw new RangeError('not a whole magic v2 record batch')
+  }
+  const out = Buffer.allocUnsafe(batch.length)
+  out.set(batch)
+  out.writeBigInt64BE(0n, 0)
+  out.writeInt32BE(NO_PARTITION_LEADER_EPOCH, 12)
+  out.writeInt16BE((batch.readInt16BE(PREFIX) & CODEC_MASK) | (producer.transactional ? TRANSACTIONAL : 0), PREFIX)
+  out.writeBigInt64BE(producer.producerId, PREFIX + 22)
+  out.writeInt16BE(producer.producerEpoch, PREFIX + 30)
+  out.writeInt32BE(producer.baseSequence, PREFIX + 32)
+  out.writeUInt32BE(crc32c(out.subarray(PREFIX)), 17)
+  return out
+}
+
 function writeText(buf: Buffer, o: number, s: string): number {
   const size = Buffer.byteLength(s, 'utf8')
   o = writeVarint(buf, o, size)

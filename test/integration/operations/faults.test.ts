@@ -50,6 +50,39 @@ describe('job faults on a real cluster', () => {
     expect(got).toEqual(want)
   })
 
+  it('kill -9 of a plain copy (batches written whole) while it commits, rerun: every input record in the output exactly once', async () => {
+    const p = uniquePrefix('kill plain copy')
+    const from = `${p}in`
+    const to = `${p}out`
+    await createTopic(kafka, from, 4)
+    const input = inputRecords(p)
+    await produce(kafka, from, input)
+    const conn = connectionOf()
+    // Follow mode commits every 500 ms, the partitions about together: the first commit reported
+    // finds the others' transactions open (their batches written) or committing.
+    let killed = false
+    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`, follow: true}, (e) => {
+      if (e.type === 'progress' && Number(e.read ?? 0) > 0 && !killed) {
+        killed = true
+        child.kill('SIGKILL')
+      }
+    })
+    const first = await exited
+    expect(first.signal).toBe('SIGKILL')
+    const late = Array.from({length: 1000}, (_, n) => ({key: `late${n % 7}`, value: JSON.stringify({n, late: true})}))
+    await produce(kafka, from, late)
+    const rerun = await migrate({from, to, source: conn, target: conn, job: `${p}job`})
+    expect(rerun.outcome).toBe('completed')
+    expect(rerun.read).toBeGreaterThanOrEqual(late.length)
+    expect(rerun.read).toBeLessThan(N + late.length)
+    const out = await readAll(kafka, to)
+    expect(out).toHaveLength(N + late.length)
+    expect(multiset(out.map((r) => `${r.key!.toString()}|${r.value!.toString()}`))).toEqual(multiset([...input, ...late].map((r) => `${r.key}|${r.value}`)))
+    // Each record kept its partition (the copy preserves them).
+    const src = await readAll(kafka, from)
+    expect(multiset(out.map((r) => `${r.partition}|${r.value!.toString()}`))).toEqual(multiset(src.map((r) => `${r.partition}|${r.value!.toString()}`)))
+  })
+
   it('SIGTERM in follow mode finishes the in-flight transaction and exits cleanly; a rerun completes exactly once', async () => {
     const p = uniquePrefix('sigterm follow')
     const from = `${p}in`

@@ -8,7 +8,7 @@
  * order, timestamp, partition) with what a test-side function says the job was asked to produce.
  */
 import {execFile} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -125,6 +125,20 @@ function py(args: string[]): Promise<string> {
   })
 }
 
+/** The data batches (no control batches) of a partition as the single test broker stores them: codec, record count, records section. */
+function storedBatches(topic: string, partition: number): {codec: number; count: number; section: Buffer}[] {
+  const dir = join(singleCluster().dataDir, 'node-1', 'data', `${topic}-${partition}`)
+  const out: {codec: number; count: number; section: Buffer}[] = []
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.log')).sort()) {
+    const log = readFileSync(join(dir, f))
+    for (let o = 0; o + 61 <= log.length; o += 12 + log.readInt32BE(o + 8)) {
+      const attributes = log.readInt16BE(o + 21)
+      if ((attributes & 0x20) === 0) out.push({codec: attributes & 0x07, count: log.readInt32BE(o + 57), section: log.subarray(o + 61, o + 12 + log.readInt32BE(o + 8))})
+    }
+  }
+  return out
+}
+
 /** A record's identity for comparisons: everything but its offset. */
 const canon = (r: Omit<Rec, 'offset'>) => JSON.stringify([r.partition, r.timestamp, b64(r.key), b64(r.value), r.headers.map(([k, v]) => [k, b64(v)])])
 
@@ -197,6 +211,48 @@ describe('jobs copy records byte for byte (fidelity, real Kafka, librdkafka prod
     expect(report).toMatchObject({outcome: 'completed', read: N, written: N, partitioner: 'preserve'})
     const out = await read(`${p}plain`)
     byPartition(out).forEach((part, i) => expectSame(`plain partition ${i}`, part, byPartition(source)[i]!, true))
+    // Written through: every source batch is in the target as it was, its records section untouched.
+    for (let i = 0; i < PARTITIONS; i++) {
+      const want = storedBatches(src, i)
+      const got = storedBatches(`${p}plain`, i)
+      expect(got.map((b) => [b.codec, b.count]), `partition ${i}, seed ${SEED}`).toEqual(want.map((b) => [b.codec, b.count]))
+      expect(got.every((b, j) => b.section.equals(want[j]!.section)), `partition ${i}, seed ${SEED}`).toBe(true)
+    }
+  })
+
+  it('migrate, plain copy into a zstd topic: zstd batches written through, the others recompressed, every byte of every record kept', async () => {
+    const to = `${p}plain-zstd`
+    await createTopic(kafka, to, PARTITIONS, {'compression.type': 'zstd', 'max.message.bytes': '4000000'})
+    const report = await migrate({from: src, to, source: connectionOf(), target: connectionOf()})
+    expect(report).toMatchObject({outcome: 'completed', read: N, written: N, partitioner: 'preserve'})
+    const out = await read(to)
+    byPartition(out).forEach((part, i) => expectSame(`zstd partition ${i}`, part, byPartition(source)[i]!, true))
+    for (let i = 0; i < PARTITIONS; i++) {
+      const got = storedBatches(to, i)
+      expect(got.every((b) => b.codec === 4)).toBe(true)
+      // Each zstd source batch is in the target unchanged, in order.
+      const zstd = storedBatches(src, i).filter((b) => b.codec === 4)
+      let at = 0
+      for (const b of got) if (at < zstd.length && b.section.equals(zstd[at]!.section)) at++
+      expect(at, `partition ${i}, seed ${SEED}`).toBe(zstd.length)
+    }
+  })
+
+  it('migrate, plain copy of uncompressed transactional batches: written through, markers left out, every byte kept', async () => {
+    // An uncompressed copy first (--compression none, record by record), then a plain copy of that copy.
+    const first = await migrate({from: src, to: `${p}uncompressed`, source: connectionOf(), target: connectionOf(), compression: 'none'})
+    expect(first).toMatchObject({outcome: 'completed', read: N, written: N})
+    const report = await migrate({from: `${p}uncompressed`, to: `${p}uncompressed-copy`, source: connectionOf(), target: connectionOf()})
+    expect(report).toMatchObject({outcome: 'completed', read: N, written: N, partitioner: 'preserve'})
+    const out = await read(`${p}uncompressed-copy`)
+    byPartition(out).forEach((part, i) => expectSame(`uncompressed copy partition ${i}`, part, byPartition(source)[i]!, true))
+    for (let i = 0; i < PARTITIONS; i++) {
+      const want = storedBatches(`${p}uncompressed`, i)
+      const got = storedBatches(`${p}uncompressed-copy`, i)
+      expect(want.every((b) => b.codec === 0)).toBe(true)
+      expect(got.map((b) => b.count), `partition ${i}, seed ${SEED}`).toEqual(want.map((b) => b.count))
+      expect(got.every((b, j) => b.section.equals(want[j]!.section)), `partition ${i}, seed ${SEED}`).toBe(true)
+    }
   })
 
   it.skipIf(!hasSecureCluster())('migrate across clusters (single PLAINTEXT → three-broker SASL_SSL): same partitions, same order, same bytes', async () => {
