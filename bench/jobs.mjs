@@ -273,7 +273,7 @@ try {
   console.log('')
   const zRatio = r.compressed.migrate.bytesOnDisk / r.compressed.sourceBytesOnDisk
   console.log(`compressed copy on disk: ${zRatio.toFixed(2)}x the zstd input (target <= 1.2x: ${zRatio <= 1.2 ? 'met' : 'NOT met'}); kcat -z zstd pipe: ${(r.compressed.kcat.bytesOnDisk / r.compressed.sourceBytesOnDisk).toFixed(2)}x`)
-  console.log(`targets: >= 1.0x kcat pipe: ${results.ratios.repartitionVsKcat >= 1 && results.ratios.migrateVsKcat >= 1 ? 'met' : 'NOT met'}; >= 10x naive: ${results.ratios.repartitionVsNaive >= 10 && results.ratios.migrateVsNaive >= 10 ? 'met' : 'NOT met'}; RSS <= 250 MB: ${peak <= 250 ? 'met' : 'NOT met'} (${peak.toFixed(0)} MB)`)
+  console.log(`targets: plain copy (migrate) >= 1.0x kcat pipe: ${results.ratios.migrateVsKcat >= 1 ? 'met' : 'NOT met'}; repartition >= 1.0x kcat pipe: ${results.ratios.repartitionVsKcat >= 1 ? 'met' : 'NOT met'}; >= 10x naive: ${results.ratios.repartitionVsNaive >= 10 && results.ratios.migrateVsNaive >= 10 ? 'met' : 'NOT met'}; RSS <= 250 MB: ${peak <= 250 ? 'met' : 'NOT met'} (${peak.toFixed(0)} MB)`)
   mkdirSync(join(root, 'bench', 'out'), {recursive: true})
   writeFileSync(join(root, 'bench', 'out', 'jobs.json'), JSON.stringify(results, null, 2) + '\n')
 } finally {
