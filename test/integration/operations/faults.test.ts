@@ -15,13 +15,18 @@ function inputRecords(prefix: string): {key: string; value: string}[] {
 describe('job faults on a real cluster', () => {
   const kafka = newKafkaJs()
 
-  it('kill -9 half-way through a bounded migration, rerun: every input record in the output exactly once', async () => {
-    const p = uniquePrefix('kill migrate')
+  /** A fresh input topic of `partitions` partitions holding the first `count` input records, and its output topic's name. */
+  async function seededInput(label: string, partitions: number, count = N): Promise<{p: string; from: string; to: string; input: {key: string; value: string}[]}> {
+    const p = uniquePrefix(label)
     const from = `${p}in`
-    const to = `${p}out`
-    await createTopic(kafka, from, 4)
-    const input = inputRecords(p)
+    await createTopic(kafka, from, partitions)
+    const input = inputRecords(p).slice(0, count)
     await produce(kafka, from, input)
+    return {p, from, to: `${p}out`, input}
+  }
+
+  it('kill -9 half-way through a bounded migration, rerun: every input record in the output exactly once', async () => {
+    const {p, from, to, input} = await seededInput('kill migrate', 4)
     const conn = connectionOf()
     let killedAt = 0
     const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`, transformModule: THROTTLED_COPY}, (e) => {
@@ -51,12 +56,7 @@ describe('job faults on a real cluster', () => {
   })
 
   it('kill -9 of a plain copy (batches written whole) while it commits, rerun: every input record in the output exactly once', async () => {
-    const p = uniquePrefix('kill plain copy')
-    const from = `${p}in`
-    const to = `${p}out`
-    await createTopic(kafka, from, 4)
-    const input = inputRecords(p)
-    await produce(kafka, from, input)
+    const {p, from, to, input} = await seededInput('kill plain copy', 4)
     const conn = connectionOf()
     // Follow mode commits every 500 ms, the partitions about together: the first commit reported
     // finds the others' transactions open (their batches written) or committing.
@@ -84,12 +84,7 @@ describe('job faults on a real cluster', () => {
   })
 
   it('SIGTERM in follow mode finishes the in-flight transaction and exits cleanly; a rerun completes exactly once', async () => {
-    const p = uniquePrefix('sigterm follow')
-    const from = `${p}in`
-    const to = `${p}out`
-    await createTopic(kafka, from, 2)
-    const input = inputRecords(p).slice(0, 5000)
-    await produce(kafka, from, input)
+    const {p, from, to, input} = await seededInput('sigterm follow', 2, 5000)
     const conn = {label: 'single', spec: singleCluster().connection}
     let sent = false
     const {child, exited} = spawnJob({kind: 'repartition', from, to, partitions: 3, follow: true, job: `${p}job`, connection: conn}, (e) => {
@@ -115,12 +110,7 @@ describe('job faults on a real cluster', () => {
   })
 
   it('scale-out: the same bounded job in two processes splits the partitions and together writes every record once', async () => {
-    const p = uniquePrefix('scale out')
-    const from = `${p}in`
-    const to = `${p}out`
-    await createTopic(kafka, from, 6)
-    const input = inputRecords(p).slice(0, 12_000)
-    await produce(kafka, from, input)
+    const {p, from, to, input} = await seededInput('scale out', 6, 12_000)
     const conn = {label: 'single', spec: singleCluster().connection}
     const args = {kind: 'repartition', from, to, partitions: 6, job: `${p}job`, connection: conn}
     const a = spawnJob(args, () => {})
