@@ -11,7 +11,9 @@ const EXTRA_CODES: Record<number, {type: string; retriable: boolean}> = {
   91: {type: 'RESOURCE_NOT_FOUND', retriable: false},
   92: {type: 'DUPLICATE_RESOURCE', retriable: false},
   93: {type: 'UNACCEPTABLE_CREDENTIAL', retriable: false},
-  103: {type: 'UNSTABLE_OFFSET_COMMIT', retriable: true},
+  89: {type: 'THROTTLING_QUOTA_EXCEEDED', retriable: true},
+  90: {type: 'PRODUCER_FENCED', retriable: false},
+  103: {type: 'INCONSISTENT_TOPIC_ID', retriable: true},
 }
 
 const HINTS: Record<string, string> = {
@@ -34,6 +36,17 @@ export function kafkaErrorName(code: number): {name: string; retriable: boolean}
   const known = kafkaErrorCodes.find((e) => e.code === code) ?? EXTRA_CODES[code]
   if (known) return {name: 'type' in known ? known.type : '', retriable: known.retriable}
   return {name: `KAFKA_ERROR_${code}`, retriable: false}
+}
+
+/**
+ * A Kafka error code shaped as kafkajs shapes its protocol errors (`type`, `code`, `retriable`), for
+ * the requests we send ourselves: job-errors.ts classifies both alike, also for codes newer than
+ * kafkajs's table (PRODUCER_FENCED).
+ */
+export function kafkaProtocolError(code: number, detail?: string): Error & {type: string; code: number; retriable: boolean} {
+  const {name, retriable} = kafkaErrorName(code)
+  const text = kafkaErrorCodes.find((e) => e.code === code)?.message ?? name
+  return Object.assign(new Error(detail ? `${text} (${detail})` : text), {name: 'KafkaJSProtocolError', type: name, code, retriable})
 }
 
 export class KafkaApiError extends StreamctlError {

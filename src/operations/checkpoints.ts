@@ -1,4 +1,5 @@
 import type {Admin} from 'kafkajs'
+import type {OffsetsToCommit} from '../cluster/transactional-session.js'
 import {partitionCount} from './topics.js'
 
 /**
@@ -44,7 +45,7 @@ export class JobCheckpoints {
     return new Map(res[0]?.partitions.map((p) => [p.partition, {offset: Number(p.offset), metadata: p.metadata ?? null}]) ?? [])
   }
 
-  offsetsFor(partition: number, next: number, metadata?: string): {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string; metadata?: string}[]}[]} {
-    return {consumerGroupId: this.groupId, topics: [{topic: this.topic, partitions: [{partition, offset: String(next), ...(metadata ? {metadata} : {})}]}]}
+  offsetsFor(partition: number, next: number, metadata?: string): OffsetsToCommit {
+    return {groupId: this.groupId, topics: [{topic: this.topic, partitions: [{partition, offset: next, ...(metadata ? {metadata} : {})}]}]}
   }
 }

@@ -405,7 +405,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       try {
         await open.sending
         if (checkpoints) await open.tx.sendOffsets(checkpoints.offsetsFor(p, open.next, o.definition))
-        else await open.tx.sendOffsets({consumerGroupId: groupId, topics: [{topic, partitions: [{partition: p, offset: String(open.next), ...(o.definition ? {metadata: o.definition} : {})}]}]})
+        else await open.tx.sendOffsets({groupId, topics: [{topic, partitions: [{partition: p, offset: open.next, ...(o.definition ? {metadata: o.definition} : {})}]}]})
         await open.tx.commit()
       } catch (err) {
         await abandon(p, st, open)

@@ -1,10 +1,11 @@
-import {createKjsCluster, createTransactionManager, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type KjsTransactionManager, type SocketTracker} from '../cluster/kafkajs-internals.js'
+import {createKjsCluster, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type SocketTracker} from '../cluster/kafkajs-internals.js'
 import {CODECS, codecId, prepareCodec, type CodecName} from '../cluster/protocol/compression.js'
 import {DescribeConfigs, RESOURCE_TYPE_TOPIC} from '../cluster/protocol/describe-configs.js'
 import {compressBatch, encodeRecordBatch, rewriteBatchHeader, type BatchRecord} from '../cluster/protocol/record-batch.js'
 import {decodeRawBatch, type RawBatch} from '../cluster/protocol/record-batch-reader.js'
 import {Produce} from '../cluster/protocol/produce.js'
 import {sendApi} from '../cluster/send-api.js'
+import {TransactionalSession, type OffsetsToCommit} from '../cluster/transactional-session.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
 import {RECORD_REFUSALS, UnwritableRecordError} from './job-errors.js'
 import {endOrphanTransactions, findOrphanTransactions, type OrphanTransaction, type OwnProducer} from './orphan-transactions.js'
@@ -13,11 +14,9 @@ import type {OutputRecord} from './record.js'
 
 /**
  * The job runtime's output side: transactional producers that encode their record batches in one
- * pass (protocol/record-batch.ts) and send them with our own Produce request, while kafkajs's
- * transaction manager does what it already does well (InitProducerId and fencing, AddPartitionsToTxn,
- * TxnOffsetCommit, EndTxn, sequence numbers, coordinator retries). kafkajs's producer spends most
- * of a job's CPU building per-record encoders and regrouping messages (quadratically) before they
- * reach the wire; this path does neither.
+ * pass (protocol/record-batch.ts) and send them with our own Produce request, inside transactions
+ * of our own transaction protocol client (cluster/transactional-session.ts: InitProducerId and
+ * fencing, AddPartitionsToTxn, AddOffsetsToTxn + TxnOffsetCommit, EndTxn, sequence numbers).
  */
 const DUPLICATE_SEQUENCE_NUMBER = 46
 const ORPHAN_GRACE_MS = 3000
@@ -132,7 +131,7 @@ export type SendItem = OutputRecord | RawCopy
 export interface TransactionalOutput {
   /** `sourceCodec`: the codec the input batch had, for targets whose compression.type is `producer`. Items of one partition are written in order. */
   send(records: readonly SendItem[], sourceCodec?: number): Promise<void>
-  sendOffsets(offsets: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string; metadata?: string}[]}[]}): Promise<void>
+  sendOffsets(offsets: OffsetsToCommit): Promise<void>
   commit(): Promise<void>
   abort(): Promise<void>
 }
@@ -198,9 +197,7 @@ class ProducerConnection {
 
   async producer(transactionalId: string, transactionTimeoutMs: number): Promise<TransactionalProducer> {
     await this.connect()
-    const tm = createTransactionManager(this.cluster, transactionalId, transactionTimeoutMs)
-    await tm.initProducerId()
-    return new TransactionalProducer(this, tm)
+    return new TransactionalProducer(this, await TransactionalSession.init(this.cluster, transactionalId, transactionTimeoutMs))
   }
 
   async endOrphans(topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
@@ -272,9 +269,9 @@ class ProducerConnection {
    * codecFor says; the first is encoded with the partition's current sequence, the others wait
    * (linked by `next`) for its success.
    */
-  private async encodeFitting(tm: KjsTransactionManager, b: PartitionBatch): Promise<void> {
+  private async encodeFitting(session: TransactionalSession, b: PartitionBatch): Promise<void> {
     const limits = await this.topicLimits(b.topic)
-    const producer = {producerId: BigInt(String(tm.getProducerId())), producerEpoch: tm.getProducerEpoch(), baseSequence: tm.getSequence(b.topic, b.partition), transactional: true}
+    const producer = {producerId: session.producerId, producerEpoch: session.epoch, baseSequence: session.sequence(b.topic, b.partition), transactional: true}
     if (b.raw) {
       // Whole, as fetched, when the per-record path would write the same codec and it fits.
       if (codecFor(this.settings, limits, b.raw.codec) === b.raw.codec && b.raw.bytes.length <= limits.maxMessageBytes) {
@@ -313,7 +310,7 @@ class ProducerConnection {
    * record it names (or, when the broker names none, each half in turn until one record is left)
    * becomes an UnwritableRecordError.
    */
-  async produce(tm: KjsTransactionManager, transactionalId: string, batches: PartitionBatch[]): Promise<void> {
+  async produce(session: TransactionalSession, batches: PartitionBatch[]): Promise<void> {
     let pending = batches
     let lastError: unknown
     // Rounds in a row that failed (retriable answers, no leader): a round that only moved on resets it.
@@ -341,16 +338,16 @@ class ProducerConnection {
           const broker = await this.cluster.findBroker({nodeId})
           const topics = new Map<string, {partition: number; records: Buffer}[]>()
           for (const b of group) {
-            if (!b.encoded) await this.encodeFitting(tm, b)
+            if (!b.encoded) await this.encodeFitting(session, b)
             topics.set(b.topic, [...(topics.get(b.topic) ?? []), {partition: b.partition, records: b.encoded!}])
           }
-          const res = await sendApi(broker, Produce, {transactionalId, acks: -1, timeoutMs: 30_000, topics: [...topics].map(([topic, partitions]) => ({topic, partitions}))})
+          const res = await sendApi(broker, Produce, {transactionalId: session.transactionalId, acks: -1, timeoutMs: 30_000, topics: [...topics].map(([topic, partitions]) => ({topic, partitions}))})
           for (const t of res.topics) {
             for (const p of t.partitions) {
               const b = group.find((x) => x.topic === t.topic && x.partition === p.partition)
               if (!b) continue
               if (p.errorCode === 0 || p.errorCode === DUPLICATE_SEQUENCE_NUMBER) {
-                tm.updateSequence(b.topic, b.partition, b.raw ? b.raw.count : b.records.length)
+                session.advance(b.topic, b.partition, b.raw ? b.raw.count : b.records.length)
                 b.done = true
                 if (b.next) followers.push(b.next)
               } else if (RECORD_REFUSALS.has(p.errorCode) && b.raw) {
@@ -416,29 +413,26 @@ function unpack(b: PartitionBatch): void {
 export class TransactionalProducer {
   private roundRobin = 0
 
-  constructor(private readonly pool: ProducerConnection, private readonly tm: KjsTransactionManager) {}
+  constructor(private readonly pool: ProducerConnection, private readonly session: TransactionalSession) {}
 
   /** How this producer last ended a transaction (acknowledged or not), while none is open. */
   private lastEnd: 'commit' | 'abort' | undefined
 
   /** The producer id, the epoch this producer holds (newer than any fenced holder's), and how its last transaction ended. */
   identity(): {producerId: bigint; own: OwnProducer} {
-    return {producerId: BigInt(String(this.tm.getProducerId())), own: {epoch: this.tm.getProducerEpoch(), ...(this.lastEnd ? {lastEnd: this.lastEnd} : {})}}
+    return {producerId: this.session.producerId, own: {epoch: this.session.epoch, ...(this.lastEnd ? {lastEnd: this.lastEnd} : {})}}
   }
 
   transaction(): TransactionalOutput {
-    this.tm.beginTransaction()
+    this.session.begin()
     this.lastEnd = undefined
     return {
       send: (records, sourceCodec) => this.send(records, sourceCodec),
-      // A previous transaction still writing its markers answers CONCURRENT_TRANSACTIONS; a moved
-      // coordinator NOT_COORDINATOR: both are retriable, and kafkajs leaves retrying them to us.
-      sendOffsets: (offsets) => retrying(() => this.tm.sendOffsets(offsets)),
-      // Not retried: kafkajs enters COMMITTING before EndTxn and refuses a second commit() after a
-      // failed one, so a retry only replaced the real cause with "Cannot call commit in state
-      // COMMITTING". A failed commit aborts and rewinds the partition instead.
-      commit: () => { this.lastEnd = 'commit'; return this.tm.commit() },
-      abort: () => { this.lastEnd = 'abort'; return this.tm.abort() },
+      sendOffsets: (offsets) => this.session.commitOffsets(offsets),
+      // A commit whose answer is lost is asked again inside the session; one that still fails
+      // leaves the session failed, and the runner aborts and rewinds the partition.
+      commit: () => { this.lastEnd = 'commit'; return this.session.end(true) },
+      abort: () => { this.lastEnd = 'abort'; return this.session.end(false) },
     }
   }
 
@@ -489,26 +483,13 @@ export class TransactionalProducer {
       b.records.push(r)
     }
     for (const topic of new Set(list.map((b) => b.topic))) if (!counts.has(topic)) await this.pool.partitionCount(topic)
-    await retrying(() => this.tm.addPartitionsToTransaction(groupPartitions(list)))
-    await this.pool.produce(this.tm, this.tm.getTransactionalId(), list)
+    await this.session.addPartitions(groupPartitions(list))
+    await this.pool.produce(this.session, list)
   }
 }
 
-/** Retries what kafkajs marks retriable (Kafka's retriable codes, lost connections), briefly and bounded (~30 s). */
-async function retrying<T>(fn: () => Promise<T>): Promise<T> {
-  const started = Date.now()
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn()
-    } catch (err) {
-      if ((err as {retriable?: boolean}).retriable !== true || Date.now() - started > 30_000) throw err
-      await new Promise((r) => setTimeout(r, Math.min(1000, 10 * 2 ** attempt)))
-    }
-  }
-}
-
-function groupPartitions(batches: readonly PartitionBatch[]): {topic: string; partitions: {partition: number}[]}[] {
-  const by = new Map<string, {partition: number}[]>()
-  for (const b of batches) by.set(b.topic, [...(by.get(b.topic) ?? []), {partition: b.partition}])
+function groupPartitions(batches: readonly PartitionBatch[]): {topic: string; partitions: number[]}[] {
+  const by = new Map<string, number[]>()
+  for (const b of batches) by.set(b.topic, [...(by.get(b.topic) ?? []), b.partition])
   return [...by].map(([topic, partitions]) => ({topic, partitions}))
 }
