@@ -1,11 +1,12 @@
 import {createRequire} from 'node:module'
 
 /**
- * The parts of kafkajs 2.2.4 that its public API does not export but that we build on: the Cluster
- * (broker pool, metadata, retries), its Broker objects (whose `connectionPool.send` carries our own
- * protocol requests over kafkajs's authenticated connections), the Encoder it frames requests with,
- * and its table of Kafka error codes. The version is pinned in package.json; these paths have been
- * stable across the 2.x line. Typed here narrowly, for what we use.
+ * The one seam into kafkajs internals: the parts of kafkajs 2.2.4 that its public API does not
+ * export but that we build on: the Cluster (broker pool, metadata, SASL/TLS connections), its
+ * Broker objects (whose `connectionPool.send` carries our own protocol requests), its socket
+ * factory, and its table of Kafka error codes. No other module requires a `kafkajs/src` path; the
+ * version is pinned exactly in package.json and checked when this module loads. Typed here
+ * narrowly, for what we use.
  */
 const require = createRequire(import.meta.url)
 
@@ -59,27 +60,9 @@ export interface KjsCluster {
   refreshMetadata(): Promise<void>
   getNodeIds(): number[]
   findBroker(args: {nodeId: number}): Promise<KjsBroker>
-  findControllerBroker(): Promise<KjsBroker>
   addTargetTopic(topic: string): Promise<void>
-  refreshMetadataIfNecessary(): Promise<void>
   /** From the cached metadata: call addTargetTopic (or refreshMetadata) first. */
   findTopicPartitionMetadata(topic: string): {partitionId: number; leader: number | null}[]
-}
-
-/** kafkajs's transaction manager ("eosManager"): InitProducerId, AddPartitionsToTxn, sendOffsets, EndTxn, sequences, with its retries. */
-export interface KjsTransactionManager {
-  getTransactionalId(): string
-  getProducerId(): number
-  getProducerEpoch(): number
-  initProducerId(): Promise<void>
-  getSequence(topic: string, partition: number): number
-  updateSequence(topic: string, partition: number, increment: number): void
-  beginTransaction(): void
-  addPartitionsToTransaction(topicData: {topic: string; partitions: {partition: number}[]}[]): Promise<void>
-  sendOffsets(args: {consumerGroupId: string; topics: {topic: string; partitions: {partition: number; offset: string; metadata?: string}[]}[]}): Promise<void>
-  commit(): Promise<void>
-  abort(): Promise<void>
-  isInTransaction(): boolean
 }
 
 export interface KjsClusterOptions {
@@ -97,8 +80,12 @@ export interface KjsInstrumentation {
   addListener(event: string, listener: () => void): () => void
 }
 
-const createEosManager = require('kafkajs/src/producer/eosManager/index.js') as (o: Record<string, unknown>) => KjsTransactionManager
-const {createErrorFromCode} = require('kafkajs/src/protocol/error.js') as {createErrorFromCode(code: number): Error & {type: string; retriable: boolean}}
+/** The only kafkajs release these internals are known to match: any other stops the process at start-up. */
+export const KAFKAJS_VERSION = '2.2.4'
+const installed = (require('kafkajs/package.json') as {version: string}).version
+if (installed !== KAFKAJS_VERSION) {
+  throw new Error(`streamctl needs kafkajs ${KAFKAJS_VERSION} exactly (it builds on kafkajs's internal connection pool, SASL and sockets), but kafkajs ${installed} is installed; reinstall with \`npm ci\``)
+}
 const ClusterClass = require('kafkajs/src/cluster/index.js') as new (options: Record<string, unknown>) => KjsCluster
 const EmitterClass = require('kafkajs/src/instrumentation/emitter.js') as new () => KjsInstrumentation
 const {createLogger} = require('kafkajs/src/loggers/index.js') as {createLogger(o: {level: number; logCreator: unknown}): unknown}
@@ -164,21 +151,6 @@ export function createKjsCluster(options: KjsClusterOptions, onRequest: () => vo
     metadataMaxAge: 300_000,
   })
   return {cluster, sockets}
-}
-
-/**
- * kafkajs's own transaction state machine over one of our clusters: the job runtime encodes and
- * sends its record batches itself (see src/cluster/protocol/produce.ts) but keeps kafkajs's tested
- * coordinator handling and retries for everything around them.
- */
-export function createTransactionManager(cluster: KjsCluster, transactionalId: string, transactionTimeoutMs: number): KjsTransactionManager {
-  const logger = createLogger({level: 0, logCreator: () => () => {}})
-  return createEosManager({logger, cluster, transactionTimeout: transactionTimeoutMs, transactional: true, transactionalId})
-}
-
-/** The kafkajs error for a Kafka error code (with `type`, e.g. 'PRODUCER_FENCED', and `retriable`). */
-export function kafkaJsErrorFromCode(code: number): Error & {type: string; retriable: boolean} {
-  return createErrorFromCode(code)
 }
 
 /**

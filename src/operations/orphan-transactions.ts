@@ -1,4 +1,5 @@
-import {kafkaJsErrorFromCode, type KjsCluster} from '../cluster/kafkajs-internals.js'
+import type {KjsCluster} from '../cluster/kafkajs-internals.js'
+import {kafkaProtocolError} from '../cluster/errors.js'
 import {DescribeProducers} from '../cluster/protocol/describe-producers.js'
 import {WriteTxnMarkers} from '../cluster/protocol/write-txn-markers.js'
 import {sendApi} from '../cluster/send-api.js'
@@ -72,7 +73,7 @@ export async function findOrphanTransactions(cluster: KjsCluster, topics: readon
     const res = await sendApi(broker, DescribeProducers, {topics: [...topicMap].map(([name, partitionIndexes]) => ({name, partitionIndexes}))})
     for (const t of res.topics) {
       for (const p of t.partitions) {
-        if (p.errorCode !== 0) throw Object.assign(kafkaJsErrorFromCode(p.errorCode), {message: `DescribeProducers ${t.name}-${p.partitionIndex}: ${p.errorMessage ?? kafkaJsErrorFromCode(p.errorCode).message}`})
+        if (p.errorCode !== 0) throw Object.assign(kafkaProtocolError(p.errorCode), {message: `DescribeProducers ${t.name}-${p.partitionIndex}: ${p.errorMessage ?? kafkaProtocolError(p.errorCode).message}`})
         for (const a of p.activeProducers) {
           const own = ours.get(a.producerId)
           if (a.currentTxnStartOffset < 0n || own === undefined) continue
@@ -101,6 +102,6 @@ export async function endOrphanTransactions(cluster: KjsCluster, orphans: readon
       markers: [{producerId: o.producerId, producerEpoch: o.producerEpoch, commit: o.commit, topics: [{name: o.topic, partitionIndexes: [o.partition]}], coordinatorEpoch: o.coordinatorEpoch}],
     })
     const code = res.markers.flatMap((m) => m.topics.flatMap((t) => t.partitions.map((p) => p.errorCode))).find((c) => c !== 0)
-    if (code !== undefined) throw Object.assign(kafkaJsErrorFromCode(code), {message: `WriteTxnMarkers ${o.topic}-${o.partition}: ${kafkaJsErrorFromCode(code).message}`})
+    if (code !== undefined) throw Object.assign(kafkaProtocolError(code), {message: `WriteTxnMarkers ${o.topic}-${o.partition}: ${kafkaProtocolError(code).message}`})
   }
 }

@@ -1,4 +1,5 @@
-import {createKjsCluster, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type SocketTracker} from '../cluster/kafkajs-internals.js'
+import {createKjsCluster, type KjsCluster, type KjsClusterOptions, type SocketTracker} from '../cluster/kafkajs-internals.js'
+import {kafkaProtocolError} from '../cluster/errors.js'
 import {Fetch} from '../cluster/protocol/fetch.js'
 import {COORDINATOR_GROUP, FindCoordinator} from '../cluster/protocol/find-coordinator.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ListOffsets} from '../cluster/protocol/list-offsets.js'
@@ -106,7 +107,7 @@ export class SourceFetcher {
       maxWaitMs: this.limits.maxWaitMs, minBytes: 1, maxBytes: this.limits.maxBytes, isolationLevel: 1,
       topics: [{topic: this.topic, partitions: rotated.map(([partition, fetchOffset]) => ({partition, fetchOffset, partitionMaxBytes: this.limits.partitionMaxBytes}))}],
     })
-    if (res.errorCode !== 0) throw kafkaJsErrorFromCode(res.errorCode)
+    if (res.errorCode !== 0) throw kafkaProtocolError(res.errorCode)
     const out: PartitionFetch[] = []
     for (const t of res.topics) {
       if (t.topic !== this.topic) continue
@@ -114,7 +115,7 @@ export class SourceFetcher {
         const fetchOffset = positions.get(p.partition)
         if (fetchOffset === undefined) continue
         if (p.errorCode !== 0) {
-          const error = kafkaJsErrorFromCode(p.errorCode)
+          const error = kafkaProtocolError(p.errorCode)
           // Out of range is not retriable as such: the runner moves the position (see runner.ts).
           if (p.errorCode === OFFSET_OUT_OF_RANGE) error.retriable = false
           error.message = `${error.message} (${this.topic}-${p.partition} at offset ${fetchOffset})`
@@ -155,13 +156,13 @@ export class SourceFetcher {
     await this.connect()
     await this.cluster.refreshMetadata()
     const leader = this.cluster.findTopicPartitionMetadata(this.topic).find((m) => m.partitionId === partition)?.leader
-    if (leader === undefined || leader === null || leader < 0) throw kafkaJsErrorFromCode(5)
+    if (leader === undefined || leader === null || leader < 0) throw kafkaProtocolError(5)
     const broker = await this.cluster.findBroker({nodeId: leader})
     const ask = async (timestamp: bigint): Promise<number> => {
       const res = await sendApi(broker, ListOffsets, {isolationLevel: 1, topics: [{topic: this.topic, partitions: [{partition, timestamp}]}]})
       const p = res.topics.find((t) => t.topic === this.topic)?.partitions.find((x) => x.partition === partition)
       if (!p) throw new Error(`ListOffsets: no answer for ${this.topic}-${partition}`)
-      if (p.errorCode !== 0) throw kafkaJsErrorFromCode(p.errorCode)
+      if (p.errorCode !== 0) throw kafkaProtocolError(p.errorCode)
       return Number(p.offset)
     }
     return {start: await ask(EARLIEST_TIMESTAMP), end: await ask(LATEST_TIMESTAMP)}

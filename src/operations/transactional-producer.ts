@@ -1,4 +1,5 @@
-import {createKjsCluster, kafkaJsErrorFromCode, type KjsCluster, type KjsClusterOptions, type SocketTracker} from '../cluster/kafkajs-internals.js'
+import {createKjsCluster, type KjsCluster, type KjsClusterOptions, type SocketTracker} from '../cluster/kafkajs-internals.js'
+import {kafkaProtocolError} from '../cluster/errors.js'
 import {CODECS, codecId, prepareCodec, type CodecName} from '../cluster/protocol/compression.js'
 import {DescribeConfigs, RESOURCE_TYPE_TOPIC} from '../cluster/protocol/describe-configs.js'
 import {compressBatch, encodeRecordBatch, rewriteBatchHeader, type BatchRecord} from '../cluster/protocol/record-batch.js'
@@ -238,7 +239,7 @@ class ProducerConnection {
     if (n === undefined) {
       await this.cluster.addTargetTopic(topic)
       n = this.cluster.findTopicPartitionMetadata(topic).length
-      if (n === 0) throw Object.assign(kafkaJsErrorFromCode(3), {message: `topic ${topic} does not exist on the target cluster`})
+      if (n === 0) throw Object.assign(kafkaProtocolError(3), {message: `topic ${topic} does not exist on the target cluster`})
       this.partitionCounts.set(topic, n)
     }
     return n
@@ -328,7 +329,7 @@ class ProducerConnection {
         const leader = this.cluster.findTopicPartitionMetadata(b.topic).find((p) => p.partitionId === b.partition)?.leader
         if (leader === undefined || leader === null || leader < 0) {
           failed.push(b)
-          lastError = kafkaJsErrorFromCode(5)
+          lastError = kafkaProtocolError(5)
         }
         else byLeader.set(leader, [...(byLeader.get(leader) ?? []), b])
       }
@@ -364,10 +365,10 @@ class ProducerConnection {
                 // Nothing of a refused batch is written and its sequence stays unused: send each half.
                 this.split(b)
               } else if (RETRIABLE_PRODUCE.has(p.errorCode)) {
-                lastError = kafkaJsErrorFromCode(p.errorCode)
+                lastError = kafkaProtocolError(p.errorCode)
                 failedRound = true
               } else {
-                const err = kafkaJsErrorFromCode(p.errorCode)
+                const err = kafkaProtocolError(p.errorCode)
                 throw Object.assign(err, {message: `${err.message} (${b.topic}-${b.partition}${p.errorMessage ? `: ${p.errorMessage}` : ''})`})
               }
             }
