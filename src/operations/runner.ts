@@ -4,17 +4,16 @@ import {StreamctlError} from '../errors.js'
 import type {CodecName} from '../cluster/protocol/compression.js'
 import {JobCheckpoints} from './checkpoints.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
-import {deadLetterRecord, describeRecord} from './dead-letter.js'
 import {DEFINITION_PREFIX} from './job-definition.js'
-import {RecordError, UnwritableRecordError, classifyError, isFenced, isOutage, isServiceOutage, jobFailure, lostClusterError, outageOf, refusedError, type JobPlace} from './job-errors.js'
+import {RecordError, classifyError, isFenced, isOutage, isServiceOutage, jobFailure, lostClusterError, outageOf, refusedError, type JobPlace} from './job-errors.js'
 import {FetchLoop} from './fetch-loop.js'
-import {MAX_QUEUED_SENDS, commitDue, newPartitionState, openTransaction, queueSend, rewind, withPartition, type OpenTransaction, type PartitionState} from './partition-state.js'
+import {JobPhase} from './job-phase.js'
+import {PartitionWorker, type WorkerHost} from './partition-worker.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
-import {DEFAULT_FETCH_LIMITS, SourceFetcher, type FetchedChunk} from './source-fetcher.js'
-import type {InputRecord, JobReport, OutputRecord, Stage, StageResult} from './record.js'
+import {DEFAULT_FETCH_LIMITS, SourceFetcher} from './source-fetcher.js'
+import type {JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
-import {ProducerPool, type SendItem, type TransactionalProducer} from './transactional-producer.js'
-import {decodeRawBatch, type RawBatch} from '../cluster/protocol/record-batch-reader.js'
+import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
 
 /**
  * The streaming runtime: a consumer group shares out the source's partitions, our own fetcher
@@ -80,8 +79,6 @@ export interface RunReport extends JobReport {
 
 
 const SESSION_TIMEOUT_MS = 10_000
-/** Pause before re-reading a partition whose stage failed on a service that is down (the registry). */
-const STAGE_RETRY_MS = 500
 
 const GROUP_AUTHORIZATION_FAILED = 30
 
@@ -134,16 +131,16 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
   let lostToRetention = 0
   const meter = new RateMeter()
-  const parts = new Map<number, PartitionState>()
+  const workers = new Map<number, PartitionWorker>()
   let assigned: number[] = []
   let joined = false
   /** Between kafkajs noticing a rebalance and the next join: no new fetches. */
   let rebalancing = false
-  /** Set once this process leaves the group: later joins must not fence or open producers. */
-  let stopping = false
-  /** Set when the run ends: batches still delivered are left for the next run (not consumed, not committed). */
-  let draining = false
-  let fatal: unknown
+  /**
+   * Draining: the run ends, chunks still delivered are left for the next run (not consumed, not
+   * committed). Stopping: this process leaves the group, later joins must not fence or open producers.
+   */
+  const phase = new JobPhase()
   let ready: Promise<void> = Promise.resolve()
   /** Start of the current run of read-side failures (fetches, the group); a successful fetch ends it. */
   let failingSince: number | undefined
@@ -220,22 +217,13 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     const progress = (): void => {
       meter.sample(Date.now(), counters.read)
       let lag = 0
-      for (const p of assigned) {
-        const s = parts.get(p)
-        if (s) lag += Math.max(0, (o.mode === 'bounded' ? s.end : s.highWatermark) - s.position)
-      }
+      for (const p of assigned) lag += workers.get(p)?.lag() ?? 0
       const rate = meter.perSecond()
       emit({
         type: 'progress', ...counters, recordsPerSecond: rate, lag,
         etaSeconds: o.mode === 'bounded' ? etaSeconds(lag, rate) : undefined,
-        partitionsAssigned: assigned.length, partitionsDone: assigned.filter((p) => parts.get(p)?.done).length,
+        partitionsAssigned: assigned.length, partitionsDone: assigned.filter((p) => workers.get(p)?.done).length,
       })
-    }
-
-    const markDone = (p: number): void => {
-      const s = parts.get(p)
-      if (!s || s.done) return
-      s.done = true
     }
 
     const producerFor = async (p: number): Promise<TransactionalProducer> => {
@@ -255,7 +243,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     const endOrphans = async (partitions: readonly number[]): Promise<void> => {
       const topics = o.outputTopics ?? []
       const ours = new Map(partitions.flatMap((p) => {
-        const id = parts.get(p)?.open ? undefined : producers.get(p)?.identity()
+        const id = workers.get(p)?.state.open ? undefined : producers.get(p)?.identity()
         return id ? [[id.producerId, {...id.own, decided: decided.get(id.producerId)}] as const] : []
       }))
       if (topics.length === 0 || ours.size === 0) return
@@ -293,7 +281,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         retries: 5,
         restartOnFailure: async (err) => {
           const left = outageBudgetLeft()
-          if (left <= 0 || stopping) return false
+          if (left <= 0 || phase.leaving) return false
           emit({type: 'status', message: `cannot reach Kafka (${err.message}); retrying for up to ${Math.ceil(left / 1000)} s`})
           return true
         },
@@ -312,7 +300,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       // so a join can complete after we decided to stop. We will not read those partitions: their
       // next owner fences them, and producers opened here would outlive the cleanup below and keep
       // the process alive.
-      if (stopping) return
+      if (phase.leaving) return
       memberId = e.payload.memberId
       joined = true
       const previous = new Set(assigned)
@@ -337,24 +325,19 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
             pos = await committedPositions(fresh)
             break
           } catch (err) {
-            if (stopping || isFenced(err) || err instanceof StreamctlError || classifyError(err) === 'fatal' || Date.now() - started > unreachableTimeoutMs) throw err
+            if (phase.leaving || isFenced(err) || err instanceof StreamctlError || classifyError(err) === 'fatal' || Date.now() - started > unreachableTimeoutMs) throw err
             emit({type: 'status', message: `taking over partitions [${fresh.join(', ')}]: ${(err as Error).message}; retrying`})
             await sleep(1000, o.signal)
           }
         }
-        if (stopping) return
+        if (phase.leaving) return
         if (fresh.length > 0) await endOrphans(fresh)
-        for (const p of fresh) {
-          const position = pos.get(p)!
-          const end = ends.get(p)?.high ?? 0
-          parts.set(p, newPartitionState(position, end))
-          if (o.mode === 'bounded' && position >= end) markDone(p)
-        }
+        for (const p of fresh) workers.set(p, new PartitionWorker(p, pos.get(p)!, ends.get(p)?.high ?? 0, workerHost))
         emit({type: 'status', message: `assigned partitions [${assigned.join(', ')}] of ${topic}`})
         progress()
       })()
       ready.catch((err: unknown) => {
-        if (!stopping) fatal ??= err instanceof StreamctlError || classifyError(err) !== 'fatal' ? err : refusedError(place, err as Error, `taking over partitions [${fresh.join(', ')}] of ${topic}`)
+        if (phase.current !== 'stopping') phase.fail(err instanceof StreamctlError || classifyError(err) !== 'fatal' ? err : refusedError(place, err as Error, `taking over partitions [${fresh.join(', ')}] of ${topic}`))
       })
     })
     const place: JobPlace = {job: o.job, crossCluster: o.crossCluster, sourceLabel: o.source.label, targetLabel: o.target.connection.label}
@@ -364,93 +347,22 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     // restart) and then stops the consumer for good; within the outage budget we start it again.
     const restartConsumer = (err: Error): boolean => {
       const left = outageBudgetLeft()
-      if (stopping || fatal || left <= 0 || !isOutage(err)) return false
+      if (phase.leaving || left <= 0 || !isOutage(err)) return false
       emit({type: 'status', message: `cannot reach Kafka (${err.message}); restarting the consumer, for up to ${Math.ceil(left / 1000)} s`})
       setTimeout(() => {
-        if (stopping || fatal) return
+        if (phase.leaving) return
         // A failure while starting crashes again, and comes back here. Leaving meanwhile wins: the
         // consumer is not run again once the job has decided to go.
-        restarting = c.connect().then(() => (stopping ? undefined : c.run(runConfig))).catch((error: unknown) => {
-          if (!restartConsumer(error as Error)) fatal ??= lostCluster(error as Error, failingFor())
+        restarting = c.connect().then(() => (phase.leaving ? undefined : c.run(runConfig))).catch((error: unknown) => {
+          if (!restartConsumer(error as Error)) phase.fail(lostCluster(error as Error, failingFor()))
         })
       }, 1000)
       return true
     }
     c.on(c.events.CRASH, (e) => {
       if (e.payload.restart || restartConsumer(e.payload.error)) return
-      fatal ??= failingSince === undefined && writeFailingSince === undefined ? e.payload.error : lostCluster(e.payload.error, failingFor())
+      phase.fail(failingSince === undefined && writeFailingSince === undefined ? e.payload.error : lostCluster(e.payload.error, failingFor()))
     })
-
-    /** Gives up the open transaction: aborted, and its records read again from the committed position. */
-    const abandon = async (p: number, st: PartitionState, open: OpenTransaction): Promise<void> => {
-      if (st.open === open) st.open = undefined
-      o.resetStage?.()
-      const id = producers.get(p)?.identity()
-      if (id) (st.abandoned ??= []).push({producerId: id.producerId, epoch: id.own.epoch, next: open.next})
-      // A Produce still in flight must not land after the abort marker (it would open a new
-      // transaction on that partition that nobody ends).
-      await open.sending.catch(() => {})
-      await open.tx.abort().catch(() => {})
-      // A fenced or broken producer never recovers: the next batch of this partition (if we still
-      // own it) starts a fresh one, whose InitProducerId takes over the transactional id.
-      producers.delete(p)
-      st.unsure = true
-      rewind(st, st.position)
-    }
-
-    /** Commits the open transaction of a partition (the caller holds its lock). */
-    const commitOpen = async (p: number, st: PartitionState): Promise<void> => {
-      const open = st.open
-      if (!open) return
-      try {
-        await open.sending
-        if (checkpoints) await open.tx.sendOffsets(checkpoints.offsetsFor(p, open.next, o.definition))
-        else await open.tx.sendOffsets({groupId, topics: [{topic, partitions: [{partition: p, offset: open.next, ...(o.definition ? {metadata: o.definition} : {})}]}]})
-        await open.tx.commit()
-      } catch (err) {
-        await abandon(p, st, open)
-        throw err
-      }
-      st.open = undefined
-      if (checkpoints) await c.commitOffsets([{topic, partition: p, offset: String(open.next)}]).catch(() => {})
-      st.position = Math.max(st.position, open.next)
-      st.skipBelow = st.position
-      // The write side works: its outage (if any) is over.
-      writeFailingSince = undefined
-      if (st.isolateBelow !== undefined && st.position >= st.isolateBelow) st.isolateBelow = undefined
-      counters.read += open.pending.read
-      counters.written += open.pending.written
-      counters.deadLettered += open.pending.deadLettered
-      counters.skipped += open.pending.skipped
-      for (const a of open.afterCommit) o.stage.afterCommit?.(a.records, a.result, a.next)
-      if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
-      progress()
-    }
-
-    /**
-     * After a failed commit, as on a fresh assignment: fence (InitProducerId completes or aborts the
-     * failed transaction), then resume from the committed position, which may be past st.position.
-     * The caller holds the partition's lock.
-     */
-    const settleUnsure = async (p: number, st: PartitionState): Promise<void> => {
-      await producerFor(p)
-      const position = (await committedPositions([p])).get(p)!
-      Object.assign(st, {position, skipBelow: position, unsure: false})
-      rewind(st, position)
-      // The position read after fencing is the coordinator's verdict on what we gave up: its offsets
-      // were committed in it. If Kafka lost the markers of such a transaction, end it that way now.
-      if (st.abandoned) {
-        for (const a of st.abandoned) {
-          let epochs = decided.get(a.producerId)
-          if (!epochs) decided.set(a.producerId, (epochs = new Map()))
-          epochs.set(a.epoch, position >= a.next)
-        }
-        st.abandoned = undefined
-        await endOrphans([p])
-      }
-      // The failed commit may have landed at the end: no batch follows to say so.
-      if (o.mode === 'bounded' && position >= st.end) markDone(p)
-    }
 
     let lastFailureStatus = 0
     /**
@@ -458,16 +370,16 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
      * restarting): what failed was rewound and is read again, until the outage budget runs out.
      */
     const transient = (err: unknown, side: 'read' | 'write' = 'read'): void => {
-      if (fatal || stopping) return
+      if (phase.leaving) return
       if (classifyError(err) === 'fatal') {
-        fatal ??= refusedError(place, err as Error, side === 'read' ? `reading ${topic}` : 'writing its output')
+        phase.fail(refusedError(place, err as Error, side === 'read' ? `reading ${topic}` : 'writing its output'))
         return
       }
       const left = outageBudgetLeft(side)
       // A service the records need besides Kafka (the schema registry) names itself in its error.
       const other = err instanceof StreamctlError
       if (left <= 0) {
-        fatal ??= other ? outageOf(place, err, failingFor()) : lostCluster(err as Error, failingFor())
+        phase.fail(other ? outageOf(place, err, failingFor()) : lostCluster(err as Error, failingFor()))
       } else if (Date.now() - lastFailureStatus > 2000) {
         lastFailureStatus = Date.now()
         emit({type: 'status', message: `${other ? (err as Error).message : `cannot reach Kafka (${(err as Error).message})`}; retrying for up to ${Math.ceil(left / 1000)} s`})
@@ -488,203 +400,17 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       }
       // A record the stage cannot handle (no dead-letter topic) stops the job: retrying cannot help.
       if (err instanceof RecordError || err instanceof StreamctlError) {
-        fatal ??= err
+        phase.fail(err)
         return
       }
       const kind = classifyError(err)
       // Fenced: another member owns this partition now and has taken over its transactional id.
       if (kind === 'fenced') return
       if (kind === 'fatal') {
-        fatal ??= refusedError(place, err as Error, p === undefined ? `writing its output` : `${topic}-${p}${offset === undefined ? '' : ` offset ${offset}`}`)
+        phase.fail(refusedError(place, err as Error, p === undefined ? `writing its output` : `${topic}-${p}${offset === undefined ? '' : ` offset ${offset}`}`))
         return
       }
       transient(err, 'write')
-    }
-
-    /** Commits transactions that have been open long enough (also when no new batch arrives). */
-    const flushDue = async (all: boolean): Promise<void> => {
-      const due = (st: PartitionState): boolean => st.open !== undefined && (all || commitDue(st.open, Date.now()))
-      await Promise.all([...parts].filter(([, st]) => due(st)).map(([p, st]) => withPartition(st, async () => {
-        if (due(st)) await commitOpen(p, st)
-      }).catch((err: unknown) => {
-        // A periodic flush that fails has rewound the partition, which is read again; bad records
-        // and the final flush's failures stop the job.
-        if (err instanceof RecordError || err instanceof StreamctlError || (all && !isFenced(err))) fatal ??= err
-        else if (classifyError(err) === 'fatal') settle(err)
-      })))
-    }
-
-    /** One fetched chunk of partition p: mapped by the stage and queued in the partition's transaction. */
-    const processChunk = async (p: number, st: PartitionState, chunk: FetchedChunk, generation: number): Promise<void> => {
-      if (parts.get(p) !== st || st.generation !== generation || st.unsure || !assigned.includes(p) || fatal || draining || o.signal?.aborted) return
-      st.highWatermark = chunk.highWatermark
-      // The fetched records are the stage's input as they are; only the ends may need cutting.
-      let records: readonly InputRecord[] = chunk.records
-      // Batches a plain copy writes whole: only those wholly inside what this chunk may write, and
-      // none while a refused record is being looked for one by one; the rest are decoded here.
-      let raw: readonly RawBatch[] = chunk.raw ?? []
-      if (raw.length > 0) {
-        const first = Math.min(records[0]?.offset ?? Number.POSITIVE_INFINITY, raw[0]!.baseOffset)
-        const isolating = st.isolateBelow !== undefined && first < st.isolateBelow
-        const whole = (b: RawBatch): boolean => copy !== undefined && !isolating && b.baseOffset >= st.skipBelow && (o.mode !== 'bounded' || b.baseOffset + b.count <= st.end)
-        if (!raw.every(whole)) ({records, raw} = decodeSome(records, raw, whole, topic, p))
-      }
-      let from = 0
-      while (from < records.length && records[from]!.offset < st.skipBelow) from++
-      let to = records.length
-      if (o.mode === 'bounded') while (to > from && records[to - 1]!.offset >= st.end) to--
-      const cutAtEnd = to < records.length
-      if (from > 0 || cutAtEnd) records = records.slice(from, to)
-      // nextOffset counts trailing transaction markers: committing past them lets a bounded run
-      // reach end offsets that sit after a marker.
-      const fetchedNext = chunk.nextOffset
-      const count = records.length + raw.reduce((n, b) => n + b.count, 0)
-      const firstOffset = Math.min(records[0]?.offset ?? Number.POSITIVE_INFINITY, raw[0]?.baseOffset ?? Number.POSITIVE_INFINITY)
-      if (count === 0) {
-        if (!cutAtEnd && fetchedNext > (st.open?.next ?? st.position)) {
-          if (st.open) st.open.next = fetchedNext
-          else st.position = fetchedNext
-        }
-        if (o.mode === 'bounded' && st.position >= st.end) markDone(p)
-        return
-      }
-      // Records cut at the end lie after every batch kept whole (those end at or before st.end).
-      const next = cutAtEnd ? Math.max(records[records.length - 1]?.offset ?? 0, ...raw.map((b) => b.baseOffset + b.count - 1)) + 1 : fetchedNext
-      let open: OpenTransaction | undefined
-      try {
-        const producer = await producerFor(p)
-        let result
-        if (st.isolateBelow !== undefined && firstOffset < st.isolateBelow) {
-          open = st.open ??= openTransaction(producer.transaction(), st.position)
-          result = await isolated(p, open, records, chunk.codec)
-        } else if (raw.length > 0) {
-          const mixed = await copyThrough(p, records, raw)
-          result = mixed
-          open = st.open ??= openTransaction(producer.transaction(), st.position)
-          queueSend(open, mixed.items, chunk.codec)
-        } else {
-          result = await o.stage.process(records)
-          open = st.open ??= openTransaction(producer.transaction(), st.position)
-          queueSend(open, result.out, chunk.codec)
-        }
-        if (open.failed || open.queued > MAX_QUEUED_SENDS) await open.sending
-        open.next = next
-        open.records += count
-        open.pending.read += count
-        open.pending.written += result.written
-        open.pending.deadLettered += result.deadLettered
-        open.pending.skipped += result.skipped
-        if (o.stage.afterCommit) open.afterCommit.push({records, result, next})
-        st.skipBelow = next
-        // A stage with a state cache sees its own writes only after commit: commit every chunk.
-        const due = o.stage.afterCommit !== undefined || commitDue(open, Date.now())
-        if (due || (o.mode === 'bounded' && next >= st.end)) await commitOpen(p, st)
-      } catch (err) {
-        // Whatever failed (the stage or a send), the partition's open transaction goes and the
-        // partition is read again from its committed position: no record after it may be committed
-        // past the ones that failed.
-        if (st.open) await abandon(p, st, st.open)
-        else {
-          o.resetStage?.()
-          rewind(st, st.position)
-        }
-        st.skipBelow = st.position
-        // A service the stage calls is down (the registry): give it a moment before the re-read asks again.
-        if (isServiceOutage(err)) await new Promise((r) => setTimeout(r, STAGE_RETRY_MS))
-        if (err instanceof UnwritableRecordError) {
-          // Which input record made the refused output is known only record by record: read the
-          // chunk again that way (the transaction is gone; the partition re-reads from its position).
-          st.isolateBelow = Math.max(st.isolateBelow ?? 0, next)
-          emit({type: 'status', message: `${topic}-${p}: ${err.message}; finding the record among offsets ${firstOffset}–${next - 1}`})
-          return
-        }
-        settle(err, p, firstOffset)
-      }
-    }
-
-    /**
-     * A plain copy's chunk with batches kept whole: the decoded records between them go through the
-     * stage, the batches as they are, all in offset order. Each batch's records count as written,
-     * as the stage would have counted them (one output per record).
-     */
-    const copyThrough = async (p: number, records: readonly InputRecord[], raw: readonly RawBatch[]): Promise<StageResult & {items: SendItem[]}> => {
-      const items: SendItem[] = []
-      let written = 0
-      let deadLettered = 0
-      let skipped = 0
-      let i = 0
-      const stageUpTo = async (offset: number): Promise<void> => {
-        let j = i
-        while (j < records.length && records[j]!.offset < offset) j++
-        if (j === i) return
-        const res = await o.stage.process(records.slice(i, j))
-        for (const r of res.out) items.push(r)
-        written += res.written
-        deadLettered += res.deadLettered
-        skipped += res.skipped
-        i = j
-      }
-      for (const b of raw) {
-        await stageUpTo(b.baseOffset)
-        items.push({topic: copy!.topic, partition: p, raw: b})
-        written += b.count
-      }
-      await stageUpTo(Number.POSITIVE_INFINITY)
-      return {out: [], items, written, deadLettered, skipped}
-    }
-
-    /**
-     * A chunk with a record the target refuses, one input record at a time inside the open
-     * transaction: a refused record's output is not written (Kafka refuses a batch whole), so it can
-     * be dead-lettered in its place; without a dead-letter topic the job stops, naming it.
-     */
-    const isolated = async (p: number, open: OpenTransaction, records: readonly InputRecord[], codec: number | undefined): Promise<{written: number; deadLettered: number; skipped: number; out: OutputRecord[]}> => {
-      await open.sending
-      const sum = {written: 0, deadLettered: 0, skipped: 0, out: [] as OutputRecord[]}
-      for (const r of records) {
-        const res = await o.stage.process([r])
-        try {
-          await open.tx.send(res.out, codec)
-        } catch (err) {
-          if (!(err instanceof UnwritableRecordError)) throw err
-          const where = `${describeRecord(r)} (${err.message})`
-          if (!o.deadLetter) throw new RecordError(`${where}: the target refuses this record on every retry, and no --dead-letter topic is set, so the job stops here`)
-          if (err.topic === o.deadLetter) throw new RecordError(`${where}: not even the dead-letter topic ${o.deadLetter} takes it; raise its max.message.bytes or filter the record out`)
-          if (res.out.length > 1) throw new RecordError(`${where}: the record's other outputs may be written already, so it cannot be dead-lettered alone`)
-          await open.tx.send([deadLetterRecord(o.deadLetter, o.job, r, err)])
-          sum.deadLettered++
-          continue
-        }
-        sum.written += res.written
-        sum.deadLettered += res.deadLettered
-        sum.skipped += res.skipped
-      }
-      return sum
-    }
-
-    /** Retention removed [from, to) of partition p before the job read it: reported, and the position moved past it (committed at once), or the job stops. */
-    const onGap = (p: number, st: PartitionState, from: number, to: number): void => {
-      if (o.noGaps) {
-        fatal ??= new StreamctlError('JOB_FAILED', `job ${o.job}: ${topic}-${p} offsets ${from}–${to - 1} were deleted (retention or DeleteRecords) before the job read them, and --no-gaps is set`, {
-          hint: 'rerun without --no-gaps to continue from the log start (the report counts what was lost), or restore the records first',
-        })
-        return
-      }
-      lostToRetention += to - from
-      emit({type: 'status', message: `${topic}-${p}: offsets ${from}–${to - 1} were deleted (retention) before the job read them; continuing at ${to}`})
-      rewind(st, to)
-      // Committed at once, so a rerun neither reports the gap again nor waits for a record that may not come.
-      void withPartition(st, async () => {
-        if (parts.get(p) !== st || st.position >= to) return
-        if (st.open) {
-          st.open.next = Math.max(st.open.next, to)
-        } else {
-          const producer = await producerFor(p)
-          st.open = openTransaction(producer.transaction(), st.position)
-          st.open.next = to
-        }
-        await commitOpen(p, st)
-      }).catch((err: unknown) => settle(err, p, to))
     }
 
     // One chunk at a time across partitions, for stages whose state spans them (RunnerOptions.serial).
@@ -694,22 +420,72 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       serialTail = run.catch(() => {})
       return run
     }
+    const workerHost: WorkerHost = {
+      topic, job: o.job, mode: o.mode, stage: o.stage, copyTopic: copy?.topic, deadLetter: o.deadLetter, noGaps: o.noGaps,
+      owns: (w) => workers.get(w.partition) === w,
+      accepts: (w) => workers.get(w.partition) === w && assigned.includes(w.partition) && phase.running && !o.signal?.aborted,
+      producer: producerFor,
+      heldProducer: (p) => producers.get(p),
+      dropProducer: (p) => { producers.delete(p) },
+      offsetsFor: (p, next) => checkpoints
+        ? checkpoints.offsetsFor(p, next, o.definition)
+        : {groupId, topics: [{topic, partitions: [{partition: p, offset: next, ...(o.definition ? {metadata: o.definition} : {})}]}]},
+      afterCommit: async (p, next) => {
+        if (checkpoints) await c.commitOffsets([{topic, partition: p, offset: String(next)}]).catch(() => {})
+      },
+      committedPosition: async (p) => (await committedPositions([p])).get(p)!,
+      decided: (producerId, epoch, committed) => {
+        let epochs = decided.get(producerId)
+        if (!epochs) decided.set(producerId, (epochs = new Map()))
+        epochs.set(epoch, committed)
+      },
+      endOrphans: (p) => endOrphans([p]),
+      resetStage: () => o.resetStage?.(),
+      committed: (n) => {
+        // The write side works: its outage (if any) is over.
+        writeFailingSince = undefined
+        counters.read += n.read
+        counters.written += n.written
+        counters.deadLettered += n.deadLettered
+        counters.skipped += n.skipped
+        progress()
+      },
+      lostToRetention: (n) => { lostToRetention += n },
+      status: (message) => emit({type: 'status', message}),
+      fail: (err) => phase.fail(err),
+      failed: (err, p, offset) => settle(err, p, offset),
+      serially,
+    }
+
+    /** Commits transactions that have been open long enough (also when no new batch arrives). */
+    const flushDue = async (all: boolean): Promise<void> => {
+      await Promise.all([...workers.values()].map((w) => w.flush(all).catch((err: unknown) => {
+        // A periodic flush that fails has rewound the partition, which is read again; bad records
+        // and the final flush's failures stop the job.
+        if (err instanceof RecordError || err instanceof StreamctlError || (all && !isFenced(err))) phase.fail(err)
+        else if (classifyError(err) === 'fatal') settle(err)
+      })))
+    }
+
     const fetchLoop = new FetchLoop(fetcher, {
       bounded: o.mode === 'bounded',
-      reading: () => !stopping && !draining && !fatal && !o.signal?.aborted,
+      reading: () => phase.running && !o.signal?.aborted,
       partitions: () => (joined && !rebalancing ? assigned : []),
       ready: () => ready,
-      state: (p) => parts.get(p),
+      state: (p) => workers.get(p)?.state,
       deliver: (p, st, chunk, generation) => {
-        const run = (): Promise<void> => processChunk(p, st, chunk, generation)
-        return withPartition(st, o.serial ? () => serially(run) : run)
+        const w = workers.get(p)
+        return w?.state === st ? w.deliver(chunk, generation, o.serial === true) : Promise.resolve()
       },
       fetched: () => {
-        if (!assigned.some((p) => parts.get(p)?.unsure)) failingSince = undefined
+        if (!assigned.some((p) => workers.get(p)?.state.unsure)) failingSince = undefined
       },
-      gap: onGap,
+      gap: (p, st, from, to) => {
+        const w = workers.get(p)
+        if (w?.state === st) w.gap(from, to)
+      },
       transient,
-      fatal: (err) => { fatal ??= err },
+      fatal: (err) => phase.fail(err),
       status: (message) => emit({type: 'status', message}),
     })
 
@@ -719,18 +495,18 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     // Never called: the topic is paused on every join (see GROUP_JOIN).
     runConfig = {autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {}}
     await c.run(runConfig)
-    const fetching = fetchLoop.run().catch((err: unknown) => { fatal ??= err })
+    const fetching = fetchLoop.run().catch((err: unknown) => phase.fail(err))
 
     // Bounded: this process stops when every partition it holds is done. A member left without
     // partitions (more processes than partitions) stops once the group as a whole is done.
     let lastGlobalCheck = 0
     let lastDebug = 0
     for (;;) {
-      if (fatal) throw failure(fatal)
+      if (phase.failure()) throw failure(phase.failure()!.error)
       if (o.signal?.aborted) break
       if (o.mode === 'bounded' && joined) {
         await ready
-        if (assigned.length > 0 && assigned.every((p) => parts.get(p)?.done)) break
+        if (assigned.length > 0 && assigned.every((p) => workers.get(p)?.done)) break
         if (assigned.length === 0 && Date.now() - lastGlobalCheck > 2000) {
           lastGlobalCheck = Date.now()
           const pos = await committedPositions(offsets.map((x) => x.partition))
@@ -742,33 +518,27 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       // STREAMCTL_JOB_DEBUG=1: every 5 s a status line with each partition's state (for fault tests that hang).
       if (process.env.STREAMCTL_JOB_DEBUG && Date.now() - lastDebug > 5000) {
         lastDebug = Date.now()
-        emit({type: 'status', message: `debug: assigned=${JSON.stringify(assigned)} ${JSON.stringify([...parts].map(([p, st]) => ({p, pos: st.position, end: st.end, done: st.done, open: st.open ? {next: st.open.next, q: st.open.queued, f: st.open.failed} : null, unsure: st.unsure, settling: st.settling})))}`})
+        emit({type: 'status', message: `debug: assigned=${JSON.stringify(assigned)} ${JSON.stringify([...workers].map(([p, {state: st}]) => ({p, pos: st.position, end: st.end, done: st.done, open: st.open ? {next: st.open.next, q: st.open.queued, f: st.open.failed} : null, unsure: st.unsure, settling: st.settling})))}`})
       }
       // A partition left unsure waits for no batch: its records may all be committed already.
-      // Not awaited: while Kafka is away this retries, and the loop must still see `fatal`.
+      // Not awaited: while Kafka is away this retries, and the loop must still see a failure.
       for (const p of assigned) {
-        const st = parts.get(p)
-        if (!st?.unsure || st.open || st.settling) continue
-        st.settling = true
-        void withPartition(st, async () => {
-          if (st.unsure && !st.open && !stopping && !draining) await settleUnsure(p, st)
-        }).catch((err: unknown) => transient(err, 'write')).finally(() => {
-          st.settling = false
-          fetchLoop.notify()
-        })
+        const w = workers.get(p)
+        if (!w?.needsSettling()) continue
+        void w.settle(() => phase.running).catch((err: unknown) => transient(err, 'write')).finally(() => fetchLoop.notify())
       }
     }
     // Commit what is open before leaving the group: new chunks are refused from here on.
-    draining = true
+    phase.drain()
     fetchLoop.notify()
     await fetching
     await flushDue(true)
-    if (!fatal) await endOrphans([...producers.keys()])
-    stopping = true
+    if (!phase.failure()) await endOrphans([...producers.keys()])
+    phase.stop()
     await restartSettled()
     await c.disconnect()
     consumer = undefined
-    if (fatal) throw failure(fatal)
+    if (phase.failure()) throw failure(phase.failure()!.error)
     progress()
     const durationMs = Date.now() - started
     return {
@@ -776,7 +546,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       outcome: o.signal?.aborted ? 'stopped' : 'completed', lostToRetention,
     }
   } finally {
-    stopping = true
+    phase.stop()
     await restartSettled()
     await consumer?.disconnect().catch(() => {})
     groupSockets.sockets.shutDown()
@@ -787,23 +557,6 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     await sourceAdmin.disconnect().catch(() => {})
     if (o.crossCluster) await targetAdmin.disconnect().catch(() => {})
   }
-}
-
-/**
- * The chunk's records with the batches `whole` rejects decoded among them (in offset order), and
- * the batches it keeps.
- */
-export function decodeSome(records: readonly InputRecord[], raw: readonly RawBatch[], whole: (b: RawBatch) => boolean, topic: string, partition: number): {records: InputRecord[]; raw: RawBatch[]} {
-  const out: InputRecord[] = []
-  const kept: RawBatch[] = []
-  let i = 0
-  for (const b of raw) {
-    while (i < records.length && records[i]!.offset < b.baseOffset) out.push(records[i++]!)
-    if (whole(b)) kept.push(b)
-    else for (const r of decodeRawBatch(b, topic, partition)) out.push(r)
-  }
-  while (i < records.length) out.push(records[i++]!)
-  return {records: out, raw: kept}
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -10,7 +10,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {prepareCodec} from '../../../src/cluster/protocol/compression.js'
 import {compressBatch, encodeRecordBatch, rewriteBatchHeader, type BatchProducer, type BatchRecord} from '../../../src/cluster/protocol/record-batch.js'
 import {decodeRawBatch, readPartitionRecords, type FetchedRecord, type RawBatch} from '../../../src/cluster/protocol/record-batch-reader.js'
-import {decodeSome} from '../../../src/operations/runner.js'
+import {decodeSome} from '../../../src/operations/partition-worker.js'
 
 const seed = Number(process.env.STREAMCTL_FC_SEED ?? Date.now() % 2 ** 31)
 console.log(`passthrough: fast-check seed ${seed} (replay with STREAMCTL_FC_SEED=${seed})`)
