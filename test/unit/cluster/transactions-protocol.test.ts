@@ -4,6 +4,7 @@ import {AddOffsetsToTxn} from '../../../src/cluster/protocol/add-offsets-to-txn.
 import {AddPartitionsToTxn} from '../../../src/cluster/protocol/add-partitions-to-txn.js'
 import {EndTxn} from '../../../src/cluster/protocol/end-txn.js'
 import {InitProducerId} from '../../../src/cluster/protocol/init-producer-id.js'
+import {OffsetCommit} from '../../../src/cluster/protocol/offset-commit.js'
 import {TxnOffsetCommit} from '../../../src/cluster/protocol/txn-offset-commit.js'
 import {hex} from './hex.js'
 
@@ -45,5 +46,17 @@ describe('transaction APIs', () => {
     expect(decodeResponseBody(TxnOffsetCommit, 3, hex('00', '00000000', '02', '02 61', '02', '00000002 0016 00', '00', '00'))).toEqual({
       throttleTimeMs: 0, topics: [{name: 'a', partitions: [{partitionIndex: 2, errorCode: 22}]}],
     })
+  })
+})
+
+describe('OffsetCommit (8)', () => {
+  const req = {groupId: 'g', generationId: 3, memberId: 'm', groupInstanceId: null, topics: [{name: 'a', partitions: [{partitionIndex: 1, committedOffset: 9n, committedMetadata: null}]}]}
+  it('v2 carries a retention time (-1), v8 (flexible) the instance id and leader epoch', () => {
+    expect(encodeRequestBody(OffsetCommit, 2, req)).toEqual(hex('0001 67', '00000003', '0001 6d', 'ffffffffffffffff', '00000001', '0001 61', '00000001', '00000001', '0000000000000009', 'ffff'))
+    expect(encodeRequestBody(OffsetCommit, 8, req)).toEqual(hex('00', '02 67', '00000003', '02 6d', '00', '02', '02 61', '02', '00000001', '0000000000000009', 'ffffffff', '00', '00', '00', '00'))
+  })
+  it('decodes v2 (no throttle time) and v8', () => {
+    expect(decodeResponseBody(OffsetCommit, 2, hex('00000001', '0001 61', '00000001', '00000001 0016'))).toEqual({throttleTimeMs: 0, topics: [{name: 'a', partitions: [{partitionIndex: 1, errorCode: 22}]}]})
+    expect(decodeResponseBody(OffsetCommit, 8, hex('00', '00000005', '02', '02 61', '02', '00000001 0000 00', '00', '00'))).toEqual({throttleTimeMs: 5, topics: [{name: 'a', partitions: [{partitionIndex: 1, errorCode: 0}]}]})
   })
 })
