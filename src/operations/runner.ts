@@ -1,12 +1,12 @@
-import {Kafka, type Admin, type Consumer, type ConsumerRunConfig, type ISocketFactory} from 'kafkajs'
-import {trackedSocketFactory} from '../cluster/kafkajs-internals.js'
+import type {Admin, Kafka} from 'kafkajs'
 import {StreamctlError} from '../errors.js'
 import type {CodecName} from '../cluster/protocol/compression.js'
 import {JobCheckpoints} from './checkpoints.js'
-import {jobClientConfig, type JobConnection} from './connection.js'
+import type {JobConnection} from './connection.js'
 import {DEFINITION_PREFIX} from './job-definition.js'
-import {RecordError, classifyError, isFenced, isOutage, isServiceOutage, jobFailure, lostClusterError, outageOf, refusedError, type JobPlace} from './job-errors.js'
+import {RecordError, classifyError, isFenced, isServiceOutage, jobFailure, lostClusterError, outageOf, refusedError, type JobPlace} from './job-errors.js'
 import {FetchLoop} from './fetch-loop.js'
+import {GroupMembership, type GroupAssignment} from './group-membership.js'
 import {JobPhase} from './job-phase.js'
 import {PartitionWorker, type WorkerHost} from './partition-worker.js'
 import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
@@ -16,16 +16,17 @@ import {topicOffsets} from './topics.js'
 import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
 
 /**
- * The streaming runtime: a consumer group shares out the source's partitions, our own fetcher
+ * The streaming runtime: a consumer group (group-membership.ts) shares out the source's partitions, our own fetcher
  * (source-fetcher.ts) reads them, a stage maps each fetched chunk, and
  * Kafka transactions write the output *and* the input position (read-process-write, `sendOffsets`),
  * so a crash or a rerun never loses or duplicates a record in read_committed view. A transaction
  * spans the batches of one partition for up to COMMIT_INTERVAL_MS / COMMIT_RECORDS.
  *
- * Zombie fencing: kafkajs 2.2.4 predates KIP-447 (group metadata in TxnOffsetCommit), so fencing is
- * the classic one: one transactional producer per *input partition*, with a stable transactional id
- * `streamctl-<job>-<topic>-<partition>`. Whoever gets the partition next initialises the same id,
- * which aborts the predecessor's open transaction and fences it.
+ * Zombie fencing, twice: one transactional producer per *input partition*, with a stable
+ * transactional id `streamctl-<job>-<topic>-<partition>` (whoever gets the partition next
+ * initialises the same id, which aborts the predecessor's open transaction and fences it), and the
+ * group generation in every TxnOffsetCommit (KIP-447), so a member that missed a rebalance cannot
+ * commit input positions for a partition it lost.
  *
  * Cross-cluster (source and target differ): no transaction spans two clusters, so the position is
  * written in the *target's* transaction (see checkpoints.ts) and read back on every assignment; the
@@ -83,8 +84,8 @@ const SESSION_TIMEOUT_MS = 10_000
 const GROUP_AUTHORIZATION_FAILED = 30
 
 /**
- * A job whose principal may not use its consumer group stops before it joins, saying so: kafkajs
- * would retry "Failed to find group coordinator" as an outage, and the reason would be lost.
+ * A job whose principal may not use its consumer group stops before it joins, saying so, with the
+ * ACL to grant (the group membership stops on the refusal too, but without the hint).
  */
 async function refuseUnauthorisedGroup(fetcher: SourceFetcher, groupId: string, job: string, label: string): Promise<void> {
   const {code, message} = await fetcher.groupCoordinatorError(groupId).catch(() => ({code: 0, message: null}))
@@ -117,24 +118,14 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
   const producers = new Map<number, TransactionalProducer>()
   /** Per producer id, the epochs whose given-up transaction the committed input position shows committed (true) or not. */
   const decided = new Map<bigint, Map<number, boolean>>()
-  let consumer: Consumer | undefined
-  const groupSockets = trackedSocketFactory()
-  /** A restart of the consumer under way (restartConsumer): leaving waits for it, then disconnects. */
-  let restarting: Promise<unknown> = Promise.resolve()
-  /** Waits briefly for that restart: while Kafka is away its connect can retry for long, and the sockets are shut anyway. */
-  const restartSettled = async (): Promise<void> => {
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([restarting.catch(() => {}), new Promise((resolve) => { timer = setTimeout(resolve, 2000) })])
-    // A pending timer would keep a finished job's process alive for the rest of the 2 s.
-    clearTimeout(timer)
-  }
+  let membership: GroupMembership | undefined
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
   let lostToRetention = 0
   const meter = new RateMeter()
   const workers = new Map<number, PartitionWorker>()
   let assigned: number[] = []
   let joined = false
-  /** Between kafkajs noticing a rebalance and the next join: no new fetches. */
+  /** Between the group's rebalance (onRevoked) and the next join: no new fetches. */
   let rebalancing = false
   /**
    * Draining: the run ends, chunks still delivered are left for the next run (not consumed, not
@@ -267,48 +258,26 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     }
     const failingFor = (): number => Date.now() - Math.min(failingSince ?? Date.now(), writeFailingSince ?? Date.now())
 
-    // kafkajs runs the group (join, sync, heartbeats, assignment); its own fetching stays paused.
-    // Paused, it sleeps maxWaitTimeInMs per round, and disconnect() waits for that sleep: keep it short.
-    // It gets a client of its own, on sockets shut when the job leaves: kafkajs's crash handler can
-    // schedule a restart after the disconnect that was meant to end it.
-    const groupKafka = new Kafka({...jobClientConfig(o.source.connection), socketFactory: groupSockets.socketFactory as unknown as ISocketFactory})
-    consumer = groupKafka.consumer({
-      groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 100,
-      sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 1000,
-      // kafkajs restarts a crashed consumer forever on retriable errors (a dead cluster is one), so a
-      // bounded job would wait silently for good. Ride out restarts and leader moves, then fail.
-      retry: {
-        retries: 5,
-        restartOnFailure: async (err) => {
-          const left = outageBudgetLeft()
-          if (left <= 0 || phase.leaving) return false
-          emit({type: 'status', message: `cannot reach Kafka (${err.message}); retrying for up to ${Math.ceil(left / 1000)} s`})
-          return true
-        },
-      },
-    })
-    const c = consumer
-    let runConfig: ConsumerRunConfig = {}
-    c.on(c.events.REBALANCING, () => {
-      rebalancing = true
-    })
-    c.on(c.events.GROUP_JOIN, (e) => {
-      // Emitted before kafkajs fetches for the new assignment: from here on it fetches nothing.
-      c.pause([{topic}])
-      rebalancing = false
-      // consumer.disconnect() lets the runner finish a rebalance that is under way before it leaves,
-      // so a join can complete after we decided to stop. We will not read those partitions: their
-      // next owner fences them, and producers opened here would outlive the cleanup below and keep
-      // the process alive.
+    const place: JobPlace = {job: o.job, crossCluster: o.crossCluster, sourceLabel: o.source.label, targetLabel: o.target.connection.label}
+    const lostCluster = (err: Error, ms: number): StreamctlError => lostClusterError(place, err, ms)
+    const failure = (err: unknown): unknown => jobFailure(place, err)
+
+    let lastFailureStatus = 0
+
+    /** A join: take over the partitions new to this process (fence, read positions, end orphans) and make a worker for each. */
+    const onAssigned = (a: GroupAssignment): void => {
+      // A join can complete after we decided to stop: we will not read those partitions, their next
+      // owner fences them, and producers opened here would outlive the cleanup below.
       if (phase.leaving) return
-      memberId = e.payload.memberId
+      memberId = a.memberId
       joined = true
+      rebalancing = false
       const previous = new Set(assigned)
-      assigned = [...(e.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)
+      assigned = [...a.partitions]
       const fresh = assigned.filter((p) => !previous.has(p))
       ready = (async () => {
         // A second process of a single-process job: the first to join (the group's leader) goes on.
-        if (o.singleProcess && !e.payload.isLeader) await refuseSecondProcess(0)
+        if (o.singleProcess && !a.isLeader) await refuseSecondProcess(0)
         // Fence the previous owner of each new partition *before* reading its position: our
         // InitProducerId aborts (or waits out) its open transaction, so the offset read next is final
         // and a zombie can no longer commit on top of it.
@@ -339,32 +308,40 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       ready.catch((err: unknown) => {
         if (phase.current !== 'stopping') phase.fail(err instanceof StreamctlError || classifyError(err) !== 'fatal' ? err : refusedError(place, err as Error, `taking over partitions [${fresh.join(', ')}] of ${topic}`))
       })
-    })
-    const place: JobPlace = {job: o.job, crossCluster: o.crossCluster, sourceLabel: o.source.label, targetLabel: o.target.connection.label}
-    const lostCluster = (err: Error, ms: number): StreamctlError => lostClusterError(place, err, ms)
-    const failure = (err: unknown): unknown => jobFailure(place, err)
-    // kafkajs calls some outage errors non-retriable (no group coordinator found right after a broker
-    // restart) and then stops the consumer for good; within the outage budget we start it again.
-    const restartConsumer = (err: Error): boolean => {
-      const left = outageBudgetLeft()
-      if (phase.leaving || left <= 0 || !isOutage(err)) return false
-      emit({type: 'status', message: `cannot reach Kafka (${err.message}); restarting the consumer, for up to ${Math.ceil(left / 1000)} s`})
-      setTimeout(() => {
-        if (phase.leaving) return
-        // A failure while starting crashes again, and comes back here. Leaving meanwhile wins: the
-        // consumer is not run again once the job has decided to go.
-        restarting = c.connect().then(() => (phase.leaving ? undefined : c.run(runConfig))).catch((error: unknown) => {
-          if (!restartConsumer(error as Error)) phase.fail(lostCluster(error as Error, failingFor()))
-        })
-      }, 1000)
-      return true
     }
-    c.on(c.events.CRASH, (e) => {
-      if (e.payload.restart || restartConsumer(e.payload.error)) return
-      phase.fail(failingSince === undefined && writeFailingSince === undefined ? e.payload.error : lostCluster(e.payload.error, failingFor()))
-    })
 
-    let lastFailureStatus = 0
+    /**
+     * The group rebalances (eager): no new fetches, and what is open is committed now, in this
+     * generation (the coordinator takes it until the join completes), so whoever gets a partition
+     * next starts where this process stopped instead of re-reading.
+     */
+    const onRevoked = async (): Promise<void> => {
+      rebalancing = true
+      if (phase.running) await flushOpen(true, false)
+    }
+
+    /**
+     * The coordinator cannot be reached: retry within the outage budget (the group's own clock or
+     * the job's), then stop. A final refusal (not authorised on the group, another protocol) stops at once.
+     */
+    const onGroupFailure = (err: Error, info: {failingForMs: number; retriable: boolean}): 'retry' | 'stop' => {
+      if (phase.leaving) return 'stop'
+      if (!info.retriable) {
+        phase.fail(classifyError(err) === 'fatal' ? refusedError(place, err, `running its consumer group ${groupId}`) : lostCluster(err, Math.max(info.failingForMs, failingFor())))
+        return 'stop'
+      }
+      const left = outageBudgetLeft()
+      if (left <= 0 || info.failingForMs >= unreachableTimeoutMs) {
+        phase.fail(lostCluster(err, Math.max(info.failingForMs, failingFor())))
+        return 'stop'
+      }
+      if (Date.now() - lastFailureStatus > 2000) {
+        lastFailureStatus = Date.now()
+        emit({type: 'status', message: `cannot reach the coordinator of group ${groupId} (${err.message}); retrying for up to ${Math.ceil(left / 1000)} s`})
+      }
+      return 'retry'
+    }
+
     /**
      * A failure that retrying may cure (a lost connection, a coordinator or leader moving, a broker
      * restarting): what failed was rewound and is read again, until the outage budget runs out.
@@ -429,9 +406,10 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       dropProducer: (p) => { producers.delete(p) },
       offsetsFor: (p, next) => checkpoints
         ? checkpoints.offsetsFor(p, next, o.definition)
-        : {groupId, topics: [{topic, partitions: [{partition: p, offset: next, ...(o.definition ? {metadata: o.definition} : {})}]}]},
+        : {groupId, generation: membership?.generation(), topics: [{topic, partitions: [{partition: p, offset: next, ...(o.definition ? {metadata: o.definition} : {})}]}]},
       afterCommit: async (p, next) => {
-        if (checkpoints) await c.commitOffsets([{topic, partition: p, offset: String(next)}]).catch(() => {})
+        // Advisory, for lag tooling: refused while the group rebalances, and then written by the next commit.
+        if (checkpoints) await membership?.commitOffsets([{partition: p, offset: next}]).catch(() => {})
       },
       committedPosition: async (p) => (await committedPositions([p])).get(p)!,
       decided: (producerId, epoch, committed) => {
@@ -457,13 +435,16 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       serially,
     }
 
-    /** Commits transactions that have been open long enough (also when no new batch arrives). */
-    const flushDue = async (all: boolean): Promise<void> => {
+    /**
+     * Commits open transactions: those open long enough (periodically, also when no new batch
+     * arrives) or all of them (before leaving, on a rebalance). A failure has rewound its partition,
+     * which is read again; bad records stop the job, and so does any failure of the final commit (`final`).
+     */
+    const flushOpen = async (all: boolean, final: boolean): Promise<void> => {
       await Promise.all([...workers.values()].map((w) => w.flush(all).catch((err: unknown) => {
-        // A periodic flush that fails has rewound the partition, which is read again; bad records
-        // and the final flush's failures stop the job.
-        if (err instanceof RecordError || err instanceof StreamctlError || (all && !isFenced(err))) phase.fail(err)
-        else if (classifyError(err) === 'fatal') settle(err)
+        const kind = classifyError(err)
+        if (err instanceof RecordError || err instanceof StreamctlError || (final && kind !== 'fenced')) phase.fail(err)
+        else if (kind === 'fatal') settle(err)
       })))
     }
 
@@ -490,11 +471,14 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     })
 
     if (o.singleProcess) await refuseSecondProcess(SESSION_TIMEOUT_MS + 3000)
-    await c.connect()
-    await c.subscribe({topic, fromBeginning: true})
-    // Never called: the topic is paused on every join (see GROUP_JOIN).
-    runConfig = {autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {}}
-    await c.run(runConfig)
+    membership = new GroupMembership({
+      connection: o.source.connection, clientId: `streamctl-job-${o.job}`, groupId, topic, sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      onAssigned: async (a) => onAssigned(a), onRevoked, onFailure: onGroupFailure,
+      onStatus: (message) => { if (process.env.STREAMCTL_JOB_DEBUG) emit({type: 'status', message: `debug: ${message}`}) },
+    })
+    // Not awaited: a join can wait for the other members for up to the rebalance timeout, and the
+    // loop below must still see a signal or a failure meanwhile.
+    void membership.start().catch((err: unknown) => { if (!phase.failure() && !phase.leaving) phase.fail(err) })
     const fetching = fetchLoop.run().catch((err: unknown) => phase.fail(err))
 
     // Bounded: this process stops when every partition it holds is done. A member left without
@@ -514,7 +498,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         }
       }
       await sleep(100, o.signal)
-      await flushDue(false)
+      await flushOpen(false, false)
       // STREAMCTL_JOB_DEBUG=1: every 5 s a status line with each partition's state (for fault tests that hang).
       if (process.env.STREAMCTL_JOB_DEBUG && Date.now() - lastDebug > 5000) {
         lastDebug = Date.now()
@@ -532,12 +516,10 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     phase.drain()
     fetchLoop.notify()
     await fetching
-    await flushDue(true)
+    await flushOpen(true, true)
     if (!phase.failure()) await endOrphans([...producers.keys()])
     phase.stop()
-    await restartSettled()
-    await c.disconnect()
-    consumer = undefined
+    await membership.stop()
     if (phase.failure()) throw failure(phase.failure()!.error)
     progress()
     const durationMs = Date.now() - started
@@ -547,9 +529,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     }
   } finally {
     phase.stop()
-    await restartSettled()
-    await consumer?.disconnect().catch(() => {})
-    groupSockets.sockets.shutDown()
+    await membership?.stop()
     // Fencing started by an earlier join may still be opening producers: let it settle so that
     // every producer it opened is in the map disconnected next.
     await ready.catch(() => {})

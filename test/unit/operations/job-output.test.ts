@@ -25,6 +25,9 @@ describe('classifyError: what retrying can change', () => {
     expect(classifyError(kafkajsError('INVALID_RECORD', 87, true))).toBe('fatal')
     expect(classifyError(kafkajsError('PRODUCER_FENCED', 90, false))).toBe('fenced')
     expect(classifyError(kafkajsError('INVALID_PRODUCER_EPOCH', 47, false))).toBe('fenced')
+    // KIP-447: a TxnOffsetCommit of a generation that is over means the partition may have moved on.
+    expect(classifyError(kafkajsError('ILLEGAL_GENERATION', 22, false))).toBe('fenced')
+    expect(classifyError(kafkajsError('UNKNOWN_MEMBER_ID', 25, false))).toBe('fenced')
     const wrapped = Object.assign(new Error('send failed'), {name: 'KafkaJSNonRetriableError', cause: kafkajsError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 53, false)})
     expect(classifyError(wrapped)).toBe('fatal')
     expect(classifyError(new StreamctlError('JOB_FAILED', 'x'))).toBe('fatal')
