@@ -221,9 +221,10 @@ export class GroupMembership {
     }
   }
 
-  /** Joins the group; resolves once the first onAssigned has resolved (or stop() came first), rejects when the membership fails before. */
+  /** Joins the group; resolves once the first onAssigned has resolved (or stop() came first), rejects when the membership fails before, or when called after stop(). */
   start(): Promise<void> {
-    if (this.stopping && !this.started) return Promise.reject(new Error(`the membership of group ${this.groupId} was stopped`))
+    // Also after a start: the first start's promise has resolved, but this is no member any more.
+    if (this.stopping) return Promise.reject(this.failed ?? new Error(`the membership of group ${this.groupId} was stopped`))
     this.started ??= new Promise<void>((resolve, reject) => {
       this.firstJoin = {resolve, reject}
       void this.run()
@@ -280,7 +281,8 @@ export class GroupMembership {
           for (const p of t.partitions) {
             if (p.errorCode === UNSTABLE_OFFSET_COMMIT) unstable.push(p.partitionIndex)
             else if (p.errorCode !== 0) throw this.answer(p.errorCode, 'OffsetFetch', `${this.topic}-${p.partitionIndex}`)
-            else out.set(p.partitionIndex, {offset: Number(p.committedOffset), metadata: p.metadata})
+            // Kafka answers an uncommitted partition with -1 and metadata '': the same as one it leaves out.
+            else out.set(p.partitionIndex, p.committedOffset < 0n ? {offset: -1, metadata: null} : {offset: Number(p.committedOffset), metadata: p.metadata})
           }
         }
         if (unstable.length === 0) {
