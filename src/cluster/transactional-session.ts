@@ -53,6 +53,8 @@ const OPERATION_NOT_ATTEMPTED = 55
 export interface SessionOptions {
   /** How long one call keeps retrying retriable answers and lost connections (default 30 s). */
   readonly retryMs?: number
+  /** True once the connection under the session is closed: a call in its retry loop then stops instead of retrying on. */
+  readonly closed?: () => boolean
 }
 
 export class TransactionalSession {
@@ -66,9 +68,11 @@ export class TransactionalSession {
   private coordinator: number | undefined
   private readonly groupCoordinators = new Map<string, number>()
   private readonly retryMs: number
+  private readonly closed: () => boolean
 
   private constructor(private readonly cluster: KjsCluster, readonly transactionalId: string, options: SessionOptions) {
     this.retryMs = options.retryMs ?? 30_000
+    this.closed = options.closed ?? (() => false)
   }
 
   /** A session holding the transactional id: its InitProducerId fences (and completes or aborts the transaction of) any earlier holder. */
@@ -223,7 +227,7 @@ export class TransactionalSession {
         const code = (err as {code?: unknown}).code
         const kafkaAnswer = typeof code === 'number' && typeof (err as {type?: unknown}).type === 'string'
         const retriable = kafkaAnswer ? RETRIABLE_TXN.has(code) : (err as {retriable?: boolean}).retriable !== false
-        if (!retriable || Date.now() - started > this.retryMs) throw err
+        if (!retriable || Date.now() - started > this.retryMs || this.closed()) throw err
         if (!kafkaAnswer || STALE_COORDINATOR.has(code as number)) {
           this.coordinator = undefined
           this.groupCoordinators.clear()

@@ -484,9 +484,14 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     // Bounded: this process stops when every partition it holds is done. A member left without
     // partitions (more processes than partitions) stops once the group as a whole is done.
     let lastGlobalCheck = 0
+    let periodicFlush: Promise<void> = Promise.resolve()
+    let flushing = false
     let lastDebug = 0
     for (;;) {
-      if (phase.failure()) throw failure(phase.failure()!.error)
+      if (phase.failure()) {
+        if (process.env.STREAMCTL_JOB_DEBUG) emit({type: 'status', message: `debug: failed: ${String(phase.failure()!.error)}`})
+        throw failure(phase.failure()!.error)
+      }
       if (o.signal?.aborted) break
       if (o.mode === 'bounded' && joined) {
         await ready
@@ -498,7 +503,11 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         }
       }
       await sleep(100, o.signal)
-      await flushOpen(false, false)
+      // Not awaited: a commit may retry for long while Kafka is away, and the loop must still see a failure.
+      if (!flushing) {
+        flushing = true
+        periodicFlush = flushOpen(false, false).finally(() => { flushing = false })
+      }
       // STREAMCTL_JOB_DEBUG=1: every 5 s a status line with each partition's state (for fault tests that hang).
       if (process.env.STREAMCTL_JOB_DEBUG && Date.now() - lastDebug > 5000) {
         lastDebug = Date.now()
@@ -516,6 +525,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     phase.drain()
     fetchLoop.notify()
     await fetching
+    await periodicFlush
     await flushOpen(true, true)
     if (!phase.failure()) await endOrphans([...producers.keys()])
     phase.stop()
@@ -528,14 +538,19 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       outcome: o.signal?.aborted ? 'stopped' : 'completed', lostToRetention,
     }
   } finally {
+    const t = Date.now()
+    const step = (what: string): void => { if (process.env.STREAMCTL_JOB_DEBUG) emit({type: 'status', message: `debug: leaving: ${what} after ${Date.now() - t} ms`}) }
     phase.stop()
     await membership?.stop()
+    step('group left')
     // Fencing started by an earlier join may still be opening producers: let it settle so that
     // every producer it opened is in the map disconnected next.
     await ready.catch(() => {})
-    await Promise.all([pool.close(), fetcher.close()])
+    step('take-over settled')
+    await Promise.all([pool.close().then(() => step('producers closed')), fetcher.close().then(() => step('fetcher closed'))])
     await sourceAdmin.disconnect().catch(() => {})
     if (o.crossCluster) await targetAdmin.disconnect().catch(() => {})
+    step('admin closed')
   }
 }
 

@@ -179,6 +179,8 @@ class ProducerConnection {
   private connected: Promise<void> | undefined
 
   private readonly retries: number
+  /** Set by close(): retry loops (produce, the session's calls) stop at their next round. */
+  private closed = false
 
   constructor(conn: JobConnection, private readonly settings: OutputSettings, private readonly limits: Map<string, Promise<TopicLimits>>) {
     const config = jobClientConfig(conn, 'streamctl-job-producer')
@@ -198,7 +200,7 @@ class ProducerConnection {
 
   async producer(transactionalId: string, transactionTimeoutMs: number): Promise<TransactionalProducer> {
     await this.connect()
-    return new TransactionalProducer(this, await TransactionalSession.init(this.cluster, transactionalId, transactionTimeoutMs))
+    return new TransactionalProducer(this, await TransactionalSession.init(this.cluster, transactionalId, transactionTimeoutMs, {closed: () => this.closed}))
   }
 
   async endOrphans(topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
@@ -229,6 +231,7 @@ class ProducerConnection {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     await Promise.race([this.cluster.disconnect().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())])
     this.sockets.shutDown()
   }
@@ -317,7 +320,7 @@ class ProducerConnection {
     // Rounds in a row that failed (retriable answers, no leader): a round that only moved on resets it.
     let failures = 0
     while (pending.length > 0) {
-      if (failures > this.retries) throw lastError
+      if (failures > this.retries || (failures > 0 && this.closed)) throw lastError
       if (failures > 0) {
         await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** (failures - 1))))
         await this.cluster.refreshMetadata().catch((err: unknown) => { lastError = err })
