@@ -17,6 +17,7 @@ import {register} from 'tsx/esm/api'
 
 register()
 const dev = await import('../src/dev/index.ts')
+const eosApp = await import('../test/support/kafka-eos-app.ts')
 const {Kafka, logLevel, Partitioners} = await import('kafkajs')
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -24,6 +25,10 @@ const RECORDS = Number(process.env.RECORDS ?? 1_000_000)
 const PARTITIONS = Number(process.env.PARTITIONS ?? 6)
 const NAIVE_SECONDS = Number(process.env.NAIVE_SECONDS ?? 20)
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
+// The re-key by a JSON field compared with Kafka Streams (exactly_once_v2): every round copies all
+// RECORDS; STREAMS=0 leaves Kafka Streams out (it needs Maven once for its jars).
+const STREAMS = process.env.STREAMS !== '0'
+const SMALL_RECORDS = 100
 const work = mkdtempSync(join(tmpdir(), 'streamctl-bench-jobs-'))
 const dataDir = join(work, 'cluster')
 const cleanup = () => { dev.killClusterSync(dataDir); rmSync(work, {recursive: true, force: true}) }
@@ -153,7 +158,24 @@ try {
   await jobProcess('migrate', {from: 'bench.src', to: 'bench.warmup-job'}, bootstrap)
 
   const jobRun = (p) => ({records: p.report.read, ms: p.report.durationMs, processMs: p.ms, recordsPerSecond: p.report.recordsPerSecond, peakRssMb: p.maxRssKb / 1024})
-  const rounds = {kcat: [], repartition: [], migrate: []}
+  const rounds = {kcat: [], repartition: [], migrate: [], rekey: [], streams: []}
+  // Kafka Streams re-keys with selectKey(value.customer).to(OUTPUT) under exactly_once_v2, the
+  // default commit interval of EOS (100 ms), a 256 MB heap; its time runs from its first processed
+  // record until the group's committed offsets cover the input (checked every 100 ms).
+  const streamsApp = STREAMS ? await eosApp.prepareKafkaEosApp() : undefined
+  const streamsRun = async (round) => {
+    const t0 = Date.now()
+    const child = spawn('java', eosApp.kafkaEosAppArgs(streamsApp, {bootstrap, input: 'bench.src', output: `bench.streams-${round}`, appId: `bench-streams-${round}`, expect: RECORDS, keyField: 'customer', progressMs: 100, stateDir: join(work, `streams-${round}`)}), {stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)))
+    const code = await new Promise((resolve) => child.on('exit', resolve))
+    const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{"type":"report"'))
+    const report = line ? JSON.parse(line) : undefined
+    if (code !== 0 || report?.outcome !== 'done') throw new Error(`Kafka Streams exited ${code} (${report?.outcome ?? 'no report'}): ${err.slice(-1500)}`)
+    return {records: report.records, ms: report.ms, processMs: Date.now() - t0, recordsPerSecond: (report.records * 1000) / report.ms}
+  }
   for (let round = 1; round <= ROUNDS; round++) {
     const k = await kcatPipe(`bench.kcat-${round}`)
     rounds.kcat.push(k)
@@ -161,7 +183,11 @@ try {
     rounds.repartition.push(rep)
     const mig = jobRun(await jobProcess('migrate', {from: 'bench.src', to: `bench.migrated-${round}`}, bootstrap))
     rounds.migrate.push(mig)
-    console.log(`round ${round}/${ROUNDS}: kcat ${Math.round(k.recordsPerSecond)} rec/s (${k.records} records); repartition ${Math.round(rep.recordsPerSecond)} rec/s (${rep.records}), peak RSS ${rep.peakRssMb.toFixed(0)} MB; migrate ${Math.round(mig.recordsPerSecond)} rec/s (${mig.records}), peak RSS ${mig.peakRssMb.toFixed(0)} MB`)
+    const rekey = jobRun(await jobProcess('repartition', {from: 'bench.src', to: `bench.rekeyed-${round}`, partitions: PARTITIONS, key: 'customer'}, bootstrap))
+    rounds.rekey.push(rekey)
+    const st = streamsApp ? await streamsRun(round) : undefined
+    if (st) rounds.streams.push(st)
+    console.log(`round ${round}/${ROUNDS}: kcat ${Math.round(k.recordsPerSecond)} rec/s (${k.records} records); repartition ${Math.round(rep.recordsPerSecond)} rec/s (${rep.records}), peak RSS ${rep.peakRssMb.toFixed(0)} MB; migrate ${Math.round(mig.recordsPerSecond)} rec/s (${mig.records}), peak RSS ${mig.peakRssMb.toFixed(0)} MB; re-key by customer ${Math.round(rekey.recordsPerSecond)} rec/s (${rekey.records}), peak RSS ${rekey.peakRssMb.toFixed(0)} MB${st ? `; Kafka Streams re-key ${Math.round(st.recordsPerSecond)} rec/s (${st.records}, process ${(st.processMs / 1000).toFixed(1)} s)` : ''}`)
   }
   const median = (runs) => {
     const sorted = [...runs].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)
@@ -170,6 +196,29 @@ try {
   results.runs.kcat = median(rounds.kcat)
   results.runs.repartition = median(rounds.repartition)
   results.runs.migrate = median(rounds.migrate)
+  results.runs.rekey = median(rounds.rekey)
+  if (rounds.streams.length > 0) results.runs.streams = median(rounds.streams)
+
+  // The fixed cost of a small one-off job: SMALL_RECORDS records copied by the CLI (wall time of
+  // `streamctl migrate`, process start to exit) beside the kcat pipe over the same records.
+  {
+    const adminS = kafka.admin()
+    await adminS.connect()
+    await adminS.createTopics({topics: ['bench.small', 'bench.small-kcat', 'bench.small-cli'].map((topic) => ({topic, numPartitions: PARTITIONS})), waitForLeaders: true})
+    await adminS.disconnect()
+    const sp = kafka.producer({createPartitioner: Partitioners.DefaultPartitioner})
+    await sp.connect()
+    await sp.send({topic: 'bench.small', messages: Array.from({length: SMALL_RECORDS}, (_, i) => ({key: `k${i}`, value: JSON.stringify({id: i, customer: `c${i % 7}`})}))})
+    await sp.disconnect()
+    const k0 = Date.now()
+    await run('sh', ['-c', `kcat -C -b ${bootstrap} -t bench.small -o beginning -e -q -K '|' -f '%k|%s\\n' | kcat -P -b ${bootstrap} -t bench.small-kcat -K '|'`])
+    const kcatMs = Date.now() - k0
+    const c0 = Date.now()
+    await run(process.execPath, [join(root, 'bin', 'run.js'), 'migrate', '--from', 'bench.small', '--to', 'bench.small-cli', '--bootstrap', bootstrap, '--json'], {cwd: root})
+    const cliMs = Date.now() - c0
+    results.runs.small = {records: SMALL_RECORDS, cliMs, kcatMs, copied: await countRecords(kafka, 'bench.small-cli'), kcatCopied: await countRecords(kafka, 'bench.small-kcat')}
+    console.log(`small job (${SMALL_RECORDS} records): streamctl migrate (CLI, process start to exit) ${cliMs} ms (target end offsets ${results.runs.small.copied}: the records and one commit marker per partition written); kcat -C -e | kcat -P ${kcatMs} ms (${results.runs.small.kcatCopied}) (${(cliMs / kcatMs).toFixed(1)}x)`)
+  }
 
   const migT = jobRun(await jobProcess('migrate', {from: 'bench.src', to: 'bench.migrated-transformed', declarative: {rename: [['amount', 'total']], drop: ['pad'], defaults: [['currency', 'EUR']], cast: [['total', 'float']]}}, bootstrap))
   results.runs.migrateTransformed = migT
@@ -259,21 +308,25 @@ try {
     migrateVsKcat: r.migrate.recordsPerSecond / r.kcat.recordsPerSecond,
     repartitionVsNaive: r.repartition.recordsPerSecond / r.naive.recordsPerSecond,
     migrateVsNaive: r.migrate.recordsPerSecond / r.naive.recordsPerSecond,
+    declarativeVsKcat: r.migrateTransformed.recordsPerSecond / r.kcat.recordsPerSecond,
+    ...(r.streams ? {rekeyVsStreams: r.rekey.recordsPerSecond / r.streams.recordsPerSecond} : {}),
   }
-  const peak = Math.max(r.repartition.peakRssMb, r.migrate.peakRssMb, r.migrateTransformed.peakRssMb)
+  const peak = Math.max(r.repartition.peakRssMb, r.migrate.peakRssMb, r.migrateTransformed.peakRssMb, r.rekey.peakRssMb)
   results.loadAverage = loadavg()
   console.log('')
   // Shared machines skew these numbers: print the load so a slow run can be read for what it is.
   console.log(`load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${(await import('node:os')).cpus().length} cores`)
   console.log(`${'job'.padEnd(36)} ${'records/s'.padStart(10)} ${'vs kcat'.padStart(8)} ${'vs naive'.padStart(9)} ${'peak RSS'.padStart(9)}`)
-  for (const [name, row] of [['repartition (exactly once)', r.repartition], ['migrate (exactly once)', r.migrate], ['migrate + declarative transform', r.migrateTransformed], ['migrate, zstd in and out', r.compressed.migrate], ['migrate, Avro into a v2 schema', r.avro.upgrade], ['kcat -C | kcat -P (at least once)', r.kcat], ['kcat pipe -z zstd', r.compressed.kcat], ['naive kafkajs eachMessage+send', r.naive]]) {
+  for (const [name, row] of [['repartition (exactly once)', r.repartition], ['migrate (exactly once)', r.migrate], ['migrate + declarative transform', r.migrateTransformed], ['repartition, re-key by $.customer', r.rekey], ...(r.streams ? [['Kafka Streams EOS v2, same re-key', r.streams]] : []), ['migrate, zstd in and out', r.compressed.migrate], ['migrate, Avro into a v2 schema', r.avro.upgrade], ['kcat -C | kcat -P (at least once)', r.kcat], ['kcat pipe -z zstd', r.compressed.kcat], ['naive kafkajs eachMessage+send', r.naive]]) {
     const rss = row.peakRssMb ? `${row.peakRssMb.toFixed(0)} MB` : ''
     console.log(`${name.padEnd(36)} ${Math.round(row.recordsPerSecond).toString().padStart(10)} ${(row.recordsPerSecond / r.kcat.recordsPerSecond).toFixed(2).padStart(7)}x ${(row.recordsPerSecond / r.naive.recordsPerSecond).toFixed(1).padStart(8)}x ${rss.padStart(9)}`)
   }
   console.log('')
   const zRatio = r.compressed.migrate.bytesOnDisk / r.compressed.sourceBytesOnDisk
   console.log(`compressed copy on disk: ${zRatio.toFixed(2)}x the zstd input (target <= 1.2x: ${zRatio <= 1.2 ? 'met' : 'NOT met'}); kcat -z zstd pipe: ${(r.compressed.kcat.bytesOnDisk / r.compressed.sourceBytesOnDisk).toFixed(2)}x`)
-  console.log(`targets: plain copy (migrate) >= 1.0x kcat pipe: ${results.ratios.migrateVsKcat >= 1 ? 'met' : 'NOT met'}; repartition >= 1.0x kcat pipe: ${results.ratios.repartitionVsKcat >= 1 ? 'met' : 'NOT met'}; >= 10x naive: ${results.ratios.repartitionVsNaive >= 10 && results.ratios.migrateVsNaive >= 10 ? 'met' : 'NOT met'}; RSS <= 250 MB: ${peak <= 250 ? 'met' : 'NOT met'} (${peak.toFixed(0)} MB)`)
+  const met = (ok) => (ok ? 'met' : 'NOT met')
+  console.log(`targets: migrate >= 1.5x kcat pipe: ${met(results.ratios.migrateVsKcat >= 1.5)} (${results.ratios.migrateVsKcat.toFixed(2)}x); repartition >= 1.5x kcat pipe: ${met(results.ratios.repartitionVsKcat >= 1.5)} (${results.ratios.repartitionVsKcat.toFixed(2)}x); re-key >= 1.5x Kafka Streams EOS v2: ${r.streams ? `${met(results.ratios.rekeyVsStreams >= 1.5)} (${results.ratios.rekeyVsStreams.toFixed(2)}x)` : 'not run (STREAMS=0)'}; declarative migrate >= 0.8x kcat pipe: ${met(results.ratios.declarativeVsKcat >= 0.8)} (${results.ratios.declarativeVsKcat.toFixed(2)}x); >= 10x naive: ${met(results.ratios.repartitionVsNaive >= 10 && results.ratios.migrateVsNaive >= 10)}; peak RSS <= 250 MB in every round: ${met(peak <= 250)} (${peak.toFixed(0)} MB)`)
+  console.log(`small job fixed cost (${SMALL_RECORDS} records): CLI ${r.small.cliMs} ms vs kcat pipe ${r.small.kcatMs} ms`)
   mkdirSync(join(root, 'bench', 'out'), {recursive: true})
   writeFileSync(join(root, 'bench', 'out', 'jobs.json'), JSON.stringify(results, null, 2) + '\n')
 } finally {
