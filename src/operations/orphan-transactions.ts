@@ -50,21 +50,57 @@ export function orphanMarker(producerEpoch: number, own: OwnProducer): boolean |
   return undefined
 }
 
+export const CONSUMER_OFFSETS = '__consumer_offsets'
+
 /**
- * Orphans among the open transactions on `topics`: those of an older epoch of one of our producer
+ * The partition of __consumer_offsets that holds `groupId`'s offsets, as Kafka's group coordinator
+ * places it: Utils.abs(groupId.hashCode()) % offsets.topic.num.partitions, with Java's String.hashCode
+ * over UTF-16 code units and Kafka's Utils.abs (Math.abs, but Integer.MIN_VALUE gives 0).
+ */
+export function consumerOffsetsPartition(groupId: string, partitions: number): number {
+  let h = 0
+  for (let i = 0; i < groupId.length; i++) h = (Math.imul(h, 31) + groupId.charCodeAt(i)) | 0
+  return (h === -0x80000000 ? 0 : Math.abs(h)) % partitions
+}
+
+/** Where to look for orphans: whole topics, and optionally the partition of __consumer_offsets holding a group's offsets. */
+export interface OrphanScope {
+  readonly topics: readonly string[]
+  /**
+   * The group whose offsets the job's transactions commit: a transaction whose markers Kafka lost
+   * on the output lost them on the group's offsets partition too, and if only the output got its
+   * marker, the offsets stay pending (invisible) and a rerun reads those records again.
+   */
+  readonly group?: string
+}
+
+/**
+ * Orphans among the open transactions on the scope's topics (and the group's offsets partition): those of an older epoch of one of our producer
  * ids (fenced, so never live), and those of a producer of ours that has no transaction open (its
  * last one was ended, but Kafka wrote no markers for it).
  */
-export async function findOrphanTransactions(cluster: KjsCluster, topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
-  if (ours.size === 0 || topics.length === 0) return []
+export async function findOrphanTransactions(cluster: KjsCluster, scope: OrphanScope, ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
+  if (ours.size === 0 || (scope.topics.length === 0 && scope.group === undefined)) return []
   const byLeader = new Map<number, Map<string, number[]>>()
-  for (const topic of topics) {
-    await cluster.addTargetTopic(topic)
+  const add = (topic: string, keep: (partition: number) => boolean): void => {
     for (const p of cluster.findTopicPartitionMetadata(topic)) {
-      if (p.leader === null || p.leader < 0) continue
+      if (p.leader === null || p.leader < 0 || !keep(p.partitionId)) continue
       const t = byLeader.get(p.leader) ?? new Map<string, number[]>()
       t.set(topic, [...(t.get(topic) ?? []), p.partitionId])
       byLeader.set(p.leader, t)
+    }
+  }
+  for (const topic of scope.topics) {
+    await cluster.addTargetTopic(topic)
+    add(topic, () => true)
+  }
+  if (scope.group !== undefined) {
+    await cluster.addTargetTopic(CONSUMER_OFFSETS)
+    const count = cluster.findTopicPartitionMetadata(CONSUMER_OFFSETS).length
+    // No offsets topic yet: nobody ever committed offsets, so no transaction is pending there.
+    if (count > 0) {
+      const mine = consumerOffsetsPartition(scope.group, count)
+      add(CONSUMER_OFFSETS, (p) => p === mine)
     }
   }
   const found: OrphanTransaction[] = []

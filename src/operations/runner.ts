@@ -227,9 +227,9 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     }
 
     /**
-     * Ends what Kafka left open on the output for the producers of `partitions` (see
-     * orphan-transactions.ts): after fencing on a take-over, and before leaving for the producers
-     * with no transaction open.
+     * Ends what Kafka left open on the output and on the job group's offsets partition for the
+     * producers of `partitions` (see orphan-transactions.ts): after fencing on a take-over, and
+     * before leaving for the producers with no transaction open.
      */
     const endOrphans = async (partitions: readonly number[]): Promise<void> => {
       const topics = o.outputTopics ?? []
@@ -239,7 +239,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       }))
       if (topics.length === 0 || ours.size === 0) return
       try {
-        const orphans = await pool.endOrphans(topics, ours)
+        const orphans = await pool.endOrphans({topics, group: commitGroup}, ours)
         if (orphans.length > 0) {
           const where = orphans.map((x) => `${x.topic}-${x.partition} from offset ${x.startOffset} (${x.commit ? 'committed' : 'aborted'})`).join(', ')
           emit({type: 'status', message: `ended ${orphans.length} transaction(s) of this job that Kafka left open without markers: ${where}`})
@@ -291,6 +291,8 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
               producers.delete(p)
               await producerFor(p)
             }))
+            // Before the positions are read: an orphan's offsets, once its marker is written, are part of them.
+            if (fresh.length > 0 && !phase.leaving) await endOrphans(fresh)
             pos = await committedPositions(fresh)
             break
           } catch (err) {
@@ -300,7 +302,6 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
           }
         }
         if (phase.leaving) return
-        if (fresh.length > 0) await endOrphans(fresh)
         for (const p of fresh) workers.set(p, new PartitionWorker(p, pos.get(p)!, ends.get(p)?.high ?? 0, workerHost))
         emit({type: 'status', message: `assigned partitions [${assigned.join(', ')}] of ${topic}`})
         progress()

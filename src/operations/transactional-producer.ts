@@ -9,7 +9,7 @@ import {sendApi} from '../cluster/send-api.js'
 import {TransactionalSession, type OffsetsToCommit} from '../cluster/transactional-session.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
 import {RECORD_REFUSALS, UnwritableRecordError} from './job-errors.js'
-import {endOrphanTransactions, findOrphanTransactions, type OrphanTransaction, type OwnProducer} from './orphan-transactions.js'
+import {endOrphanTransactions, findOrphanTransactions, type OrphanScope, type OrphanTransaction, type OwnProducer} from './orphan-transactions.js'
 import {partitionForKey} from './partition-map.js'
 import type {OutputRecord} from './record.js'
 
@@ -155,8 +155,8 @@ export class ProducerPool {
   }
 
   /** Ends the orphaned transactions of `ours` on `topics`, over a connection of its own; returns what it found (see orphan-transactions.ts). */
-  async endOrphans(topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
-    return this.connection('').endOrphans(topics, ours)
+  async endOrphans(scope: OrphanScope, ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
+    return this.connection('').endOrphans(scope, ours)
   }
 
   private connection(key: string): ProducerConnection {
@@ -203,7 +203,7 @@ class ProducerConnection {
     return new TransactionalProducer(this, await TransactionalSession.init(this.cluster, transactionalId, transactionTimeoutMs, {closed: () => this.closed}))
   }
 
-  async endOrphans(topics: readonly string[], ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
+  async endOrphans(scope: OrphanScope, ours: ReadonlyMap<bigint, OwnProducer>): Promise<OrphanTransaction[]> {
     await this.connect()
     // The coordinator answers EndTxn before its markers reach the partitions: only what is still
     // open ORPHAN_GRACE_MS later was left behind.
@@ -212,7 +212,7 @@ class ProducerConnection {
     const find = async (): Promise<OrphanTransaction[]> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await findOrphanTransactions(this.cluster, topics, ours)
+          return await findOrphanTransactions(this.cluster, scope, ours)
         } catch (err) {
           if (attempt >= 3) throw err
           await new Promise((r) => setTimeout(r, 300 * attempt))
