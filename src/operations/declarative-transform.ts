@@ -41,9 +41,14 @@ function parseDefault(raw: string): unknown {
 /** A copy of plain objects and arrays; everything else (strings, numbers, LosslessNumbers) is immutable or shared as is. */
 function copyJson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(copyJson)
-  // fromEntries defines own properties: a "__proto__" field stays a field.
-  if (v !== null && typeof v === 'object' && !isLosslessNumber(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyJson(x)]))
-  return v
+  if (v === null || typeof v !== 'object' || isLosslessNumber(v)) return v
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(v)) {
+    const x = copyJson((v as Record<string, unknown>)[k])
+    // A "__proto__" field stays a field: assigning it would set the copy's prototype instead.
+    setField(out, k, x)
+  }
+  return out
 }
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
@@ -72,16 +77,32 @@ export function parseDeclarativeFlags(flags: {rename?: string[]; drop?: string[]
 
 type Obj = Record<string, unknown>
 
+/** A dotted field name split once per transform, not once per record. */
+const splitPaths = new Map<string, readonly string[]>()
+function pathOf(path: string): readonly string[] {
+  let parts = splitPaths.get(path)
+  if (!parts) splitPaths.set(path, (parts = path.split('.')))
+  return parts
+}
+
 function parentOf(root: Obj, path: string, create: boolean): [Obj, string] | undefined {
-  const parts = path.split('.')
+  const parts = pathOf(path)
   let cur: Obj = root
-  for (const p of parts.slice(0, -1)) {
-    const next = cur[p]
-    if (next === undefined && create) cur = cur[p] = {}
+  for (let i = 0; i < parts.length - 1; i++) {
+    const p = parts[i]!
+    const next = Object.hasOwn(cur, p) ? cur[p] : undefined
+    if (next === undefined && create) cur = setField(cur, p, {}) as Obj
     else if (next !== null && typeof next === 'object' && !Array.isArray(next)) cur = next as Obj
     else return undefined
   }
   return [cur, parts[parts.length - 1]!]
+}
+
+/** Sets an own field, "__proto__" included (assigning that name would set the object's prototype). */
+function setField(o: Obj, k: string, v: unknown): unknown {
+  if (k === '__proto__') Object.defineProperty(o, k, {value: v, writable: true, enumerable: true, configurable: true})
+  else o[k] = v
+  return v
 }
 
 export function castValue(v: unknown, type: CastType, field: string): unknown {
@@ -145,35 +166,35 @@ export function applyDeclarativeRules(value: unknown, t: DeclarativeTransform): 
   let changed = false
   for (const [from, to] of t.rename) {
     const src = parentOf(out, from, false)
-    if (!src || !(src[1] in src[0])) continue
+    if (!src || !Object.hasOwn(src[0], src[1])) continue
     const v = src[0][src[1]]
     delete src[0][src[1]]
     const dst = parentOf(out, to, true)
     if (!dst) throw new TransformError(`cannot rename '${from}' to '${to}': '${to}' is inside a non-object`)
-    dst[0][dst[1]] = v
+    setField(dst[0], dst[1], v)
     changed = true
   }
   for (const f of t.drop) {
     const p = parentOf(out, f, false)
-    if (p && p[1] in p[0]) {
+    if (p && Object.hasOwn(p[0], p[1])) {
       delete p[0][p[1]]
       changed = true
     }
   }
   for (const [f, v] of t.defaults) {
     const p = parentOf(out, f, true)
-    if (p && (p[0][p[1]] === undefined || p[0][p[1]] === null)) {
-      p[0][p[1]] = copyJson(v)
+    if (p && (!Object.hasOwn(p[0], p[1]) || p[0][p[1]] === undefined || p[0][p[1]] === null)) {
+      setField(p[0], p[1], copyJson(v))
       changed = true
     }
   }
   for (const [f, type] of t.cast) {
     const p = parentOf(out, f, false)
-    if (p && p[1] in p[0]) {
+    if (p && Object.hasOwn(p[0], p[1])) {
       const before = p[0][p[1]]
       const after = castValue(before, type, f)
       if (!sameJson(before, after)) changed = true
-      p[0][p[1]] = after
+      setField(p[0], p[1], after)
     }
   }
   return {value: out, changed}
