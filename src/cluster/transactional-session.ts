@@ -1,9 +1,11 @@
+import {StreamctlError} from '../errors.js'
 import {kafkaProtocolError} from './errors.js'
 import type {KjsBroker, KjsCluster} from './kafkajs-internals.js'
 import {AddOffsetsToTxn} from './protocol/add-offsets-to-txn.js'
 import {AddPartitionsToTxn} from './protocol/add-partitions-to-txn.js'
 import {EndTxn} from './protocol/end-txn.js'
 import {COORDINATOR_GROUP, COORDINATOR_TRANSACTION, FindCoordinator} from './protocol/find-coordinator.js'
+import {DescribeTransactions} from './protocol/describe-transactions.js'
 import {InitProducerId} from './protocol/init-producer-id.js'
 import {TxnOffsetCommit} from './protocol/txn-offset-commit.js'
 import {sendApi} from './send-api.js'
@@ -57,6 +59,13 @@ export interface SessionOptions {
   readonly closed?: () => boolean
 }
 
+/** A transactional id's state at its coordinator (DescribeTransactions), e.g. Ongoing or CompleteCommit, with the producer id and epoch it was in. */
+export interface PriorTransaction {
+  readonly state: string
+  readonly producerId: bigint
+  readonly producerEpoch: number
+}
+
 export class TransactionalSession {
   private state: SessionState = 'ready'
   private id = -1n
@@ -66,6 +75,7 @@ export class TransactionalSession {
   private readonly added = new Map<string, Set<number>>()
   private readonly groupsAdded = new Set<string>()
   private coordinator: number | undefined
+  private priorValue: PriorTransaction | undefined
   private readonly groupCoordinators = new Map<string, number>()
   private readonly retryMs: number
   private readonly closed: () => boolean
@@ -78,11 +88,21 @@ export class TransactionalSession {
   /** A session holding the transactional id: its InitProducerId fences (and completes or aborts the transaction of) any earlier holder. */
   static async init(cluster: KjsCluster, transactionalId: string, transactionTimeoutMs: number, options: SessionOptions = {}): Promise<TransactionalSession> {
     const s = new TransactionalSession(cluster, transactionalId, options)
+    // What the coordinator decided for the earlier holder's last transaction is gone once this
+    // InitProducerId bumps the epoch: read it first (a lost-marker orphan needs it; orphan-transactions.ts).
+    s.priorValue = await s.describe().catch(() => undefined)
     const res = await s.toCoordinator('InitProducerId', (broker) => sendApi(broker, InitProducerId, {transactionalId, transactionTimeoutMs}))
     s.id = res.producerId
     s.epochValue = res.producerEpoch
     return s
   }
+
+  /**
+   * The coordinator's record of this transactional id just before this session fenced it (state,
+   * producer id and epoch), or undefined when it had none or could not say (a new id, an older
+   * broker, no DESCRIBE on the id).
+   */
+  get prior(): PriorTransaction | undefined { return this.priorValue }
 
   get producerId(): bigint { return this.id }
   get epoch(): number { return this.epochValue }
@@ -181,6 +201,22 @@ export class TransactionalSession {
     const cause = failed.find((f) => f.errorCode !== OPERATION_NOT_ATTEMPTED) ?? failed[0]
     if (cause) throw kafkaProtocolError(cause.errorCode, `AddPartitionsToTxn for ${failed.map((f) => `${f.topic}-${f.partitionIndex}`).join(', ')}`)
     return res
+  }
+
+  private async describe(): Promise<PriorTransaction | undefined> {
+    const res = await this.retrying(async () => {
+      const broker = await this.coordinatorOf(this.transactionalId, COORDINATOR_TRANSACTION)
+      // A broker without the API (before Kafka 3.0) cannot say: no retrying that.
+      const res = await sendApi(broker, DescribeTransactions, {transactionalIds: [this.transactionalId]}).catch((err: unknown) => {
+        if (err instanceof StreamctlError) return undefined
+        throw err
+      })
+      const state = res?.transactionStates[0]
+      if (state && STALE_COORDINATOR.has(state.errorCode)) throw kafkaProtocolError(state.errorCode, `DescribeTransactions of ${this.transactionalId}`)
+      return state
+    })
+    if (!res || res.errorCode !== 0) return undefined
+    return {state: res.transactionState, producerId: res.producerId, producerEpoch: res.producerEpoch}
   }
 
   /** `send` to this transactional id's coordinator, looked up again whenever it moved or was lost. */

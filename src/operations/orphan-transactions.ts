@@ -50,6 +50,31 @@ export function orphanMarker(producerEpoch: number, own: OwnProducer): boolean |
   return undefined
 }
 
+/**
+ * How the earlier holder's transactions ended, from the coordinator's state just before a new
+ * holder fenced the id (DescribeTransactions): [epoch, committed] pairs. A lost-marker orphan's
+ * fate is then known, even in a new process. Ongoing (and an epoch fence under way) is aborted by
+ * the fencing itself. An abort after someone else's fence carries the bumped epoch, so the data it
+ * ended may be one epoch lower; that epoch is left unknown rather than guessed (aborting a
+ * transaction whose offsets were committed would lose records). Empty and other states say nothing.
+ */
+export function priorDecisions(prior: {readonly state: string; readonly producerEpoch: number}): [epoch: number, committed: boolean][] {
+  const e = prior.producerEpoch
+  switch (prior.state) {
+    case 'Ongoing':
+    case 'PrepareEpochFence':
+      return [[e, false]]
+    case 'PrepareCommit':
+    case 'CompleteCommit':
+      return [[e, true]]
+    case 'PrepareAbort':
+    case 'CompleteAbort':
+      return [[e, false]]
+    default:
+      return []
+  }
+}
+
 export const CONSUMER_OFFSETS = '__consumer_offsets'
 
 /**
@@ -124,10 +149,11 @@ export async function findOrphanTransactions(cluster: KjsCluster, scope: OrphanS
 }
 
 /**
- * Writes each orphan's marker. For a fenced holder whose fate we do not know it is COMMIT: which way
- * the coordinator decided is lost with its markers, and committing can only duplicate records (the
- * rerun writes again what its offsets did not cover), where aborting could drop records whose input
- * offsets were committed. When the committed input position tells (OwnProducer.decided), that wins.
+ * Writes each orphan's marker. For a fenced holder whose fate we do not know it is COMMIT: committing
+ * can only duplicate records (the rerun writes again what its offsets did not cover), where
+ * aborting could drop records whose input offsets were committed. Usually the fate is known
+ * (OwnProducer.decided): from the coordinator's state read before fencing (priorDecisions), or
+ * from the committed input position after a given-up transaction; that wins.
  */
 export async function endOrphanTransactions(cluster: KjsCluster, orphans: readonly OrphanTransaction[]): Promise<void> {
   // One request per orphan: Kafka keys a WriteTxnMarkers answer by producer id, and two orphans

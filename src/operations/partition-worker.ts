@@ -54,6 +54,8 @@ export interface WorkerHost {
   committedPosition(partition: number): Promise<number>
   /** How a given-up transaction of `producerId` at `epoch` ended, as the committed position shows. */
   decided(producerId: bigint, epoch: number, committed: boolean): void
+  /** Whether the transaction coordinator stated how that transaction ended (read before fencing): then the committed position does not decide it. */
+  statedFate(producerId: bigint, epoch: number): boolean
   /** Ends what Kafka left open on the output for this partition's producer (orphan-transactions.ts). */
   endOrphans(partition: number): Promise<void>
   /** A stage's uncommitted in-memory state goes with a given-up transaction. */
@@ -125,16 +127,21 @@ export class PartitionWorker {
       await withPartition(st, async () => {
         if (!st.unsure || st.open || !stillWanted()) return
         await this.host.producer(this.partition)
+        const abandoned = st.abandoned ?? []
+        const unstated = abandoned.filter((a) => !this.host.statedFate(a.producerId, a.epoch))
+        // The coordinator said how what we gave up ended: if Kafka lost its markers, end it that
+        // way before reading the position, which then includes a committed orphan's offsets.
+        if (abandoned.length > 0 && unstated.length === 0) await this.host.endOrphans(this.partition)
         const position = await this.host.committedPosition(this.partition)
         Object.assign(st, {position, skipBelow: position, unsure: false})
         rewind(st, position)
-        // The position read after fencing is the coordinator's verdict on what we gave up: its
-        // offsets were committed in it. If Kafka lost the markers of such a transaction, end it that way now.
-        if (st.abandoned) {
-          for (const a of st.abandoned) this.host.decided(a.producerId, a.epoch, position >= a.next)
-          st.abandoned = undefined
+        // Otherwise the position read after fencing is the verdict: the given-up transaction's
+        // offsets were committed in it or not. End a lost-marker orphan that way now.
+        if (unstated.length > 0) {
+          for (const a of unstated) this.host.decided(a.producerId, a.epoch, position >= a.next)
           await this.host.endOrphans(this.partition)
         }
+        st.abandoned = undefined
         // The failed commit may have landed at the end: no batch follows to say so.
         this.markDoneAtEnd()
       })

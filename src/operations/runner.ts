@@ -13,6 +13,7 @@ import {RateMeter, etaSeconds, type JobEvent} from './progress.js'
 import {DEFAULT_FETCH_LIMITS, SourceFetcher} from './source-fetcher.js'
 import type {JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
+import {priorDecisions} from './orphan-transactions.js'
 import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
 
 /**
@@ -118,6 +119,16 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
   const producers = new Map<number, TransactionalProducer>()
   /** Per producer id, the epochs whose given-up transaction the committed input position shows committed (true) or not. */
   const decided = new Map<bigint, Map<number, boolean>>()
+  /** Producer id and epoch pairs whose fate the transaction coordinator stated (priorDecisions): the committed position cannot overrule it. */
+  const statedByCoordinator = new Set<string>()
+  const decide = (producerId: bigint, epoch: number, committed: boolean, byCoordinator = false): void => {
+    const key = `${producerId}:${epoch}`
+    if (!byCoordinator && statedByCoordinator.has(key)) return
+    if (byCoordinator) statedByCoordinator.add(key)
+    let epochs = decided.get(producerId)
+    if (!epochs) decided.set(producerId, (epochs = new Map()))
+    epochs.set(epoch, committed)
+  }
   let membership: GroupMembership | undefined
   const counters = {read: 0, written: 0, deadLettered: 0, skipped: 0}
   let lostToRetention = 0
@@ -222,6 +233,10 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       if (!pr) {
         pr = await pool.producer(transactionalId(o.job, topic, p), o.transactionTimeoutMs ?? 60_000)
         producers.set(p, pr)
+        // The earlier holder's last transaction, as the coordinator decided it: an orphan of it
+        // (markers lost) then ends the same way, in this process or a rerun.
+        const prior = pr.prior()
+        if (prior) for (const [epoch, committed] of priorDecisions(prior)) decide(prior.producerId, epoch, committed, true)
       }
       return pr
     }
@@ -413,11 +428,8 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         if (checkpoints) await membership?.commitOffsets([{partition: p, offset: next}]).catch(() => {})
       },
       committedPosition: async (p) => (await committedPositions([p])).get(p)!,
-      decided: (producerId, epoch, committed) => {
-        let epochs = decided.get(producerId)
-        if (!epochs) decided.set(producerId, (epochs = new Map()))
-        epochs.set(epoch, committed)
-      },
+      decided: (producerId, epoch, committed) => decide(producerId, epoch, committed),
+      statedFate: (producerId, epoch) => statedByCoordinator.has(`${producerId}:${epoch}`),
       endOrphans: (p) => endOrphans([p]),
       resetStage: () => o.resetStage?.(),
       committed: (n) => {

@@ -6,7 +6,7 @@ import {compressBatch, encodeRecordBatch, rewriteBatchHeader, type BatchRecord} 
 import {decodeRawBatch, type RawBatch} from '../cluster/protocol/record-batch-reader.js'
 import {Produce} from '../cluster/protocol/produce.js'
 import {sendApi} from '../cluster/send-api.js'
-import {TransactionalSession, type OffsetsToCommit} from '../cluster/transactional-session.js'
+import {TransactionalSession, type OffsetsToCommit, type PriorTransaction} from '../cluster/transactional-session.js'
 import {jobClientConfig, type JobConnection} from './connection.js'
 import {RECORD_REFUSALS, UnwritableRecordError} from './job-errors.js'
 import {endOrphanTransactions, findOrphanTransactions, type OrphanScope, type OrphanTransaction, type OwnProducer} from './orphan-transactions.js'
@@ -421,6 +421,11 @@ export class TransactionalProducer {
 
   /** How this producer last ended a transaction (acknowledged or not), while none is open. */
   private lastEnd: 'commit' | 'abort' | undefined
+
+  /** How the coordinator had left this transactional id before this producer fenced it (TransactionalSession.prior). */
+  prior(): PriorTransaction | undefined {
+    return this.session.prior
+  }
 
   /** The producer id, the epoch this producer holds (newer than any fenced holder's), and how its last transaction ended. */
   identity(): {producerId: bigint; own: OwnProducer} {

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {decodeResponseBody, encodeRequestBody} from '../../../src/cluster/protocol/api.js'
 import {AddOffsetsToTxn} from '../../../src/cluster/protocol/add-offsets-to-txn.js'
 import {AddPartitionsToTxn} from '../../../src/cluster/protocol/add-partitions-to-txn.js'
+import {DescribeTransactions} from '../../../src/cluster/protocol/describe-transactions.js'
 import {EndTxn} from '../../../src/cluster/protocol/end-txn.js'
 import {InitProducerId} from '../../../src/cluster/protocol/init-producer-id.js'
 import {OffsetCommit} from '../../../src/cluster/protocol/offset-commit.js'
@@ -45,6 +46,22 @@ describe('transaction APIs', () => {
       hex('0001 74', '0001 67', '0000000000000001', '0000', '00000001', '0001 61', '00000001', '00000002', '0000000000000064', 'ffffffff', 'ffff'))
     expect(decodeResponseBody(TxnOffsetCommit, 3, hex('00', '00000000', '02', '02 61', '02', '00000002 0016 00', '00', '00'))).toEqual({
       throttleTimeMs: 0, topics: [{name: 'a', partitions: [{partitionIndex: 2, errorCode: 22}]}],
+    })
+  })
+})
+
+describe('DescribeTransactions (65)', () => {
+  it('v0 (flexible): the ids asked; a state with its producer, epoch and partitions, and an id the coordinator does not know', () => {
+    expect(encodeRequestBody(DescribeTransactions, 0, {transactionalIds: ['tx', 'u']})).toEqual(hex('00', '03', '03 7478', '02 75', '00'))
+    const answer = hex('00', '00000000', '03',
+      '0000', '03 7478', '08 4f6e676f696e67', '0000ea60', '0000018000000000', '0000000000001001', '0007', '02', '02 61', '03 00000000 00000005', '00', '00',
+      '0069', '02 75', '01', '00000000', 'ffffffffffffffff', 'ffffffffffffffff', 'ffff', '01', '00', '00')
+    expect(decodeResponseBody(DescribeTransactions, 0, answer)).toEqual({
+      throttleTimeMs: 0,
+      transactionStates: [
+        {errorCode: 0, transactionalId: 'tx', transactionState: 'Ongoing', transactionTimeoutMs: 60_000, transactionStartTimeMs: 0x18000000000n, producerId: 4097n, producerEpoch: 7, topics: [{topic: 'a', partitions: [0, 5]}]},
+        {errorCode: 105, transactionalId: 'u', transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: []},
+      ],
     })
   })
 })

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {isFenced, isOutage, jobFailure, lostClusterError} from '../../../src/operations/job-errors.js'
-import {orphanMarker} from '../../../src/operations/orphan-transactions.js'
+import {orphanMarker, priorDecisions} from '../../../src/operations/orphan-transactions.js'
 import {COMMIT_RECORDS, commitDue, newPartitionState, openTransaction, queueSend, rewind} from '../../../src/operations/partition-state.js'
 import type {TransactionalOutput} from '../../../src/operations/transactional-producer.js'
 import type {OutputRecord} from '../../../src/operations/record.js'
@@ -78,6 +78,21 @@ describe('orphan transaction markers', () => {
     expect(orphanMarker(4, {epoch: 5, decided})).toBe(true)
     expect(orphanMarker(2, {epoch: 5, decided})).toBe(true)
     expect(orphanMarker(6, {epoch: 5, decided})).toBeUndefined() // a newer holder: not ours
+  })
+
+  it('reads the fate of the earlier holder\'s transaction from the coordinator\'s state before fencing', () => {
+    // Open when fenced: the fencing aborts it (this is what a rerun used to commit, duplicating its records).
+    expect(priorDecisions({state: 'Ongoing', producerEpoch: 4})).toEqual([[4, false]])
+    expect(priorDecisions({state: 'PrepareEpochFence', producerEpoch: 4})).toEqual([[4, false]])
+    expect(priorDecisions({state: 'PrepareCommit', producerEpoch: 4})).toEqual([[4, true]])
+    expect(priorDecisions({state: 'CompleteCommit', producerEpoch: 4})).toEqual([[4, true]])
+    // Only the epoch stated: after someone else's fence the data may be one epoch lower, and that stays unknown.
+    expect(priorDecisions({state: 'CompleteAbort', producerEpoch: 5})).toEqual([[5, false]])
+    expect(priorDecisions({state: 'PrepareAbort', producerEpoch: 0})).toEqual([[0, false]])
+    expect(priorDecisions({state: 'Empty', producerEpoch: 5})).toEqual([])
+    expect(priorDecisions({state: 'Dead', producerEpoch: 5})).toEqual([])
+    const decided = new Map(priorDecisions({state: 'Ongoing', producerEpoch: 4}))
+    expect(orphanMarker(4, {epoch: 6, decided})).toBe(false)
   })
 })
 

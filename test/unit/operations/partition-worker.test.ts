@@ -68,16 +68,18 @@ interface Harness {
   readonly statuses: string[]
   readonly counts: CommittedCounts[]
   readonly decisions: [bigint, number, boolean][]
+  /** Each committed position the worker read, in order. */
+  readonly positionsRead: number[]
   producersMade: number
   orphanChecks: number
   lost: number
 }
 
-function harness(stage: Stage, opts: {mode?: 'bounded' | 'follow'; deadLetter?: string; noGaps?: boolean} = {}): Harness {
+function harness(stage: Stage, opts: {mode?: 'bounded' | 'follow'; deadLetter?: string; noGaps?: boolean; statedFate?: boolean; onOrphans?: () => void} = {}): Harness {
   const out: FakeOutput = {log: [], committed: [], landed: 0}
   let held: WorkerProducer | undefined
   const h: Harness = {
-    out, failures: [], fatal: [], statuses: [], counts: [], decisions: [], producersMade: 0, orphanChecks: 0, lost: 0,
+    out, failures: [], fatal: [], statuses: [], counts: [], decisions: [], positionsRead: [], producersMade: 0, orphanChecks: 0, lost: 0,
     host: {
       topic: 'in', job: 'j', mode: opts.mode ?? 'bounded', stage, deadLetter: opts.deadLetter, noGaps: opts.noGaps,
       owns: () => true,
@@ -90,9 +92,16 @@ function harness(stage: Stage, opts: {mode?: 'bounded' | 'follow'; deadLetter?: 
       dropProducer: () => { held = undefined },
       offsetsFor: (partition, next) => ({groupId: 'g', topics: [{topic: 'in', partitions: [{partition, offset: next}]}]}),
       afterCommit: async () => {},
-      committedPosition: async () => out.landed,
+      committedPosition: async () => {
+        h.positionsRead.push(out.landed)
+        return out.landed
+      },
       decided: (producerId, epoch, committed) => { h.decisions.push([producerId, epoch, committed]) },
-      endOrphans: async () => { h.orphanChecks++ },
+      statedFate: () => opts.statedFate === true,
+      endOrphans: async () => {
+        h.orphanChecks++
+        opts.onOrphans?.()
+      },
       resetStage: () => {},
       committed: (c) => { h.counts.push(c) },
       lostToRetention: (n) => { h.lost += n },
@@ -184,6 +193,22 @@ describe('PartitionWorker', () => {
     expect(w.done).toBe(false)
     await w.settle(() => true)
     expect(h.decisions).toEqual([[7n, 0, true]])
+    expect(w.state.position).toBe(2)
+    expect(w.done).toBe(true)
+  })
+
+  it('the coordinator stated how the given-up transaction ended: settle ends its orphans first, so the position read next includes them', async () => {
+    // The commit landed but Kafka lost its markers: its offsets stay pending (position 0) until the
+    // orphan gets its COMMIT marker, which the coordinator's stated fate (CompleteCommit) calls for.
+    const h: ReturnType<typeof harness> = harness(copyStage, {statedFate: true, onOrphans: () => { h.out.landed = 2 }})
+    const w = new PartitionWorker(0, 0, 2, h.host)
+    h.out.commitOutcome = () => 'lost'
+    await w.deliver(chunk(0, ['a', 'b']), 0, false)
+    h.out.landed = 0
+    await w.settle(() => true)
+    expect(h.orphanChecks).toBe(1)
+    expect(h.positionsRead).toEqual([2])
+    expect(h.decisions).toEqual([])
     expect(w.state.position).toBe(2)
     expect(w.done).toBe(true)
   })
