@@ -1,4 +1,4 @@
-import {LosslessNumber, isLosslessNumber, parseJsonText, stringifyJson} from './json-value.js'
+import {LosslessNumber, isLosslessNumber, isPlainJson, parseJsonText, stringifyJson} from './json-value.js'
 
 /**
  * Declarative field transforms for migrate: rename, drop, default, cast — applied in that order to
@@ -153,17 +153,26 @@ export function applyDeclarative(value: unknown, t: DeclarativeTransform): unkno
   return applyDeclarativeRules(value, t).value
 }
 
+export interface RuleInput {
+  /** The value is the caller's to change (just parsed, shared with nobody): no copy is made. */
+  readonly owned?: boolean
+  /** The value is plain JSON data (json-value.ts readJsonText): then the result says whether it still is. */
+  readonly plain?: boolean
+}
+
 /**
- * The rules applied, and whether any of them changed the value: a record no rule touches is
- * written with its original bytes. A tombstone (null) passes through: it is a delete, not a value.
+ * The rules applied, whether any of them changed the value (a record no rule touches is written
+ * with its original bytes), and whether the result is plain JSON data (given a plain input; the
+ * writer then skips its check). A tombstone (null) passes through: it is a delete, not a value.
  */
-export function applyDeclarativeRules(value: unknown, t: DeclarativeTransform): {value: unknown; changed: boolean} {
-  if (value === null) return {value, changed: false}
+export function applyDeclarativeRules(value: unknown, t: DeclarativeTransform, input: RuleInput = {}): {value: unknown; changed: boolean; plain: boolean} {
+  if (value === null) return {value, changed: false, plain: true}
   if (typeof value !== 'object' || Array.isArray(value) || isLosslessNumber(value)) {
     throw new TransformError('value is not a JSON object')
   }
-  const out = copyJson(value) as Obj
+  const out = (input.owned ? value : copyJson(value)) as Obj
   let changed = false
+  let plain = input.plain === true
   for (const [from, to] of t.rename) {
     const src = parentOf(out, from, false)
     if (!src || !Object.hasOwn(src[0], src[1])) continue
@@ -186,6 +195,7 @@ export function applyDeclarativeRules(value: unknown, t: DeclarativeTransform): 
     if (p && (!Object.hasOwn(p[0], p[1]) || p[0][p[1]] === undefined || p[0][p[1]] === null)) {
       setField(p[0], p[1], copyJson(v))
       changed = true
+      if (plain) plain = isPlainJson(v)
     }
   }
   for (const [f, type] of t.cast) {
@@ -195,9 +205,10 @@ export function applyDeclarativeRules(value: unknown, t: DeclarativeTransform): 
       const after = castValue(before, type, f)
       if (!sameJson(before, after)) changed = true
       setField(p[0], p[1], after)
+      if (plain) plain = isPlainJson(after)
     }
   }
-  return {value: out, changed}
+  return {value: out, changed, plain}
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

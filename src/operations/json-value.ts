@@ -27,13 +27,25 @@ export function decodeUtf8(bytes: Uint8Array, what = 'value'): string {
 }
 
 export function parseJsonText(text: string, what = 'value'): unknown {
+  return readJsonText(text, what).value
+}
+
+/**
+ * The value, and whether it is plain JSON data (no LosslessNumber anywhere: the native parser
+ * read it), which lets the writer skip its own check (stringifyJson's `knownPlain`).
+ */
+export function readJsonText(text: string, what = 'value'): {value: unknown; plain: boolean} {
   const fast = nativeWhenExact(text)
-  if (fast !== NOT_EXACT) return fast
+  if (fast !== NOT_EXACT) return {value: fast, plain: true}
   try {
-    return parse(text, null, parseNumber)
+    return {value: parse(text, null, parseNumber), plain: false}
   } catch (err) {
     throw new ValueDecodeError(`${what} is not valid JSON: ${(err as Error).message}`)
   }
+}
+
+export function readJsonBytes(bytes: Uint8Array, what = 'value'): {value: unknown; plain: boolean} {
+  return readJsonText(decodeUtf8(bytes, what), what)
 }
 
 const NOT_EXACT = Symbol('not exact')
@@ -86,18 +98,36 @@ function keyTokensIfNumbersExact(text: string): number {
       }
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       let j = i + 1
+      let digitsOnly = c !== 0x2d
       for (; j < n; j++) {
         const d = text.charCodeAt(j)
-        if (!((d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d)) break
+        if (d >= 0x30 && d <= 0x39) continue
+        if (!(d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d)) break
+        digitsOnly = false
       }
-      const token = text.slice(i, j)
-      if (String(Number(token)) !== token) return -1
+      // Most numbers are small whole ones: up to 15 digits without a leading zero print back as
+      // themselves (below 2^53), with no string made. The rest are compared as text.
+      const start = c === 0x2d ? i + 1 : i
+      const simple = (digitsOnly || (c === 0x2d && allDigits(text, start, j))) && j - start <= 15 && (text.charCodeAt(start) !== 0x30 || (j - start === 1 && c !== 0x2d))
+      if (!simple) {
+        const token = text.slice(i, j)
+        if (String(Number(token)) !== token) return -1
+      }
       i = j
     } else {
       i++
     }
   }
   return keys
+}
+
+function allDigits(text: string, from: number, to: number): boolean {
+  if (from >= to) return false
+  for (let k = from; k < to; k++) {
+    const d = text.charCodeAt(k)
+    if (d < 0x30 || d > 0x39) return false
+  }
+  return true
 }
 
 /**
@@ -127,10 +157,13 @@ export function parseJsonBytes(bytes: Uint8Array, what = 'value'): unknown {
   return parseJsonText(decodeUtf8(bytes, what), what)
 }
 
-/** Compact JSON; LosslessNumbers and bigints as their exact digits. */
-export function stringifyJson(value: unknown): string {
+/**
+ * Compact JSON; LosslessNumbers and bigints as their exact digits. `knownPlain` is the caller's
+ * word that the value is plain data (readJsonText said so and nothing else went in): not checked again.
+ */
+export function stringifyJson(value: unknown, knownPlain = false): string {
   // Plain data writes the same either way; the native writer is several times faster.
-  if (isPlainJson(value)) return JSON.stringify(value)
+  if (knownPlain || isPlainJson(value)) return JSON.stringify(value)
   const s = stringify(value)
   if (s === undefined) throw new ValueDecodeError(`cannot write ${typeof value} as JSON`)
   return s
@@ -149,7 +182,7 @@ export function jsonScalarText(v: unknown): string {
  * JSON.stringify writes exactly as lossless-json does. LosslessNumbers, bigints, NaN, dates,
  * buffers and any object that is not a plain one are left to lossless-json.
  */
-function isPlainJson(v: unknown, depth = 0): boolean {
+export function isPlainJson(v: unknown, depth = 0): boolean {
   switch (typeof v) {
     case 'string':
     case 'boolean':

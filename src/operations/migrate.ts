@@ -11,6 +11,7 @@ import {jobDefinition} from './job-definition.js'
 import type {ValueContext} from './registry-value-codec.js'
 import {createSchemaUpgrade, type SchemaUpgrade, type SchemaUpgradeOptions} from './schema-upgrade.js'
 import {describeTopicShape, ensureTopic, partitionCount, topicExists} from './topics.js'
+import {readJsonBytes, stringifyJson} from './json-value.js'
 import {codecFor, type DataFormat} from './value-format.js'
 
 /**
@@ -122,6 +123,16 @@ export function migrateRecordFn(o: MigrateRecordOptions): RecordFn {
   if (isPlainCopy(o)) {
     // Plain copy: bytes in, bytes out, nothing decoded.
     return (r) => copy(r)
+  }
+  if (decl && !o.filter && !o.transform && !up) {
+    // Declarative rules alone run synchronously, on the value just parsed (no copy, no promise
+    // per record), and the writer trusts the rules' word that the result is plain JSON.
+    return (r) => {
+      if (r.value === null) return copy(r)
+      const read = readJsonBytes(r.value)
+      const applied = applyDeclarativeRules(read.value, decl, {owned: true, plain: read.plain})
+      return copy(r, applied.changed ? Buffer.from(stringifyJson(applied.value, applied.plain), 'utf8') : r.value)
+    }
   }
   // Declarative rules read JSON whatever the value format says: they are JSON rules.
   const declCodec = codecs.value.format === 'json' ? codecs.value : codecFor('json', 'value')

@@ -106,3 +106,40 @@ describe('declarative rules on fields named like Object.prototype members', () =
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'b')).toBe(false)
   })
 })
+
+describe('migrate with declarative rules alone (the synchronous path on the value just parsed)', () => {
+  const field = fc.constantFrom('a', 'b', 'c', 'a.b', 'n.x', '__proto__', 'big')
+  const rules = fc.record({
+    rename: fc.array(fc.tuple(field, field), {maxLength: 2}),
+    drop: fc.array(field, {maxLength: 2}),
+    defaults: fc.array(fc.tuple(field, fc.oneof(fc.integer(), fc.constant(new LosslessNumber('1.10')), fc.constant({k: [1, '2']}))), {maxLength: 2}),
+    cast: fc.array(fc.tuple(field, fc.constantFrom('int', 'float', 'string', 'bool', 'json' as const)), {maxLength: 2}),
+  // No rules at all is a plain copy, which never parses.
+  }).filter((t) => t.rename.length + t.drop.length + t.defaults.length + t.cast.length > 0)
+  const objectText = jsonText.filter((t) => t.trimStart().startsWith('{'))
+  const asText = (r: unknown): unknown => {
+    if (r instanceof Error) return {error: true}
+    const o = (Array.isArray(r) ? r[0] : r) as {value: Buffer | null}
+    return {value: o.value?.toString('utf8') ?? null}
+  }
+  it('writes what the rules on a copy, then the lossless writer, write (or the same bytes, or the same error)', async () => {
+    const {migrateRecordFn} = await import('../../../src/operations/migrate.js')
+    fc.assert(fc.property(objectText, rules, (text, t) => {
+      const record = {topic: 's', partition: 0, offset: 0, key: null, value: Buffer.from(text), headers: [], timestamp: 0}
+      let got: unknown
+      try {
+        got = migrateRecordFn({to: 't', declarative: t})(record)
+      } catch (err) {
+        got = err
+      }
+      let expected: unknown
+      try {
+        const applied = applyDeclarativeRules(losslessOnly(text), t)
+        expected = {value: applied.changed ? stringify(applied.value)! : text}
+      } catch (err) {
+        expected = err
+      }
+      expect(asText(got)).toEqual(expected instanceof Error ? {error: true} : expected)
+    }), {seed, numRuns: 2000})
+  })
+})
