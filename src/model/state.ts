@@ -93,7 +93,13 @@ export interface SubjectState {
    * version: the registry's compatibility verdict on the desired text (at `level`), so the pure
    * planner can block an incompatible change with the registry's reasons.
    */
-  readonly compatibilityWithDesired?: {readonly compatible: boolean; readonly messages: readonly string[]; readonly level?: CompatibilityLevel}
+  readonly compatibilityWithDesired?: {
+    readonly compatible: boolean
+    readonly messages: readonly string[]
+    readonly level?: CompatibilityLevel
+    /** The live versions the desired text conflicts with (several under a `*_TRANSITIVE` level). */
+    readonly conflictsWith?: readonly number[]
+  }
   /** Observed only: the registry's lookup found the desired text as this (latest) version. */
   readonly matchesDesired?: boolean
 }

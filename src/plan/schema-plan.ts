@@ -42,9 +42,13 @@ export function planSubjects(wanted: readonly SubjectState[], observed: readonly
     const verdict = have?.compatibilityWithDesired
     if (have && verdict && !verdict.compatible && (want.compatibility ?? verdict.level) !== 'NONE') {
       const level = verdict.level ?? 'the registry level'
+      const versions = verdict.conflictsWith?.length ? verdict.conflictsWith : [have.version ?? '?']
+      const several = versions.length > 1
+      const against = `${several ? 'versions' : 'version'} ${versions.join(', ')}`
+      const reasons = [...new Set(verdict.messages.map((m) => withoutLevelPrefix(m, several)))]
       blocked.push({
         kind: 'schema.incompatible', resource: `Subject/${want.subject}`,
-        reason: `the new schema is not ${level}-compatible with version ${have.version ?? '?'} of ${want.subject}: ${verdict.messages.length ? [...new Set(verdict.messages.map(withoutLevelPrefix))].join('; ') : 'the registry gave no reason'}`,
+        reason: `the new schema is not ${level}-compatible with ${against} of ${want.subject}: ${reasons.length ? reasons.join('; ') : 'the registry gave no reason'}`,
         wayOut: 'make the change compatible (e.g. give a new field a default, keep removed fields optional), or publish it under a new subject/topic version; set compatibility: NONE only on purpose',
       })
       continue
@@ -60,9 +64,12 @@ export function planSubjects(wanted: readonly SubjectState[], observed: readonly
   return {actions, blocked}
 }
 
-/** Our dev registry prefixes each reason with "<LEVEL> incompatible with version N: ", which the reason already says. */
-function withoutLevelPrefix(message: string): string {
-  return message.replace(/^[A-Z_]+ incompatible with version \d+: /, '')
+/**
+ * Our dev registry prefixes each reason with "<LEVEL> incompatible with version N: ", which the
+ * reason already says; when several versions conflict, each reason keeps its version.
+ */
+function withoutLevelPrefix(message: string, keepVersion: boolean): string {
+  return message.replace(/^[A-Z_]+ incompatible with (version \d+): /, keepVersion ? '$1: ' : '')
 }
 
 function levelRisk(level: CompatibilityLevel): Risk {

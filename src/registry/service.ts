@@ -124,9 +124,9 @@ export class RegistryService {
       if (version === 'latest') return []
       throw subjectNotFound(subject)
     }
+    // Confluent: one named version is the only previous schema, judged under the subject's level.
     const target = this.findVersion(subject, version, false)
-    const nonTransitive = level.replace('_TRANSITIVE', '') as CompatibilityLevel
-    return checkCompatibility(nonTransitive, parsed, [this.previous(target)])
+    return checkCompatibility(level, parsed, [this.previous(target)])
   }
 
   /**

@@ -1,6 +1,7 @@
 import {DiagnosticsError, type Diagnostic} from '../errors.js'
 import type {CompatibilityLevel, SubjectState} from '../model/state.js'
-import {INVALID_SCHEMA, type RegistryClient} from '../registry/client/registry-client.js'
+import {INVALID_SCHEMA, type RegistryClient, type SchemaInput} from '../registry/client/registry-client.js'
+import {levelRule} from '../registry/compat/index.js'
 import {RegistryResponseError} from '../registry/client/http.js'
 import {sameSchemaText} from './canonical.js'
 import type {DesiredSubject} from './desired-subjects.js'
@@ -66,16 +67,24 @@ export async function checkDesiredSubjects(client: RegistryClient, wanted: reado
         const found = await client.lookup(want.subject, input)
         if (found && found.version === have.version) return {...have, matchesDesired: true}
       }
-      const verdict = await client.checkCompatibility(want.subject, input)
-      if (!have) return undefined
+      if (!have) {
+        await client.checkCompatibility(want.subject, input)
+        return undefined
+      }
       globalLevel ??= client.globalCompatibility()
       const level = have.compatibility ?? (await globalLevel)
+      const verdict = await client.checkCompatibility(want.subject, input, levelRule(level).transitive ? 'all' : 'latest')
       if (want.compatibility !== undefined && want.compatibility !== level) {
         // The apply sets the new level before registering: judge the change at that level.
         const atNew = await verdictAtNewLevel(client, want, want.compatibility)
-        if (atNew) return {...have, compatibilityWithDesired: {...atNew, level: want.compatibility}}
+        if (atNew) {
+          const conflictsWith = atNew.compatible ? [] : versionsNamedIn(atNew.messages)
+          return {...have, compatibilityWithDesired: {...atNew, level: want.compatibility, conflictsWith}}
+        }
       }
-      return {...have, compatibilityWithDesired: {compatible: verdict.compatible, messages: [...verdict.messages], level}}
+      const messages = verdict.messages.filter((m) => !CONTEXT_MESSAGE.test(m))
+      const conflictsWith = verdict.compatible ? [] : await conflictingVersions(client, want.subject, input, verdict.messages, level, have.version!)
+      return {...have, compatibilityWithDesired: {compatible: verdict.compatible, messages, level, conflictsWith}}
     } catch (error) {
       if (error instanceof RegistryResponseError && error.errorCode === INVALID_SCHEMA) {
         invalid.push({subject: want.subject, diagnostic: invalidSchemaDiagnostic(d, registryMessageOf(error.message))})
@@ -85,6 +94,37 @@ export async function checkDesiredSubjects(client: RegistryClient, wanted: reado
     }
   })
   return {subjects: states.filter((s): s is SubjectState => s !== undefined), invalid}
+}
+
+/**
+ * Confluent appends context to its reasons (`{oldSchemaVersion: 1}`, the old schema's whole text,
+ * `{validateFields: 'false', compatibility: 'BACKWARD'}`): the version is read from it, the rest
+ * is noise in a plan.
+ */
+const CONTEXT_MESSAGE = /^\{(oldSchemaVersion|oldSchema|validateFields|compatibility):/
+
+/** Versions a registry's reasons name: ours ("… incompatible with version 2: …") and Confluent's ("{oldSchemaVersion: 2}"). */
+export function versionsNamedIn(messages: readonly string[]): number[] {
+  const found = new Set<number>()
+  for (const m of messages) {
+    const v = /incompatible with version (\d+)/.exec(m) ?? /^\{oldSchemaVersion: (\d+)\}/.exec(m)
+    if (v) found.add(Number(v[1]))
+  }
+  return [...found].sort((a, b) => a - b)
+}
+
+/**
+ * The live versions an incompatible text conflicts with. A non-transitive level judges the latest
+ * only; under a transitive one a registry whose reasons name no version is asked version by
+ * version (each check is against that one version, at the subject's level).
+ */
+async function conflictingVersions(client: RegistryClient, subject: string, input: SchemaInput, messages: readonly string[], level: CompatibilityLevel, latest: number): Promise<number[]> {
+  const named = versionsNamedIn(messages)
+  if (named.length > 0) return named
+  if (!levelRule(level).transitive) return [latest]
+  const versions = await client.versions(subject)
+  const verdicts = await mapLimited(versions, CONCURRENCY, (v) => client.checkCompatibility(subject, input, v))
+  return versions.filter((_, i) => !verdicts[i]!.compatible)
 }
 
 /** The registry's own words, without the request prefix the client adds. */

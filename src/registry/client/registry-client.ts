@@ -120,13 +120,16 @@ export class RegistryClient {
   }
 
   /**
-   * Checks `schema` against the subject's latest version under the subject's level, with the
-   * registry's reasons (`verbose=true`). An empty or missing subject is compatible; invalid
-   * schema text fails with error 42201 (a RegistryResponseError).
+   * Checks `schema` under the subject's level, with the registry's reasons (`verbose=true`):
+   * against the latest version (`latest`), one numbered version, or every live version (`all`,
+   * `POST /compatibility/subjects/{s}/versions`: the check registration makes, so `*_TRANSITIVE`
+   * levels look at each version). An empty or missing subject is compatible; invalid schema text
+   * fails with error 42201 (a RegistryResponseError).
    */
-  async checkCompatibility(subject: string, schema: SchemaInput): Promise<CompatibilityVerdict> {
+  async checkCompatibility(subject: string, schema: SchemaInput, against: 'latest' | 'all' | number = 'latest'): Promise<CompatibilityVerdict> {
+    const path = against === 'all' ? `/compatibility/subjects/${seg(subject)}/versions` : `/compatibility/subjects/${seg(subject)}/versions/${against}`
     const r = await orAbsent(
-      registryRequest<{is_compatible: boolean; messages?: string[]}>(this.connection, 'POST', `/compatibility/subjects/${seg(subject)}/versions/latest?verbose=true`, body(schema)),
+      registryRequest<{is_compatible: boolean; messages?: string[]}>(this.connection, 'POST', `${path}?verbose=true`, body(schema)),
       [SUBJECT_NOT_FOUND, VERSION_NOT_FOUND],
     )
     return r === undefined ? {compatible: true, messages: []} : {compatible: r.is_compatible, messages: r.messages ?? []}

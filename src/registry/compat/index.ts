@@ -21,20 +21,21 @@ export function levelRule(level: CompatibilityLevel): {directions: Direction[]; 
 /**
  * Reasons why `candidate` may not be registered after `previous` (oldest first, deleted versions
  * already left out) under `level`; empty means compatible. Non-transitive levels compare with
- * the latest version only, as Confluent does.
+ * the latest version only, as Confluent does. Each reason starts with the level's name and the
+ * version it conflicts with (`BACKWARD_TRANSITIVE incompatible with version 1: …`); a FULL
+ * level's two directions phrase the same change alike, so a reason is given once.
  */
 export function checkCompatibility(level: CompatibilityLevel, candidate: ParsedSchema, previous: readonly PreviousVersion[]): string[] {
   const {directions, transitive} = levelRule(level)
   if (directions.length === 0 || previous.length === 0) return []
   const against = transitive ? previous : previous.slice(-1)
-  const out: string[] = []
+  const out = new Set<string>()
   for (const prev of [...against].reverse()) {
     for (const direction of directions) {
-      const reasons = checkPair(candidate, prev.parsed, direction)
-      for (const reason of reasons) out.push(`${direction.toUpperCase()} incompatible with version ${prev.version}: ${reason}`)
+      for (const reason of checkPair(candidate, prev.parsed, direction)) out.add(`${level} incompatible with version ${prev.version}: ${reason}`)
     }
   }
-  return out
+  return [...out]
 }
 
 /** One direction between a new and an old schema, as (reader, writer). */

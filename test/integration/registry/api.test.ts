@@ -88,6 +88,28 @@ describe('dev schema registry REST API (Confluent surface, real Kafka)', () => {
     expect((await call(url, 'GET', '/config')).body).toEqual({compatibilityLevel: 'BACKWARD'})
   })
 
+  it('judges BACKWARD_TRANSITIVE against every live version: all-versions check and register; one named version alone', async () => {
+    const U1 = avroRecord('U', [{name: 'id', type: 'long'}, {name: 'email', type: 'string'}])
+    const U2 = avroRecord('U', [{name: 'id', type: 'long'}])
+    const U3 = avroRecord('U', [{name: 'id', type: 'long'}, {name: 'email', type: 'long', default: 0}])
+    await call(url, 'PUT', '/config/trans-value', {compatibility: 'BACKWARD_TRANSITIVE'})
+    await call(url, 'POST', '/subjects/trans-value/versions', {schema: U1})
+    await call(url, 'POST', '/subjects/trans-value/versions', {schema: U2})
+    // Confluent: a numbered (or latest) version is the only previous schema of that check.
+    expect((await call(url, 'POST', '/compatibility/subjects/trans-value/versions/latest', {schema: U3})).body).toEqual({is_compatible: true})
+    expect((await call(url, 'POST', '/compatibility/subjects/trans-value/versions/1?verbose=true', {schema: U3})).body)
+      .toEqual({is_compatible: false, messages: ["BACKWARD_TRANSITIVE incompatible with version 1: field 'email': type changed from string to long"]})
+    expect((await call(url, 'POST', '/compatibility/subjects/trans-value/versions?verbose=true', {schema: U3})).body)
+      .toEqual({is_compatible: false, messages: ["BACKWARD_TRANSITIVE incompatible with version 1: field 'email': type changed from string to long"]})
+    const refused = await call(url, 'POST', '/subjects/trans-value/versions', {schema: U3})
+    expect([refused.status, refused.body.error_code]).toEqual([409, 409])
+    expect(refused.body.message).toContain('BACKWARD_TRANSITIVE incompatible with version 1')
+    // Under BACKWARD the all-versions check looks at the latest only, as registration does.
+    await call(url, 'PUT', '/config/trans-value', {compatibility: 'BACKWARD'})
+    expect((await call(url, 'POST', '/compatibility/subjects/trans-value/versions', {schema: U3})).body).toEqual({is_compatible: true})
+    expect((await call(url, 'POST', '/subjects/trans-value/versions', {schema: U3})).status).toBe(200)
+  })
+
   it('soft and hard deletes follow Confluent\'s rules', async () => {
     await call(url, 'POST', '/subjects/del-value/versions', {schema: V1})
     await call(url, 'POST', '/subjects/del-value/versions', {schema: V2})

@@ -35,7 +35,7 @@ const AVRO: Case[] = [
   {name: 'enum symbol added (forward)', type: 'AVRO', level: 'FORWARD', versions: [avro([color(['RED'])])], candidate: avro([color(['RED', 'BLUE'])]), reasons: ["symbol 'BLUE' was added and the old schema has no enum default"]},
   {name: 'enum symbol added, old has default (forward ok)', type: 'AVRO', level: 'FORWARD', versions: [avro([color(['RED', 'UNKNOWN'], {default: 'UNKNOWN'})])], candidate: avro([color(['RED', 'UNKNOWN', 'BLUE'], {default: 'UNKNOWN'})]), reasons: []},
   {name: 'full: add optional field', type: 'AVRO', level: 'FULL', versions: [avro([id])], candidate: avro([id, {name: 'note', type: ['null', 'string'], default: null}]), reasons: []},
-  {name: 'full: add required field', type: 'AVRO', level: 'FULL', versions: [avro([id])], candidate: avro([id, email]), reasons: ["BACKWARD incompatible with version 1: field 'email' was added without a default"]},
+  {name: 'full: add required field', type: 'AVRO', level: 'FULL', versions: [avro([id])], candidate: avro([id, email]), reasons: ["FULL incompatible with version 1: field 'email' was added without a default"]},
   {name: 'record renamed', type: 'AVRO', level: 'BACKWARD', versions: [avro([id])], candidate: avro([id], {name: 'Customer'}), reasons: ['record renamed from shop.User to shop.Customer']},
   {name: 'record renamed with alias', type: 'AVRO', level: 'BACKWARD', versions: [avro([id])], candidate: avro([id], {name: 'Customer', aliases: ['User']}), reasons: []},
   {name: 'field renamed with alias', type: 'AVRO', level: 'BACKWARD', versions: [avro([id])], candidate: avro([{name: 'userId', type: 'long', aliases: ['id']}]), reasons: []},
@@ -43,8 +43,8 @@ const AVRO: Case[] = [
   {name: 'nested record field added', type: 'AVRO', level: 'BACKWARD', versions: [avro([{name: 'addr', type: {type: 'record', name: 'Addr', fields: [{name: 'city', type: 'string'}]}}])], candidate: avro([{name: 'addr', type: {type: 'record', name: 'Addr', fields: [{name: 'city', type: 'string'}, {name: 'zip', type: 'string'}]}}]), reasons: ["field 'addr.zip' was added without a default"]},
   {name: 'NONE allows anything', type: 'AVRO', level: 'NONE', versions: [avro([id])], candidate: avro([{name: 'x', type: 'string'}]), reasons: []},
   {name: 'BACKWARD only checks the latest', type: 'AVRO', level: 'BACKWARD', versions: [avro([id, email]), avro([id])], candidate: avro([id, {name: 'email', type: 'long', default: 0}]), reasons: []},
-  {name: 'BACKWARD_TRANSITIVE checks all versions', type: 'AVRO', level: 'BACKWARD_TRANSITIVE', versions: [avro([id, email]), avro([id])], candidate: avro([id, {name: 'email', type: 'long', default: 0}]), reasons: ["BACKWARD incompatible with version 1: field 'email': type changed from string to long"]},
-  {name: 'FORWARD_TRANSITIVE checks all versions', type: 'AVRO', level: 'FORWARD_TRANSITIVE', versions: [avro([id, email]), avro([id, emailDefault])], candidate: avro([id]), reasons: ["FORWARD incompatible with version 1: field 'email' was removed without a default"]},
+  {name: 'BACKWARD_TRANSITIVE checks all versions', type: 'AVRO', level: 'BACKWARD_TRANSITIVE', versions: [avro([id, email]), avro([id])], candidate: avro([id, {name: 'email', type: 'long', default: 0}]), reasons: ["BACKWARD_TRANSITIVE incompatible with version 1: field 'email': type changed from string to long"]},
+  {name: 'FORWARD_TRANSITIVE checks all versions', type: 'AVRO', level: 'FORWARD_TRANSITIVE', versions: [avro([id, email]), avro([id, emailDefault])], candidate: avro([id]), reasons: ["FORWARD_TRANSITIVE incompatible with version 1: field 'email' was removed without a default"]},
   {name: 'FULL_TRANSITIVE checks all versions', type: 'AVRO', level: 'FULL_TRANSITIVE', versions: [avro([id]), avro([id, emailDefault])], candidate: avro([id, {name: 'email', type: 'long', default: 0}]), reasons: ["incompatible with version 2: field 'email': type changed from string to long"]},
 ]
 
@@ -76,9 +76,9 @@ const JSONS: Case[] = [
   {name: 'oneOf alternative removed', type: 'JSON', level: 'BACKWARD', versions: [js({oneOf: [{type: 'string'}, {type: 'integer'}]})], candidate: js({oneOf: [{type: 'string'}]}), reasons: ['alternative 1 of oneOf/anyOf is no longer accepted [SUM_TYPE_NARROWED]']},
   {name: 'oneOf alternative added', type: 'JSON', level: 'BACKWARD', versions: [js({oneOf: [{type: 'string'}]})], candidate: js({oneOf: [{type: 'string'}, {type: 'integer'}]}), reasons: []},
   {name: 'local $ref followed', type: 'JSON', level: 'BACKWARD', versions: [js({definitions: {A: {type: 'string'}}, type: 'object', properties: {a: {$ref: '#/definitions/A'}}})], candidate: js({definitions: {A: {type: 'integer'}}, type: 'object', properties: {a: {$ref: '#/definitions/A'}}}), reasons: ['#/properties/a: type changed from string to integer']},
-  {name: 'FULL: open model add property', type: 'JSON', level: 'FULL', versions: [obj({a: {type: 'string'}})], candidate: obj({a: {type: 'string'}, b: {type: 'string'}}), reasons: ['BACKWARD incompatible with version 1: #/properties/b: property added to an open content model']},
+  {name: 'FULL: open model add property', type: 'JSON', level: 'FULL', versions: [obj({a: {type: 'string'}})], candidate: obj({a: {type: 'string'}, b: {type: 'string'}}), reasons: ['FULL incompatible with version 1: #/properties/b: property added to an open content model']},
   {name: 'NONE', type: 'JSON', level: 'NONE', versions: [obj({a: {type: 'string'}})], candidate: obj({a: {type: 'integer'}}), reasons: []},
-  {name: 'BACKWARD_TRANSITIVE', type: 'JSON', level: 'BACKWARD_TRANSITIVE', versions: [obj({a: {type: 'string'}}, {additionalProperties: false}), obj({}, {additionalProperties: false})], candidate: obj({a: {type: 'integer'}}, {additionalProperties: false}), reasons: ['BACKWARD incompatible with version 1: #/properties/a: type changed from string to integer']},
+  {name: 'BACKWARD_TRANSITIVE', type: 'JSON', level: 'BACKWARD_TRANSITIVE', versions: [obj({a: {type: 'string'}}, {additionalProperties: false}), obj({}, {additionalProperties: false})], candidate: obj({a: {type: 'integer'}}, {additionalProperties: false}), reasons: ['BACKWARD_TRANSITIVE incompatible with version 1: #/properties/a: type changed from string to integer']},
 ]
 
 const proto = (body: string, pkg = 'shop') => `syntax = "proto3";\npackage ${pkg};\n${body}\n`
@@ -106,7 +106,7 @@ const PROTO: Case[] = [
   {name: 'proto3 optional is not a oneof', type: 'PROTOBUF', level: 'FULL', versions: [proto('message O { string a = 1; }')], candidate: proto('message O { optional string a = 1; }'), reasons: []},
   {name: 'proto2 required field added', type: 'PROTOBUF', level: 'BACKWARD', versions: ['syntax = "proto2"; package p; message O { optional string a = 1; }'], candidate: 'syntax = "proto2"; package p; message O { optional string a = 1; required int32 b = 2; }', reasons: ["p.O field 2 ('b'): required field added [REQUIRED_FIELD_ADDED]"]},
   {name: 'syntax changed', type: 'PROTOBUF', level: 'FULL', versions: ['syntax = "proto2"; package p; message O { optional string a = 1; }'], candidate: 'syntax = "proto3"; package p; message O { string a = 1; }', reasons: []},
-  {name: 'FORWARD_TRANSITIVE', type: 'PROTOBUF', level: 'FORWARD_TRANSITIVE', versions: [proto('message O { int32 a = 1; }'), proto('message O { }')], candidate: proto('message O { string a = 1; }'), reasons: ['FORWARD incompatible with version 1: shop.O field 1: type changed from int32 to string']},
+  {name: 'FORWARD_TRANSITIVE', type: 'PROTOBUF', level: 'FORWARD_TRANSITIVE', versions: [proto('message O { int32 a = 1; }'), proto('message O { }')], candidate: proto('message O { string a = 1; }'), reasons: ['FORWARD_TRANSITIVE incompatible with version 1: shop.O field 1: type changed from int32 to string']},
   {name: 'FORWARD (latest only)', type: 'PROTOBUF', level: 'FORWARD', versions: [proto('message O { int32 a = 1; }'), proto('message O { }')], candidate: proto('message O { string a = 1; }'), reasons: []},
 ]
 

@@ -1,9 +1,12 @@
 import {describe, expect, it} from 'vitest'
 import type {SchemaSpec, TopicMeta} from '../../../src/model/desired.js'
+import type {SubjectState} from '../../../src/model/state.js'
+import {planSubjects} from '../../../src/plan/schema-plan.js'
 import {canonicalSchemaText, sameSchemaText} from '../../../src/schemas/canonical.js'
 import {desiredSubjects} from '../../../src/schemas/desired-subjects.js'
 import {invalidSchemaDiagnostic, positionInText} from '../../../src/schemas/invalid-schema.js'
 import {recordFullName} from '../../../src/schemas/record-name.js'
+import {versionsNamedIn} from '../../../src/schemas/observe-subjects.js'
 
 const schema = (over: Partial<SchemaSpec> & Pick<SchemaSpec, 'name' | 'subject' | 'schema'>): SchemaSpec => ({type: 'AVRO', references: [], ...over})
 const topic = (name: string, over: Partial<TopicMeta> = {}): TopicMeta => ({name, labels: {}, ...over})
@@ -95,5 +98,34 @@ describe('positions in registry messages', () => {
     expect(d.message).toContain('declared at manifests/schemas.yaml:7:3')
     expect(d.message).toContain('schema file manifests/schemas/stock.json:4:21')
     expect(d.resource).toBe('Schema/stock')
+  })
+})
+
+describe('incompatible versions in reasons', () => {
+  it('reads the conflicting versions from our reasons and from Confluent\'s context entries', () => {
+    expect(versionsNamedIn(["BACKWARD_TRANSITIVE incompatible with version 1: field 'a': type changed", 'FULL incompatible with version 3: x'])).toEqual([1, 3])
+    expect(versionsNamedIn([
+      "{errorType:'TYPE_MISMATCH', description:'The type (path '/fields/1/type') of a field in the new schema does not match with the old schema', additionalInfo:'reader type: LONG not compatible with writer type: STRING'}",
+      '{oldSchemaVersion: 2}', "{oldSchema: '{\"type\":\"record\"}'}", "{validateFields: 'false', compatibility: 'BACKWARD_TRANSITIVE'}",
+    ])).toEqual([2])
+    expect(versionsNamedIn(['no version here'])).toEqual([])
+  })
+
+  const have = (conflictsWith?: number[]): SubjectState => ({
+    subject: 's-value', schemaType: 'AVRO', schema: '"int"', references: [], version: 2, id: 7, compatibility: 'BACKWARD_TRANSITIVE',
+    compatibilityWithDesired: {compatible: false, level: 'BACKWARD_TRANSITIVE', messages: ["BACKWARD_TRANSITIVE incompatible with version 1: field 'a': type changed from string to long"], ...(conflictsWith ? {conflictsWith} : {})},
+  })
+  const want: SubjectState = {subject: 's-value', schemaType: 'AVRO', schema: '"long"', references: [], compatibility: 'BACKWARD_TRANSITIVE'}
+
+  it('blocks naming the level and the version it conflicts with, not the latest', () => {
+    const {actions, blocked} = planSubjects([want], [have([1])])
+    expect(actions).toEqual([])
+    expect(blocked.map((b) => b.reason)).toEqual(["the new schema is not BACKWARD_TRANSITIVE-compatible with version 1 of s-value: field 'a': type changed from string to long"])
+  })
+
+  it('keeps each reason\'s version when several versions conflict; without a verdict\'s versions it names the latest', () => {
+    const several = planSubjects([want], [{...have([1, 2]), compatibilityWithDesired: {...have().compatibilityWithDesired!, messages: ['BACKWARD_TRANSITIVE incompatible with version 2: x', 'BACKWARD_TRANSITIVE incompatible with version 1: y'], conflictsWith: [1, 2]}}])
+    expect(several.blocked[0]!.reason).toBe('the new schema is not BACKWARD_TRANSITIVE-compatible with versions 1, 2 of s-value: version 2: x; version 1: y')
+    expect(planSubjects([want], [have()]).blocked[0]!.reason).toMatch(/with version 2 of s-value/)
   })
 })

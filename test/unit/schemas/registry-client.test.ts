@@ -27,6 +27,8 @@ beforeAll(async () => {
       if (req.url === '/config/a%2Fb') return send(404, {error_code: 40408, message: "Subject 'a/b' does not have subject-level compatibility configured"})
       if (req.url === '/subjects/missing/versions/latest') return send(404, {error_code: 40401, message: "Subject 'missing' not found."})
       if (req.url === '/subjects/leaky/versions') return send(401, {error_code: 401, message: 'bad credentials for s3cr3t-pass'})
+      if (req.url === '/compatibility/subjects/t/versions?verbose=true') return send(200, {is_compatible: false, messages: ['{oldSchemaVersion: 1}']})
+      if (req.url === '/compatibility/subjects/t/versions/3?verbose=true') return send(200, {is_compatible: true, messages: []})
       if (req.url?.startsWith('/compatibility/subjects/s/versions/latest')) return send(200, {is_compatible: false, messages: ["field 'x' was removed"]})
       send(404, {error_code: 404, message: 'HTTP 404 Not Found'})
     })
@@ -52,6 +54,15 @@ describe('registry client', () => {
     expect(last.url).toBe('/compatibility/subjects/s/versions/latest?verbose=true')
     expect(last.type).toBe('application/vnd.schemaregistry.v1+json')
     expect(JSON.parse(last.body!)).toEqual({schema: '"int"'})
+  })
+
+  it('checks against every live version (transitive levels) or one numbered version', async () => {
+    const c = new RegistryClient({environment: 'it', url})
+    const input = {schemaType: 'AVRO' as const, schema: '"int"', references: []}
+    expect(await c.checkCompatibility('t', input, 'all')).toEqual({compatible: false, messages: ['{oldSchemaVersion: 1}']})
+    expect(seen.at(-1)!.url).toBe('/compatibility/subjects/t/versions?verbose=true')
+    expect(await c.checkCompatibility('t', input, 3)).toEqual({compatible: true, messages: []})
+    expect(seen.at(-1)!.url).toBe('/compatibility/subjects/t/versions/3?verbose=true')
   })
 
   it('names the environment and URL in errors, never the password, even when the server echoes it', async () => {
