@@ -22,6 +22,8 @@ export function execCapture(cmd: string, args: readonly string[], opts: {timeout
       clearTimeout(timer)
       resolve({code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut})
     })
+    // A program that exits before reading its input closes the pipe: the exit code says what happened, not EPIPE.
+    child.stdin.on('error', () => {})
     if (opts.input !== undefined) child.stdin.end(opts.input)
     else child.stdin.end()
   })

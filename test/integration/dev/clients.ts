@@ -13,7 +13,11 @@ export function run(cmd: string, args: readonly string[], opts: {input?: string;
       const code = err ? (typeof (err as {code?: unknown}).code === 'number' ? (err as {code: number}).code : 1) : 0
       resolve({code, stdout, stderr})
     })
-    child.stdin?.end(opts.input ?? '')
+    // A child that exits without reading its input (kcat -V) closes the pipe: EPIPE on our end is
+    // not the run's result, its exit code and output are.
+    child.stdin?.on('error', () => {})
+    if (opts.input === undefined) child.stdin?.end()
+    else child.stdin?.end(opts.input)
   })
 }
 
