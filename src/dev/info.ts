@@ -6,13 +6,16 @@ import {nodeFiles, toolClientConfigFile} from './paths.js'
 import {isOurProcess} from './process.js'
 import {registryBootstrap, registryMarker} from './registry-process.js'
 import type {DevState} from './state.js'
-import {clientBootstrap, tlsBootstrap, type NodePorts} from './topology.js'
+import {clientBootstrap, isController, tlsBootstrap, type NodePorts} from './topology.js'
 import {parseKafkaRelease} from './versions.js'
 
 export interface DevNodeStatus {
   readonly id: number
   readonly up: boolean
   readonly pid?: number
+  /** `process.roles`: nodes 1-3 are combined, later ones broker-only (topology.ts). */
+  readonly roles: 'broker,controller' | 'broker'
+  readonly rack?: string
   readonly ports: NodePorts
   readonly logFile: string
 }
@@ -22,7 +25,7 @@ export interface DevClusterInfo {
   readonly dataDir: string
   readonly kafkaVersion: string
   readonly clusterId: string
-  readonly brokers: 1 | 3
+  readonly brokers: number
   readonly secure: boolean
   /** PLAINTEXT (plain) or SASL_SSL + SCRAM-SHA-512 (secure) client addresses. */
   readonly bootstrap: string[]
@@ -51,7 +54,7 @@ export function describeCluster(dataDir: string, state: DevState): DevClusterInf
     const files = nodeFiles(dataDir, n, release)
     const pid = state.pids[String(n.id)]
     const up = isOurProcess(pid, nodeMarker(files.serverProperties))
-    return {id: n.id, up, ...(up ? {pid} : {}), ports: n.ports, logFile: files.logFile}
+    return {id: n.id, up, ...(up ? {pid} : {}), roles: isController(state.layout, n) ? 'broker,controller' : 'broker', ...(n.rack !== undefined ? {rack: n.rack} : {}), ports: n.ports, logFile: files.logFile}
   })
   let connection: KafkaConnectionSpec = {bootstrap: clientBootstrap(state.layout)}
   let bootstrap = clientBootstrap(state.layout)

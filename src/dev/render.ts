@@ -17,5 +17,5 @@ export function summaryLines(info: DevClusterInfo): string[] {
 }
 
 export function nodeLines(info: DevClusterInfo): string[] {
-  return info.nodes.map((n) => `node ${n.id}: ${n.up ? `up (pid ${n.pid})` : 'down'}  ports ${Object.entries(n.ports).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+  return info.nodes.map((n) => `node ${n.id}: ${n.up ? `up (pid ${n.pid})` : 'down'}${n.roles === 'broker' ? '  broker-only' : ''}${n.rack !== undefined ? `  rack ${n.rack}` : ''}  ports ${Object.entries(n.ports).map(([k, v]) => `${k}=${v}`).join(' ')}`)
 }

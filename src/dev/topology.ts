@@ -9,7 +9,22 @@ import type {KafkaRelease} from './versions.js'
  * three brokers plus a separate controller: three JVMs instead of four on a 2-core machine, the
  * controller quorum still survives one dead node, and static voters need no directory ids at
  * format time, so the same layout works on 3.9 and 4.x.
+ *
+ * Up to MAX_DEV_BROKERS nodes: KRaft's quorum wants an odd number of voters, and more than three
+ * buys a dev cluster nothing, so nodes 1..3 are combined broker+controller (one voter for 1–2
+ * nodes, three for 3–5) and nodes beyond them are broker-only (`process.roles=broker`, no
+ * controller listener). With --racks, `broker.rack` goes round-robin over the given racks.
  */
+export const MAX_DEV_BROKERS = 5
+
+/** The voters: one for 1–2 nodes, three (surviving one dead node) from 3 nodes on. */
+export function controllerCount(nodes: number): number {
+  return nodes >= 3 ? 3 : 1
+}
+
+export function isController(layout: ClusterLayout, node: NodeLayout): boolean {
+  return node.id <= controllerCount(layout.nodes.length)
+}
 export interface NodePorts {
   /** PLAINTEXT client listener (plain clusters) or the inter-broker SASL/PLAIN listener (secure). */
   readonly broker: number
@@ -25,13 +40,17 @@ export interface NodeLayout {
   readonly ports: NodePorts
   /** Relative to the cluster data dir. */
   readonly dir: string
+  /** `broker.rack`, when the cluster was created with --racks. */
+  readonly rack?: string
 }
 
 export interface ClusterLayout {
   readonly kafkaVersion: string
-  readonly brokers: 1 | 3
+  readonly brokers: number
   readonly secure: boolean
   readonly nodes: readonly NodeLayout[]
+  /** What --racks asked at creation (the nodes' `rack`s go round-robin over it). */
+  readonly racks?: readonly string[]
 }
 
 export function portsPerNode(secure: boolean): number {
@@ -39,7 +58,8 @@ export function portsPerNode(secure: boolean): number {
 }
 
 /** Assigns pre-allocated ports to nodes; `firstPort` (from --port) is node 1's client port. */
-export function planLayout(opts: {kafkaVersion: string; brokers: 1 | 3; secure: boolean; ports: readonly number[]; firstPort?: number}): ClusterLayout {
+export function planLayout(opts: {kafkaVersion: string; brokers: number; secure: boolean; ports: readonly number[]; firstPort?: number; racks?: readonly string[]}): ClusterLayout {
+  if (!Number.isInteger(opts.brokers) || opts.brokers < 1 || opts.brokers > MAX_DEV_BROKERS) throw new RangeError(`a dev cluster has 1 to ${MAX_DEV_BROKERS} nodes, not ${opts.brokers}`)
   const per = portsPerNode(opts.secure)
   const need = opts.brokers * per
   if (opts.ports.length < need) throw new Error(`internal: ${need} ports needed, ${opts.ports.length} given`)
@@ -49,13 +69,14 @@ export function planLayout(opts: {kafkaVersion: string; brokers: 1 | 3; secure: 
     const ports: NodePorts = opts.secure
       ? {broker: p[0]!, controller: p[1]!, sasl: p[2]!, tls: p[3]!}
       : {broker: p[0]!, controller: p[1]!}
-    nodes.push({id: i + 1, ports, dir: `node-${i + 1}`})
+    const rack = opts.racks && opts.racks.length > 0 ? opts.racks[i % opts.racks.length] : undefined
+    nodes.push({id: i + 1, ports, dir: `node-${i + 1}`, ...(rack !== undefined ? {rack} : {})})
   }
   if (opts.firstPort !== undefined) {
     const n0 = nodes[0]!
     nodes[0] = {...n0, ports: opts.secure ? {...n0.ports, sasl: opts.firstPort} : {...n0.ports, broker: opts.firstPort}}
   }
-  return {kafkaVersion: opts.kafkaVersion, brokers: opts.brokers, secure: opts.secure, nodes}
+  return {kafkaVersion: opts.kafkaVersion, brokers: opts.brokers, secure: opts.secure, nodes, ...(opts.racks && opts.racks.length > 0 ? {racks: [...opts.racks]} : {})}
 }
 
 /** The addresses clients are given: PLAINTEXT for plain clusters, SASL_PLAINTEXT for secure. */
@@ -74,7 +95,7 @@ export function internalBootstrap(layout: ClusterLayout): string[] {
 
 /** The controller listeners (KIP-919 `bootstrap.controllers`). */
 export function controllerBootstrap(layout: ClusterLayout): string[] {
-  return layout.nodes.map((n) => `127.0.0.1:${n.ports.controller}`)
+  return layout.nodes.filter((n) => isController(layout, n)).map((n) => `127.0.0.1:${n.ports.controller}`)
 }
 
 export interface NodePaths {
@@ -91,14 +112,18 @@ export function renderServerProperties(layout: ClusterLayout, node: NodeLayout, 
   const rf = Math.min(3, n)
   const minIsr = n === 1 ? 1 : 2
   const p = node.ports
-  const voters = layout.nodes.map((x) => `${x.id}@127.0.0.1:${x.ports.controller}`).join(',')
+  const controller = isController(layout, node)
+  const voters = layout.nodes.filter((x) => isController(layout, x)).map((x) => `${x.id}@127.0.0.1:${x.ports.controller}`).join(',')
   const props: [string, string | number][] = [
-    ['process.roles', 'broker,controller'],
+    ['process.roles', controller ? 'broker,controller' : 'broker'],
     ['node.id', node.id],
   ]
-  // One node: dynamic quorum formatted --standalone. Three: static voters (see the layout note).
+  // One node: dynamic quorum formatted --standalone. More: static voters (see the layout note).
   if (n === 1) props.push(['controller.quorum.bootstrap.servers', `127.0.0.1:${p.controller}`])
   else props.push(['controller.quorum.voters', voters])
+  if (node.rack !== undefined) props.push(['broker.rack', node.rack])
+  // A broker-only node has no controller listener of its own; it reaches the voters by name.
+  const controllerListener = controller ? `,CONTROLLER://127.0.0.1:${p.controller}` : ''
   props.push(['controller.listener.names', 'CONTROLLER'])
   if (layout.secure) {
     if (!paths.internal) throw new Error('internal: a secure node needs the internal credentials')
@@ -108,7 +133,7 @@ export function renderServerProperties(layout: ClusterLayout, node: NodeLayout, 
     // listener is unsupported for that reason).
     const plainJaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${password}" user_${username}="${password}";`
     props.push(
-      ['listeners', `INTERNAL://127.0.0.1:${p.broker},CONTROLLER://127.0.0.1:${p.controller},SASL://127.0.0.1:${p.sasl},TLS://127.0.0.1:${p.tls}`],
+      ['listeners', `INTERNAL://127.0.0.1:${p.broker}${controllerListener},SASL://127.0.0.1:${p.sasl},TLS://127.0.0.1:${p.tls}`],
       // INTERNAL is registered for inter-broker traffic; a client is only ever given the endpoints
       // of the listener it connected to (SASL or TLS), so it is never advertised to clients.
       ['advertised.listeners', `INTERNAL://127.0.0.1:${p.broker},SASL://127.0.0.1:${p.sasl},TLS://127.0.0.1:${p.tls}`],
@@ -137,7 +162,7 @@ export function renderServerProperties(layout: ClusterLayout, node: NodeLayout, 
     )
   } else {
     props.push(
-      ['listeners', `PLAINTEXT://127.0.0.1:${p.broker},CONTROLLER://127.0.0.1:${p.controller}`],
+      ['listeners', `PLAINTEXT://127.0.0.1:${p.broker}${controllerListener}`],
       ['advertised.listeners', `PLAINTEXT://127.0.0.1:${p.broker}`],
       ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
       ['inter.broker.listener.name', 'PLAINTEXT'],

@@ -24,7 +24,9 @@ import {DEFAULT_KAFKA_VERSION, parseKafkaRelease, type KafkaRelease} from './ver
 export interface DevUpOptions {
   readonly dataDir: string
   /** Undefined: keep what the existing cluster has (or the defaults for a new one). */
-  readonly brokers?: 1 | 3
+  readonly brokers?: number
+  /** `broker.rack` round-robin over these (only when the cluster is created). */
+  readonly racks?: readonly string[]
   readonly secure?: boolean
   readonly kafkaVersion?: string
   /** Client port of node 1 (only when the cluster is created). */
@@ -106,7 +108,7 @@ async function upInDir(dataDir: string, opts: DevUpOptions, emit: (e: DevEvent) 
       state = {...state, pids: {...state.pids, [String(node.id)]: pid}}
       await writeState(dataDir, state)
     }
-    await waitReady(dataDir, state, release, opts.timeoutMs ?? (state.layout.brokers === 3 ? 180_000 : 120_000), emit, started)
+    await waitReady(dataDir, state, release, opts.timeoutMs ?? (state.layout.brokers >= 3 ? 180_000 : 120_000), emit, started)
     emit({type: 'ready', message: `ready after ${Date.now() - t0} ms`})
 
     const wantRegistry = opts.registry ?? !state.noRegistry
@@ -159,6 +161,8 @@ function checkCompatible(dataDir: string, state: DevState, opts: DevUpOptions): 
   const diffs: string[] = []
   if (opts.kafkaVersion !== undefined && opts.kafkaVersion !== l.kafkaVersion) diffs.push(`Kafka ${l.kafkaVersion} (asked: ${opts.kafkaVersion})`)
   if (opts.brokers !== undefined && opts.brokers !== l.brokers) diffs.push(`${l.brokers} broker(s) (asked: ${opts.brokers})`)
+  const racks = (l.racks ?? []).join(',')
+  if (opts.racks !== undefined && opts.racks.join(',') !== racks) diffs.push(`racks ${racks || '(none)'} (asked: --racks ${opts.racks.join(',')})`)
   if (opts.secure !== undefined && opts.secure !== l.secure) diffs.push(`${l.secure ? 'secure' : 'not secure'} (asked: ${opts.secure ? '--secure' : 'not secure'})`)
   const firstPort = l.secure ? l.nodes[0]?.ports.sasl : l.nodes[0]?.ports.broker
   if (opts.port !== undefined && opts.port !== firstPort) diffs.push(`client port ${firstPort} (asked: --port ${opts.port})`)
@@ -210,7 +214,7 @@ async function createCluster(dataDir: string, release: KafkaRelease, opts: DevUp
   if (opts.port !== undefined) await assertPortFree(opts.port, '--port')
   const count = brokers * portsPerNode(secure)
   const ports = (await allocatePorts(count + 1)).filter((p) => p !== opts.port).slice(0, count)
-  const layout = planLayout({kafkaVersion: release.version, brokers, secure, ports, firstPort: opts.port})
+  const layout = planLayout({kafkaVersion: release.version, brokers, secure, ports, firstPort: opts.port, ...(opts.racks ? {racks: opts.racks} : {})})
   const clusterId = newClusterId()
   emit({type: 'format', message: `formatting ${brokers} node(s) for cluster ${clusterId}`})
   let credentialsFile: string | undefined

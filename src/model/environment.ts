@@ -37,7 +37,7 @@ export interface RegistrySpec {
 
 /** For `cluster: dev`: how the local Apache Kafka started by `streamctl dev up` is shaped. */
 export interface DevClusterSpec {
-  readonly brokers: 1 | 3
+  readonly brokers: number
   readonly secure: boolean
   readonly dataDir?: string
   readonly kafkaVersion?: string

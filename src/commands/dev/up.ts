@@ -1,15 +1,16 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {DEFAULT_KAFKA_VERSION, devUp, type DevUpResult, DEFAULT_DATA_DIR} from '../../dev/index.js'
+import {DEFAULT_KAFKA_VERSION, MAX_DEV_BROKERS, devUp, type DevUpResult, DEFAULT_DATA_DIR} from '../../dev/index.js'
 import {nodeLines, summaryLines} from '../../dev/render.js'
 
 export default class DevUp extends BaseCommand {
   static override description = 'Start (or create) the local Apache Kafka dev cluster; restarts only nodes that are down'
-  static override examples = ['<%= config.bin %> dev up', '<%= config.bin %> dev up --brokers 3 --secure', '<%= config.bin %> dev up --kafka-version 3.9.1 --data-dir /tmp/k39']
+  static override examples = ['<%= config.bin %> dev up', '<%= config.bin %> dev up --brokers 3 --secure', '<%= config.bin %> dev up --brokers 5 --racks a,b,c', '<%= config.bin %> dev up --kafka-version 3.9.1 --data-dir /tmp/k39']
 
   static override flags = {
     'data-dir': Flags.string({description: 'where the dev cluster keeps its data, logs and state', default: DEFAULT_DATA_DIR, env: 'STREAMCTL_DEV_DATA_DIR'}),
-    brokers: Flags.integer({description: 'number of nodes (1 combined broker+controller, or 3); default 1 for a new cluster', options: ['1', '3'] as never}),
+    brokers: Flags.integer({description: `number of nodes, 1 to ${MAX_DEV_BROKERS} (nodes 1-3 are combined broker+controller, later ones broker-only); default 1 for a new cluster`, min: 1, max: MAX_DEV_BROKERS}),
+    racks: Flags.string({description: 'comma-separated rack names for a new cluster: broker.rack goes round-robin over them (e.g. a,b,c)'}),
     secure: Flags.boolean({description: 'SCRAM-SHA-512 over SASL_PLAINTEXT and SASL_SSL, with ACLs enforced', allowNo: true}),
     'kafka-version': Flags.string({description: `Apache Kafka release for a new cluster (default ${DEFAULT_KAFKA_VERSION})`}),
     port: Flags.integer({description: 'client port of the first broker (default: a free port)', min: 1, max: 65535}),
@@ -21,12 +22,14 @@ export default class DevUp extends BaseCommand {
 
   async run(): Promise<DevUpResult> {
     const {flags} = await this.parse(DevUp)
-    if (flags.brokers !== undefined && flags.brokers !== 1 && flags.brokers !== 3) {
-      this.error('--brokers must be 1 or 3', {exit: 2})
+    const racks = flags.racks === undefined ? undefined : flags.racks.split(',').map((r) => r.trim())
+    if (racks && (racks.some((r) => !/^[A-Za-z0-9._-]+$/.test(r)) || new Set(racks).size !== racks.length)) {
+      this.error(`--racks ${flags.racks}: distinct rack names of letters, digits, '.', '_' or '-', separated by commas`, {exit: 2})
     }
     const result = await devUp({
       dataDir: flags['data-dir'],
-      brokers: flags.brokers as 1 | 3 | undefined,
+      brokers: flags.brokers,
+      racks,
       secure: flags.secure,
       kafkaVersion: flags['kafka-version'],
       port: flags.port,

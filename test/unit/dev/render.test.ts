@@ -9,7 +9,7 @@ const secure: DevClusterInfo = {
   bootstrap: ['127.0.0.1:9094'],
   connection: {bootstrap: ['127.0.0.1:9094'], sasl: {mechanism: 'scram-sha-512', username: 'admin', password}, tls: {caFile: '/d/secure/ca.pem'}},
   saslPlaintext: {bootstrap: ['127.0.0.1:9093'], connection: {bootstrap: ['127.0.0.1:9093'], sasl: {mechanism: 'scram-sha-512', username: 'admin', password}}},
-  nodes: [{id: 1, up: true, pid: 42, ports: {broker: 9092, controller: 9095, sasl: 9093, tls: 9094}, logFile: '/d/node-1/logs/server.log'}],
+  nodes: [{id: 1, up: true, pid: 42, roles: 'broker,controller', ports: {broker: 9092, controller: 9095, sasl: 9093, tls: 9094}, logFile: '/d/node-1/logs/server.log'}],
   allUp: true, credentialsFile: '/d/secure/credentials.json', caFile: '/d/secure/ca.pem',
 }
 
@@ -22,6 +22,8 @@ describe('dev summary lines', () => {
     expect(lines.join('\n')).not.toContain('s3cr3t-value')
     expect(JSON.stringify(secure)).not.toContain('s3cr3t-value')
     expect(nodeLines(secure)).toEqual(['node 1: up (pid 42)  ports broker=9092 controller=9095 sasl=9093 tls=9094'])
+    const racked: DevClusterInfo = {...secure, nodes: [{...secure.nodes[0]!, rack: 'a'}, {id: 4, up: false, roles: 'broker', rack: 'b', ports: {broker: 1, controller: 2}, logFile: '/d/node-4/logs/server.log'}]}
+    expect(nodeLines(racked)).toEqual(['node 1: up (pid 42)  rack a  ports broker=9092 controller=9095 sasl=9093 tls=9094', 'node 4: down  broker-only  rack b  ports broker=1 controller=2'])
   })
 
   it('registry line only when the registry is managed', () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {clientBootstrap, internalBootstrap, nodeJavaArgs, planLayout, renderLogConfig, renderServerProperties, tlsBootstrap} from '../../../src/dev/topology.js'
+import {clientBootstrap, controllerBootstrap, internalBootstrap, nodeJavaArgs, planLayout, renderLogConfig, renderServerProperties, tlsBootstrap} from '../../../src/dev/topology.js'
 import {parseKafkaRelease} from '../../../src/dev/versions.js'
 
 const v44 = parseKafkaRelease('4.4.0')
@@ -38,6 +38,31 @@ describe('planLayout', () => {
 })
 
 describe('renderServerProperties', () => {
+  it('five nodes on three racks: nodes 1-3 combined voters, 4-5 broker-only without a controller listener, racks round-robin', () => {
+    const l = planLayout({kafkaVersion: '4.4.0', brokers: 5, secure: false, ports: Array.from({length: 10}, (_, i) => 100 + i), racks: ['a', 'b', 'c']})
+    const all = l.nodes.map((n) => props(renderServerProperties(l, n, v44, paths)))
+    expect(all.map((p) => p['process.roles'])).toEqual(['broker,controller', 'broker,controller', 'broker,controller', 'broker', 'broker'])
+    expect(all.map((p) => p['broker.rack'])).toEqual(['a', 'b', 'c', 'a', 'b'])
+    for (const p of all) expect(p['controller.quorum.voters']).toBe('1@127.0.0.1:101,2@127.0.0.1:103,3@127.0.0.1:105')
+    expect(all[3]!['listeners']).toBe('PLAINTEXT://127.0.0.1:106')
+    expect(all[3]!['controller.listener.names']).toBe('CONTROLLER')
+    expect(all[0]!['listeners']).toBe('PLAINTEXT://127.0.0.1:100,CONTROLLER://127.0.0.1:101')
+    expect(all[0]!['offsets.topic.replication.factor']).toBe('3')
+    expect(controllerBootstrap(l)).toEqual(['127.0.0.1:101', '127.0.0.1:103', '127.0.0.1:105'])
+    const secure = planLayout({kafkaVersion: '4.4.0', brokers: 4, secure: true, ports: Array.from({length: 16}, (_, i) => 200 + i)})
+    const p4 = props(renderServerProperties(secure, secure.nodes[3]!, v44, {...paths, internal: {username: 'node', password: 'pw'}}))
+    expect(p4['listeners']).toBe('INTERNAL://127.0.0.1:212,SASL://127.0.0.1:214,TLS://127.0.0.1:215')
+    expect(p4['broker.rack']).toBeUndefined()
+  })
+
+  it('two nodes: one voter; more than five or fewer than one is refused', () => {
+    const l = planLayout({kafkaVersion: '4.4.0', brokers: 2, secure: false, ports: [1, 2, 3, 4]})
+    expect(l.nodes.map((n) => props(renderServerProperties(l, n, v44, paths))['process.roles'])).toEqual(['broker,controller', 'broker'])
+    expect(props(renderServerProperties(l, l.nodes[1]!, v44, paths))['controller.quorum.voters']).toBe('1@127.0.0.1:2')
+    expect(() => planLayout({kafkaVersion: '4.4.0', brokers: 6, secure: false, ports: Array.from({length: 12}, (_, i) => i)})).toThrow(/1 to 5 nodes/)
+    expect(() => planLayout({kafkaVersion: '4.4.0', brokers: 0, secure: false, ports: []})).toThrow(/1 to 5 nodes/)
+  })
+
   it('single node: dynamic quorum, RF 1 internal topics, share coordinator on 4.x', () => {
     const l = planLayout({kafkaVersion: '4.4.0', brokers: 1, secure: false, ports: [9001, 9002]})
     const p = props(renderServerProperties(l, l.nodes[0]!, v44, paths))
