@@ -98,7 +98,8 @@ function keyTokensIfNumbersExact(text: string): number {
       }
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       let j = i + 1
-      let digitsOnly = c !== 0x2d
+      // Whether every character after the first ('-' or a digit) is a digit.
+      let digitsOnly = true
       for (; j < n; j++) {
         const d = text.charCodeAt(j)
         if (d >= 0x30 && d <= 0x39) continue
@@ -108,7 +109,7 @@ function keyTokensIfNumbersExact(text: string): number {
       // Most numbers are small whole ones: up to 15 digits without a leading zero print back as
       // themselves (below 2^53), with no string made. The rest are compared as text.
       const start = c === 0x2d ? i + 1 : i
-      const simple = (digitsOnly || (c === 0x2d && allDigits(text, start, j))) && j - start <= 15 && (text.charCodeAt(start) !== 0x30 || (j - start === 1 && c !== 0x2d))
+      const simple = digitsOnly && j > start && j - start <= 15 && (text.charCodeAt(start) !== 0x30 || (j - start === 1 && c !== 0x2d))
       if (!simple) {
         const token = text.slice(i, j)
         if (String(Number(token)) !== token) return -1
@@ -119,15 +120,6 @@ function keyTokensIfNumbersExact(text: string): number {
     }
   }
   return keys
-}
-
-function allDigits(text: string, from: number, to: number): boolean {
-  if (from >= to) return false
-  for (let k = from; k < to; k++) {
-    const d = text.charCodeAt(k)
-    if (d < 0x30 || d > 0x39) return false
-  }
-  return true
 }
 
 /**

@@ -71,10 +71,14 @@ export function planPlacement(req: PlacementRequest): PlacementPlan {
   const clusterLeaders = new Map<number, number>()
   const clusterReplicas = new Map<number, number>()
   const bump = (m: Map<number, number>, b: number, by: number) => m.set(b, (m.get(b) ?? 0) + by)
-  for (const t of req.topics) for (const r of t.replicas) r.forEach((b, i) => {
-    bump(clusterReplicas, b, 1)
-    if (i === 0) bump(clusterLeaders, b, 1)
-  })
+  /** Adds (by 1) or takes away (by -1) one topic's assignment from the cluster-wide counts. */
+  const count = (assignment: readonly (readonly number[])[], by: number) => {
+    for (const r of assignment) r.forEach((b, i) => {
+      bump(clusterReplicas, b, by)
+      if (i === 0) bump(clusterLeaders, b, by)
+    })
+  }
+  for (const t of req.topics) count(t.replicas, 1)
 
   const topics: TopicPlacement[] = []
   const moves: PartitionMove[] = []
@@ -86,15 +90,9 @@ export function planPlacement(req: PlacementRequest): PlacementPlan {
       topics.push({topic: t.topic, status: 'refused', ...refusal})
       continue
     }
-    for (const r of t.replicas) r.forEach((b, i) => {
-      bump(clusterReplicas, b, -1)
-      if (i === 0) bump(clusterLeaders, b, -1)
-    })
+    count(t.replicas, -1)
     const target = planTopic(t, scope, clusterLeaders, clusterReplicas, req.spreadReplicas === true)
-    for (const r of target) r.forEach((b, i) => {
-      bump(clusterReplicas, b, 1)
-      if (i === 0) bump(clusterLeaders, b, 1)
-    })
+    count(target, 1)
     const changed: PartitionMove[] = []
     target.forEach((next, partition) => {
       const current = t.replicas[partition]!
@@ -118,9 +116,8 @@ interface LeaderOption {
   readonly moves: number
 }
 
-function leaderOption(t: TopicAssignment, scope: PlacementScope, current: readonly number[], leader: number): LeaderOption {
+function leaderOption(t: TopicAssignment, scope: PlacementScope, eligible: ReadonlySet<number>, current: readonly number[], leader: number): LeaderOption {
   const rf = current.length
-  const eligible = new Set(scope.eligible)
   const rackOf = (b: number) => scope.rackOf.get(b)
   const strategy = t.placement.strategy
   const usedRacks = new Set([rackOf(leader)])
@@ -145,7 +142,8 @@ function planTopic(
   spread: boolean,
 ): number[][] {
   const candidates = scope.leaderCandidates
-  const options = t.replicas.map((current) => candidates.map((b) => leaderOption(t, scope, current, b)))
+  const eligible = new Set(scope.eligible)
+  const options = t.replicas.map((current) => candidates.map((b) => leaderOption(t, scope, eligible, current, b)))
   const cost = (p: number, c: number) => options[p]![c]!.moves * MOVE_WEIGHT + (t.replicas[p]![0] === candidates[c] ? 0 : LEADER_WEIGHT)
   const tie = (b: number) => Math.min(LEADER_WEIGHT - 1, clusterLeaders.get(b) ?? 0)
   const leaderIndex = balancesLeaders(t.placement.strategy)

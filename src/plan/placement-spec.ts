@@ -97,14 +97,16 @@ export function placementScope(
   }
   const perRack = new Map<string, number>()
   for (const id of eligible) perRack.set(rackOf.get(id) ?? '', (perRack.get(rackOf.get(id) ?? '') ?? 0) + 1)
+  /** Eligible brokers in broker `id`'s rack. */
+  const rackSize = (id: number) => perRack.get(rackOf.get(id) ?? '') ?? 0
   if (spec.strategy === 'rack-aware' && rf > perRack.size) {
     return {reason: `strategy rack-aware puts each replica in its own rack, but replication factor ${rf} exceeds the ${perRack.size} eligible rack(s)${where}`, hint: 'add racks (or allow more in placement.racks), lower the replication factor, or use strategy balanced-leaders'}
   }
   const preferred = spec.preferredLeaders ? new Set(spec.preferredLeaders) : undefined
   const leaderCandidates = eligible.filter((id) =>
     (preferred === undefined || preferred.has(id)) &&
-    (spec.strategy !== 'in-rack' || (perRack.get(rackOf.get(id) ?? '') ?? 0) >= rf))
-  if (spec.strategy === 'in-rack' && !eligible.some((id) => (perRack.get(rackOf.get(id) ?? '') ?? 0) >= rf)) {
+    (spec.strategy !== 'in-rack' || rackSize(id) >= rf))
+  if (spec.strategy === 'in-rack' && !eligible.some((id) => rackSize(id) >= rf)) {
     return {reason: `strategy in-rack keeps a partition's replicas in one rack, but no eligible rack has ${rf} brokers${where}`, hint: 'lower the replication factor, add brokers to a rack, or use strategy rack-aware'}
   }
   if (leaderCandidates.length === 0 && replicas.length > 0) {
