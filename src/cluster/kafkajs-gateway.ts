@@ -13,10 +13,11 @@ import {DeleteAcls} from './protocol/delete-acls.js'
 import type {StreamctlError} from '../errors.js'
 import type {
   AclFilter, AdminGateway, ClusterDescription, ConfigAlteration, GatewayStats, LogDirTopicSize, NewTopic,
-  OngoingReassignment, PartitionReassignment, QuotaAlteration, QuotaEntry, ScramAlteration, ScramCredentialInfo,
+  OngoingReassignment, PartitionReassignment, GroupListing, GroupDescription, CommittedOffset, PartitionOffsetQuery, PartitionOffset, PartitionProducer, QuotaAlteration, QuotaEntry, ScramAlteration, ScramCredentialInfo,
   TopicDescription, DescribeTopicConfigsOptions,
 } from './gateway.js'
 import {describeLogDirs} from './log-dirs.js'
+import {describeGroups, describeProducers, fetchCommittedOffsets, listGroups, listOffsets} from './activity.js'
 import {describeTopics, fetchMetadata, toDescriptions, waitForTopics} from './topic-metadata.js'
 import {alterClientQuotas, describeClientQuotas} from './quotas.js'
 import {describeUserScramCredentials, prepareScramRequests, sendScramRequests} from './scram.js'
@@ -383,6 +384,26 @@ export class KafkajsGateway implements AdminGateway {
       const described = topics ? await this.describeTopics(topics) : undefined
       return describeLogDirs(this.session, described)
     })
+  }
+
+  listGroups(): Promise<GroupListing[]> {
+    return this.session.call('ListGroups', async () => listGroups(this.session))
+  }
+
+  describeGroups(groups: readonly GroupListing[]): Promise<GroupDescription[]> {
+    return this.session.call('DescribeGroups', async () => describeGroups(this.session, groups))
+  }
+
+  fetchCommittedOffsets(groups: readonly GroupListing[], topics: readonly string[]): Promise<CommittedOffset[]> {
+    return this.session.call('OffsetFetch', async () => fetchCommittedOffsets(this.session, groups, topics))
+  }
+
+  listOffsets(queries: readonly PartitionOffsetQuery[]): Promise<PartitionOffset[]> {
+    return this.session.call('ListOffsets', async () => listOffsets(this.session, queries))
+  }
+
+  describeProducers(partitions: readonly {topic: string; partition: number}[]): Promise<PartitionProducer[]> {
+    return this.session.call('DescribeProducers', async () => describeProducers(this.session, partitions))
   }
 
   stats(): GatewayStats {
