@@ -180,7 +180,16 @@ export function sealPlan(fields: Omit<Plan, 'digest' | 'summary'>): Plan {
   const {createdAt, impact, formatVersion, environment, clusterId, ...rest} = fields
   const body = {formatVersion, environment, clusterId, ...rest, summary: summarize(rest.actions, rest.blocked)}
   const {summary, ...changes} = body
-  return {...{formatVersion, environment, clusterId}, ...(createdAt === undefined ? {} : {createdAt}), ...changes, summary, ...(impact === undefined ? {} : {impact}), digest: digestOf(body)}
+  return {...{formatVersion, environment, clusterId}, ...(createdAt === undefined ? {} : {createdAt}), ...changes, summary, ...(impact === undefined ? {} : {impact}), digest: planDigest(body)}
+}
+
+/** A block from activity says which action it withholds; its wording (lag, timestamps) moves with the cluster. */
+const ACTIVITY_BLOCKS: ReadonlySet<string> = new Set(['topic.delete.active', 'topic.retention.unconsumed', 'topic.partitions.stateful-consumers'])
+
+/** The digest of a plan body (every field but `createdAt`, `impact`, `digest`). */
+export function planDigest(body: Omit<Plan, 'digest' | 'createdAt' | 'impact'>): string {
+  const stable = body.blocked.map((b) => (ACTIVITY_BLOCKS.has(b.kind) ? {kind: b.kind, resource: b.resource, topic: b.topic, action: b.action} : b))
+  return digestOf({...body, blocked: stable})
 }
 
 /**
