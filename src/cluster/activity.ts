@@ -1,6 +1,6 @@
 import type {BrokerSession} from './broker-session.js'
 import {throwIfErrors} from './errors.js'
-import type {CommittedOffset, GroupDescription, GroupListing, GroupMemberInfo, PartitionOffset, PartitionOffsetQuery, PartitionProducer} from './gateway.js'
+import type {CommittedOffset, GroupDescription, GroupListing, GroupMemberInfo, PartitionOffset, PartitionOffsetQuery, PartitionProducer, PartitionRef} from './gateway.js'
 import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
 import {decodeAssignment, decodeSubscription} from './protocol/consumer-protocol.js'
 import {DescribeGroups, type DescribedGroupMember} from './protocol/describe-groups.js'
@@ -11,8 +11,8 @@ import {OffsetFetch, OffsetFetchGroups} from './protocol/offset-fetch.js'
 import {fetchMetadata} from './topic-metadata.js'
 import {chooseVersion} from './protocol/api.js'
 
-/** Groups per DescribeGroups / ConsumerGroupDescribe / OffsetFetch request: keeps each answer small. */
-export const GROUPS_PER_REQUEST = 100
+/** Groups per DescribeGroups / ConsumerGroupDescribe / OffsetFetch request: an empty group's answer is ~100 bytes, a member's a few hundred. */
+export const GROUPS_PER_REQUEST = 500
 /** Partitions per ListOffsets / DescribeProducers request. */
 export const PARTITIONS_PER_REQUEST = 1000
 /** A group that vanished between listing and describing is not an error, just no longer there. */
@@ -97,13 +97,9 @@ export async function describeGroups(session: BrokerSession, groups: readonly Gr
  * Batched OffsetFetch (v8) per coordinator; a broker before Kafka 3.0 is asked group by group.
  * Only the named topics' offsets are asked for, so the answer does not grow with the estate.
  */
-export async function fetchCommittedOffsets(session: BrokerSession, groups: readonly GroupListing[], topics: readonly string[]): Promise<CommittedOffset[]> {
-  if (groups.length === 0 || topics.length === 0) return []
-  const md = await fetchMetadata(session, topics)
-  const wanted = md.topics
-    .filter((t) => t.errorCode === 0 && t.name !== null)
-    .map((t) => ({name: t.name!, partitionIndexes: t.partitions.map((p) => p.partition).sort((a, b) => a - b)}))
-  if (wanted.length === 0) return []
+export async function fetchCommittedOffsets(session: BrokerSession, groups: readonly GroupListing[], topics: readonly {name: string; partitions: readonly number[]}[]): Promise<CommittedOffset[]> {
+  const wanted = topics.map((t) => ({name: t.name, partitionIndexes: [...t.partitions].sort((a, b) => a - b)}))
+  if (groups.length === 0 || wanted.length === 0) return []
   const out: CommittedOffset[] = []
   const collect = (groupId: string, answer: readonly {name: string; partitions: readonly {partitionIndex: number; committedOffset: bigint; errorCode: number}[]}[]): void => {
     throwIfErrors('OffsetFetch', answer.flatMap((t) => t.partitions.map((p) => ({code: p.errorCode, resource: `group ${groupId} ${t.name}-${p.partitionIndex}`}))), ['UNKNOWN_TOPIC_OR_PARTITION'])
@@ -129,8 +125,9 @@ export async function fetchCommittedOffsets(session: BrokerSession, groups: read
   return out.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0) || (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0) || a.partition - b.partition)
 }
 
-/** Partition → leader for the topics of `items`, from one Metadata request. */
-async function leadersOf(session: BrokerSession, items: readonly {topic: string; partition: number}[]): Promise<Map<string, number>> {
+/** Partition → leader for the topics of `items`: as given, else from one Metadata request. */
+async function leadersOf(session: BrokerSession, items: readonly PartitionRef[]): Promise<Map<string, number>> {
+  if (items.every((i) => i.leader !== undefined)) return new Map(items.map((i) => [`${i.topic}\u0000${i.partition}`, i.leader!]))
   const md = await fetchMetadata(session, [...new Set(items.map((i) => i.topic))])
   throwIfErrors('Metadata', md.topics.map((t) => ({code: t.errorCode, resource: `topic ${t.name}`})))
   const leaders = new Map<string, number>()
@@ -178,7 +175,7 @@ export async function listOffsets(session: BrokerSession, queries: readonly Part
   return out
 }
 
-export async function describeProducers(session: BrokerSession, partitions: readonly {topic: string; partition: number}[]): Promise<PartitionProducer[]> {
+export async function describeProducers(session: BrokerSession, partitions: readonly PartitionRef[]): Promise<PartitionProducer[]> {
   if (partitions.length === 0) return []
   const leaders = await leadersOf(session, partitions)
   const requests = [...byKey(partitions, (p) => leaderOf(leaders, 'DescribeProducers', p.topic, p.partition))]

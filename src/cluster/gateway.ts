@@ -142,9 +142,14 @@ export interface CommittedOffset {
   readonly offset: number
 }
 
-export interface PartitionOffsetQuery {
+/** A partition, with its leader when the caller knows it (else a Metadata request finds it). */
+export interface PartitionRef {
   readonly topic: string
   readonly partition: number
+  readonly leader?: number
+}
+
+export interface PartitionOffsetQuery extends PartitionRef {
   /** A record timestamp in ms, or EARLIEST (-2), LATEST (-1), MAX_TIMESTAMP (-3) from protocol/list-offsets. */
   readonly timestamp: bigint
 }
@@ -215,17 +220,18 @@ export interface AdminGateway {
   describeClientQuotas(filter?: {entityType?: string; match?: string | null}): Promise<QuotaEntry[]>
   alterClientQuotas(alterations: readonly QuotaAlteration[], options?: {validateOnly?: boolean}): Promise<void>
   /** Asks every broker (in KRaft a broker answers only for itself). */
-  describeLogDirs(topics?: readonly string[]): Promise<LogDirTopicSize[]>
+  /** Replica sizes of these topics (names, or descriptions to save the Metadata request), or of all. */
+  describeLogDirs(topics?: readonly string[] | readonly TopicDescription[]): Promise<LogDirTopicSize[]>
   /** Every group the principal may describe, from every broker (each lists the groups it coordinates). */
   listGroups(): Promise<GroupListing[]>
   /** Classic groups through DescribeGroups, KIP-848 consumer groups through ConsumerGroupDescribe; groups gone meanwhile are left out. */
   describeGroups(groups: readonly GroupListing[]): Promise<GroupDescription[]>
-  /** Committed offsets of the groups on these topics (batched OffsetFetch per coordinator). */
-  fetchCommittedOffsets(groups: readonly GroupListing[], topics: readonly string[]): Promise<CommittedOffset[]>
+  /** Committed offsets of the groups on these partitions (batched OffsetFetch per coordinator). */
+  fetchCommittedOffsets(groups: readonly GroupListing[], topics: readonly {name: string; partitions: readonly number[]}[]): Promise<CommittedOffset[]>
   /** ListOffsets at each partition's leader; one partition may be asked several queries. */
   listOffsets(queries: readonly PartitionOffsetQuery[]): Promise<PartitionOffset[]>
   /** The producers each partition's leader remembers (DescribeProducers). */
-  describeProducers(partitions: readonly {topic: string; partition: number}[]): Promise<PartitionProducer[]>
+  describeProducers(partitions: readonly PartitionRef[]): Promise<PartitionProducer[]>
   stats(): GatewayStats
   close(): Promise<void>
 }

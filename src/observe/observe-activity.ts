@@ -5,7 +5,7 @@ import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity,
 /**
  * Reads who uses the requested topics, in a number of requests bounded by the brokers and groups,
  * not the topics: ListGroups per broker, DescribeGroups / ConsumerGroupDescribe and OffsetFetch
- * per coordinator (100 groups a request), one Metadata, ListOffsets and DescribeProducers per
+ * per coordinator (500 groups a request), one Metadata, ListOffsets and DescribeProducers per
  * leader (earliest, latest, newest timestamp and the retention cutoffs in successive rounds),
  * DescribeLogDirs per broker. Connect workers' own groups are left out: they coordinate workers,
  * not readers (a sink connector's consumers form a `connect-<name>` consumer group, which stays).
@@ -13,18 +13,19 @@ import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity,
 export async function observeActivity(gateway: AdminGateway, requests: readonly ActivityRequest[], now: number): Promise<ObservedActivity> {
   if (requests.length === 0) return {observedAt: now, topics: []}
   const names = requests.map((r) => r.topic)
-  const [described, listed, sizes] = await Promise.all([gateway.describeTopics(names), gateway.listGroups(), gateway.describeLogDirs(names)])
+  const [described, listed] = await Promise.all([gateway.describeTopics(names), gateway.listGroups()])
   const groups = listed.filter((g) => g.protocolType !== 'connect')
-  const partitions = described.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition})))
+  const partitions = described.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition, leader: p.leader})))
   const cutoffs = new Map(requests.flatMap((r) => (r.newRetentionMs === undefined ? [] : [[r.topic, BigInt(now - r.newRetentionMs)] as const])))
-  const [descriptions, committed, offsets, producers] = await Promise.all([
+  const [descriptions, committed, offsets, producers, sizes] = await Promise.all([
     gateway.describeGroups(groups),
-    gateway.fetchCommittedOffsets(groups, names),
+    gateway.fetchCommittedOffsets(groups, described.map((t) => ({name: t.name, partitions: t.partitions.map((p) => p.partition)}))),
     gateway.listOffsets([
       ...[EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP].flatMap((timestamp) => partitions.map((p) => ({...p, timestamp}))),
       ...partitions.flatMap((p) => (cutoffs.has(p.topic) ? [{...p, timestamp: cutoffs.get(p.topic)!}] : [])),
     ]),
     gateway.describeProducers(partitions),
+    gateway.describeLogDirs(described),
   ])
 
   const largest = new Map<string, number>()

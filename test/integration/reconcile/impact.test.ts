@@ -3,8 +3,8 @@ import {rmSync} from 'node:fs'
 import {afterAll, describe, expect, it} from 'vitest'
 import {streamctl} from '../dev/cli.js'
 import {kcatArgs, librdkafkaProps, run} from '../dev/clients.js'
-import {createTopicsAndWait, kafkaTool, kcatBin, pythonBin, singleCluster, uniquePrefix} from '../harness.js'
-import {environmentYaml, topicYaml, writeEstate} from './estate.js'
+import {createTopicsAndWait, hasSecureCluster, kafkaTool, kcatBin, pythonBin, secureCluster, singleCluster, uniquePrefix} from '../harness.js'
+import {PASSWORD_VAR, environmentYaml, topicYaml, writeEstate} from './estate.js'
 
 /**
  * Plans that know who uses a topic, on the single-node dev cluster, with confluent-kafka as the
@@ -197,5 +197,35 @@ describe('plan impact on the single-node cluster', () => {
     expect(i2.deletes.records).toBe(20)
     expect(i2.deletes.bytes).toBeGreaterThan(0)
     expect(i2.groups[0]).toMatchObject({groupId: group, members: 0, lag: 25})
+  }, 120_000)
+})
+
+describe.skipIf(!hasSecureCluster())('plan impact on the 3-broker secure cluster', () => {
+  const cluster = hasSecureCluster() ? secureCluster() : undefined!
+  const prefix = uniquePrefix('impact secure')
+  const doomed = `${prefix}doomed.v1`
+  const env = {[PASSWORD_VAR]: cluster?.adminCredentials?.password ?? ''}
+  const readers: Reader[] = []
+  let dir: string | undefined
+  afterAll(async () => {
+    await Promise.all(readers.map((r) => r.stop()))
+    if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+
+  it('finds every group at its own coordinator, and never prints the password', async () => {
+    const props = librdkafkaProps(cluster)
+    await createTopicsAndWait(cluster, [{topic: doomed, numPartitions: 3, replicationFactor: 3}])
+    await produce(props, doomed, [0, 1, 2].flatMap((p) => Array.from({length: 10}, (_, i) => [p, Date.now() - 3 * 86_400_000 + i] as const)))
+    const groups = Array.from({length: 6}, (_, i) => `${prefix.replace(/[^a-z0-9]/g, '')}-g${i}`)
+    for (const [i, g] of groups.entries()) readers.push(await startReader(props, doomed, g, i, 'classic'))
+    dir = writeEstate(undefined, {'env.yaml': environmentYaml('it-impact-secure', cluster, prefix)})
+    const r = await streamctl(['plan', '-e', 'it-impact-secure', '-f', dir, '--json'], {env})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout + r.stderr).not.toContain(env[PASSWORD_VAR])
+    const p = JSON.parse(r.stdout)
+    const impact = p.impact.find((i: {topic: string}) => i.topic === doomed)
+    // Six groups, committed at 0..5 on 3 partitions of 10 records: lag 3 × (10 − i).
+    expect(impact.groups.map((g: {groupId: string; lag: number}) => `${g.groupId}=${g.lag}`).sort()).toEqual(groups.map((g, i) => `${g}=${3 * (10 - i)}`).sort())
+    expect(p.blocked.find((b: {kind: string}) => b.kind === 'topic.delete.active').action).toBe(`topic.delete:${doomed}`)
   }, 120_000)
 })
