@@ -16,14 +16,13 @@ export function renderMermaid(graph: EstateGraph): string {
     lines.push(`  ${renderId(e.from)} ${arrow(e)}${label === undefined ? '' : `|"${mermaidText(label)}"|`} ${renderId(e.to)}`)
     if (e.origin === 'live') live.push(i)
   })
-  for (const [name, style] of Object.entries(CLASS_STYLES)) lines.push(`  classDef ${name} ${style}`)
   const byClass = new Map<StyleClass | 'outline', string[]>()
   for (const n of graph.nodes) {
     for (const c of [styleClass(n), ...(isOutline(n) ? ['outline' as const] : [])]) byClass.set(c, [...(byClass.get(c) ?? []), renderId(n.id)])
   }
   for (const c of [...STYLE_CLASSES, 'outline' as const]) {
     const ids = byClass.get(c)
-    if (ids) lines.push(`  class ${ids.join(',')} ${c}`)
+    if (ids) lines.push(`  classDef ${c} ${CLASS_STYLES[c]}`, `  class ${ids.join(',')} ${c}`)
   }
   if (live.length) lines.push(`  linkStyle ${live.join(',')} stroke:#c62828,stroke-dasharray:5 4`)
   return lines.join('\n') + '\n'
