@@ -9,8 +9,8 @@ const CONCURRENCY = 8
 
 /**
  * Reads every consumer group's committed offsets on `topics` and the topics' end offsets, as the
- * overlay `graph --live` draws: ListGroups, DescribeGroups (state and member count, where the
- * classic API answers for the group), one OffsetFetch per group and one ListOffsets round per
+ * overlay `graph --live` draws: ListGroups, DescribeGroups (state and member count of classic
+ * groups), one OffsetFetch per group and one ListOffsets round per
  * topic some group has committed on. Lag is counted as `offsets show` counts it. The one module
  * that reads activity for the graph, so a batched observer can take its place.
  */
@@ -45,16 +45,17 @@ export async function readLiveLag(admin: Admin, topics: Iterable<string>, opts: 
 }
 
 /**
- * DescribeGroups answers for classic groups; Kafka refuses it for a group of another type (a
- * KIP-848 `consumer` group), and kafkajs then fails the whole batch, so a refused batch is asked
- * again group by group and the refused groups go without a state.
+ * DescribeGroups describes classic groups. For a group of another type (a KIP-848 `consumer`
+ * group) Kafka answers the versions kafkajs sends (below v6) with state Dead and no members, as
+ * for a group it does not know: that answer says nothing, so such a group goes without a state
+ * (ConsumerGroupDescribe would tell). A batch kafkajs fails as a whole is asked again group by group.
  */
 async function describeStates(admin: Admin, groupIds: readonly string[]): Promise<Map<string, {state: string; members: number}>> {
-  const toState = (g: {groupId: string; state: string; members: unknown[]}) => [g.groupId, {state: g.state, members: g.members.length}] as const
+  const toState = (g: {groupId: string; state: string; members: unknown[]}) => (g.state === 'Dead' ? [] : [[g.groupId, {state: g.state, members: g.members.length}] as const])
   try {
-    return new Map((await admin.describeGroups([...groupIds])).groups.map(toState))
+    return new Map((await admin.describeGroups([...groupIds])).groups.flatMap(toState))
   } catch {
-    const one = await mapLimited(groupIds, CONCURRENCY, (id) => admin.describeGroups([id]).then((r) => r.groups.map(toState), () => []))
+    const one = await mapLimited(groupIds, CONCURRENCY, (id) => admin.describeGroups([id]).then((r) => r.groups.flatMap(toState), () => []))
     return new Map(one.flat())
   }
 }
