@@ -47,7 +47,7 @@ export async function graphEnvironment(desired: DesiredState, request: GraphRequ
   }
   const text = request.format === 'mermaid' ? renderMermaid(graph) : request.format === 'dot' ? renderDot(graph) : await renderSvgWithGraphviz(renderDot(graph))
   if (request.format === 'mermaid' && (graph.edges.length > MERMAID_MAX_EDGES || text.length > MERMAID_MAX_TEXT)) {
-    warnings.push(`warning: the diagram has ${graph.edges.length} edges and ${text.length} characters; Mermaid renders at most ${MERMAID_MAX_EDGES} edges and ${MERMAID_MAX_TEXT} characters by default (GitHub keeps those limits)\n  hint: draw part of the estate with --topic, or use --format svg`)
+    warnings.push(`warning: the diagram has ${graph.edges.length} edges and ${text.length} characters; Mermaid renders at most ${MERMAID_MAX_EDGES} edges and ${MERMAID_MAX_TEXT} characters by default (maxEdges, maxTextSize)\n  hint: draw part of the estate with --topic, or use --format svg`)
   }
   return {graph, text, warnings}
 }

@@ -28,7 +28,7 @@ export function renderMermaid(graph: EstateGraph): string {
   return lines.join('\n') + '\n'
 }
 
-/** Mermaid's limits (mermaid 11 defaults); GitHub refuses a diagram beyond them. */
+/** Mermaid 11's default `maxEdges` and `maxTextSize`: a renderer with the defaults refuses a larger diagram. */
 export const MERMAID_MAX_EDGES = 500
 export const MERMAID_MAX_TEXT = 50_000
 

@@ -126,3 +126,16 @@ describe('selectSubgraph', () => {
     expect(s.nodes).toEqual([{kind: 'topic', id: 'topic:gone', name: 'gone', labels: {}, declared: false}])
   })
 })
+
+describe('graphEnvironment (offline)', () => {
+  it('warns beyond Mermaid\'s default edge limit, and not below it', async () => {
+    const {graphEnvironment} = await import('../../../src/graph/graph-environment.js')
+    const topics = Array.from({length: 300}, (_, i) => ({name: `t${i}`}))
+    const big = desiredOf({topics, services: [{name: 's', produces: topics.map((t) => t.name), consumes: topics.map((t) => ({topic: t.name, groups: []}))}]})
+    const r = await graphEnvironment(big, {format: 'mermaid'})
+    expect(r.graph.edges).toHaveLength(600)
+    expect(r.warnings).toEqual([expect.stringMatching(/^warning: the diagram has 600 edges and \d+ characters; Mermaid renders at most 500 edges/)])
+    expect((await graphEnvironment(big, {format: 'mermaid', topics: ['t1']})).warnings).toEqual([])
+    expect((await graphEnvironment(big, {format: 'dot'})).warnings).toEqual([])
+  })
+})
