@@ -1,5 +1,5 @@
 import type {EstateGraph, GraphEdge, GraphNode} from './estate-graph.js'
-import {edgeLabel, isOutline, nodeLines, renderId, styleClass, type StyleClass} from './graph-labels.js'
+import {edgeLabel, isOutline, nodeLines, renderId, renderIds, styleClass, type StyleClass} from './graph-labels.js'
 
 /**
  * The graph in Graphviz's DOT language (`dot -Tsvg`, or any tool that reads DOT). Ids are
@@ -14,8 +14,10 @@ export function renderDot(graph: EstateGraph): string {
     '  node [fontname="Helvetica", fontsize=11, style=filled]',
     '  edge [fontname="Helvetica", fontsize=10]',
   ]
-  for (const n of graph.nodes) lines.push(`  ${renderId(n.id)} [${attributes(nodeAttributes(n))}]`)
-  for (const e of graph.edges) lines.push(`  ${renderId(e.from)} -> ${renderId(e.to)} [${attributes(edgeAttributes(e))}]`)
+  const ids = renderIds(graph)
+  const id = (nodeId: string) => ids.get(nodeId) ?? renderId(nodeId)
+  for (const n of graph.nodes) lines.push(`  ${id(n.id)} [${attributes(nodeAttributes(n))}]`)
+  for (const e of graph.edges) lines.push(`  ${id(e.from)} -> ${id(e.to)} [${attributes(edgeAttributes(e))}]`)
   lines.push('}')
   return lines.join('\n') + '\n'
 }

@@ -189,7 +189,7 @@ export class GraphBuilder {
 
   graph(live?: EstateGraph['live']): EstateGraph {
     const nodes = [...this.#nodes.values()].sort((a, b) => compare(a.id, b.id))
-    const edges = [...this.#edges.values()].sort((a, b) => compare(edgeKey(a), edgeKey(b)))
+    const edges = [...this.#edges.entries()].sort(([a], [b]) => compare(a, b)).map(([, e]) => e)
     return {environment: this.environment, nodes, edges, ...(live ? {live} : {})}
   }
 }

@@ -1,4 +1,4 @@
-import type {GraphEdge, GraphNode} from './estate-graph.js'
+import type {EstateGraph, GraphEdge, GraphNode} from './estate-graph.js'
 
 /**
  * What both renderers print for a node or an edge, so Mermaid and DOT say the same thing:
@@ -15,6 +15,11 @@ export function renderId(nodeId: string): string {
   let out = ''
   for (const ch of nodeId) out += /[A-Za-z0-9]/.test(ch) ? ch : (SHORT_ESCAPES[ch] ?? `_x${ch.codePointAt(0)!.toString(16)}_`)
   return out
+}
+
+/** Each node's id, computed once per rendering (an edge names two). */
+export function renderIds(graph: EstateGraph): Map<string, string> {
+  return new Map(graph.nodes.map((n) => [n.id, renderId(n.id)]))
 }
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {'_': '__', '.': '_d', '-': '_h', ':': '_c', '@': '_a', '/': '_s'}

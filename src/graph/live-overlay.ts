@@ -25,7 +25,8 @@ export function applyLiveLag(graph: EstateGraph, overlay: LiveLagOverlay): Estat
   const b = GraphBuilder.from(graph)
   const prefixes = graph.nodes.filter((n): n is GroupNode => n.kind === 'group' && n.match === 'prefix')
   const members = new Map<string, string[]>()
-  for (const e of graph.edges) if (e.kind === 'member') members.set(e.from, [...(members.get(e.from) ?? []), e.to])
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => (m.get(k)?.push(v) ?? m.set(k, [v]))
+  for (const e of graph.edges) if (e.kind === 'member') push(members, e.from, e.to)
   const readers = new Map<string, string>()
   for (const n of graph.nodes) {
     if (n.kind === 'job') readers.set(n.group, n.id)
@@ -34,8 +35,7 @@ export function applyLiveLag(graph: EstateGraph, overlay: LiveLagOverlay): Estat
   const consumeEdges = new Map<string, GraphEdge[]>()
   for (const e of graph.edges) {
     if (e.kind !== 'consume' || e.group === undefined) continue
-    const key = `${e.from}\u0000${e.group}`
-    consumeEdges.set(key, [...(consumeEdges.get(key) ?? []), e])
+    push(consumeEdges, `${e.from}\u0000${e.group}`, e)
   }
 
   for (const g of overlay.groups) {

@@ -1,5 +1,5 @@
 import type {EstateGraph, GraphEdge, GraphNode} from './estate-graph.js'
-import {edgeLabel, isOutline, nodeLines, renderId, STYLE_CLASSES, styleClass, type StyleClass} from './graph-labels.js'
+import {edgeLabel, isOutline, nodeLines, renderId, renderIds, STYLE_CLASSES, styleClass, type StyleClass} from './graph-labels.js'
 
 /**
  * The graph as a Mermaid flowchart (GitHub and GitLab render it in a pull-request comment).
@@ -8,21 +8,27 @@ import {edgeLabel, isOutline, nodeLines, renderId, STYLE_CLASSES, styleClass, ty
  * label, start a comment (`%%`), or pass for HTML or markdown.
  */
 export function renderMermaid(graph: EstateGraph): string {
+  const ids = renderIds(graph)
+  const id = (nodeId: string) => ids.get(nodeId) ?? renderId(nodeId)
   const lines = ['flowchart LR', `  %% streamctl graph of environment ${mermaidText(graph.environment)}${graph.live ? `, live lag read at ${graph.live.observedAt}` : ''}`]
-  for (const n of graph.nodes) lines.push(`  ${renderId(n.id)}${shape(n, nodeLines(n).map(mermaidText).join('<br>'))}`)
+  for (const n of graph.nodes) lines.push(`  ${id(n.id)}${shape(n, nodeLines(n).map(mermaidText).join('<br>'))}`)
   const live: number[] = []
   graph.edges.forEach((e, i) => {
     const label = edgeLabel(e)
-    lines.push(`  ${renderId(e.from)} ${arrow(e)}${label === undefined ? '' : `|"${mermaidText(label)}"|`} ${renderId(e.to)}`)
+    lines.push(`  ${id(e.from)} ${arrow(e)}${label === undefined ? '' : `|"${mermaidText(label)}"|`} ${id(e.to)}`)
     if (e.origin === 'live') live.push(i)
   })
   const byClass = new Map<StyleClass | 'outline', string[]>()
   for (const n of graph.nodes) {
-    for (const c of [styleClass(n), ...(isOutline(n) ? ['outline' as const] : [])]) byClass.set(c, [...(byClass.get(c) ?? []), renderId(n.id)])
+    for (const c of [styleClass(n), ...(isOutline(n) ? ['outline' as const] : [])]) {
+      const members = byClass.get(c)
+      if (members) members.push(id(n.id))
+      else byClass.set(c, [id(n.id)])
+    }
   }
   for (const c of [...STYLE_CLASSES, 'outline' as const]) {
-    const ids = byClass.get(c)
-    if (ids) lines.push(`  classDef ${c} ${CLASS_STYLES[c]}`, `  class ${ids.join(',')} ${c}`)
+    const members = byClass.get(c)
+    if (members) lines.push(`  classDef ${c} ${CLASS_STYLES[c]}`, `  class ${members.join(',')} ${c}`)
   }
   if (live.length) lines.push(`  linkStyle ${live.join(',')} stroke:#c62828,stroke-dasharray:5 4`)
   return lines.join('\n') + '\n'
