@@ -92,8 +92,9 @@ export interface GraphEdge {
   readonly from: string
   readonly to: string
   readonly origin: GraphOrigin
-  /** `dead-letter`: a job's dead-letter topic; `group`: the group a consume edge reads through. */
+  /** `dead-letter`: the produce edge to a job's dead-letter topic. */
   readonly role?: 'dead-letter'
+  /** The consumer group a consume edge reads through (absent for a Service that reads without one). */
   readonly group?: string
   /** Consume edges read through a group, when the graph was built with a live overlay. */
   readonly lag?: EdgeLag
@@ -181,10 +182,6 @@ export class GraphBuilder {
 
   replaceEdge(edge: GraphEdge): void {
     this.#edges.set(edgeKey(edge), edge)
-  }
-
-  edges(): GraphEdge[] {
-    return [...this.#edges.values()]
   }
 
   graph(live?: EstateGraph['live']): EstateGraph {

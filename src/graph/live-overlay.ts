@@ -33,22 +33,24 @@ export function applyLiveLag(graph: EstateGraph, overlay: LiveLagOverlay): Estat
     if (n.kind === 'connector' && n.group) readers.set(n.group, n.id)
   }
   const consumeEdges = new Map<string, GraphEdge[]>()
+  const consumePairs = new Set<string>()
   for (const e of graph.edges) {
-    if (e.kind !== 'consume' || e.group === undefined) continue
-    push(consumeEdges, `${e.from}\u0000${e.group}`, e)
+    if (e.kind !== 'consume') continue
+    consumePairs.add(`${e.from}\u0000${e.to}`)
+    if (e.group !== undefined) push(consumeEdges, `${e.from}\u0000${e.group}`, e)
   }
 
   for (const g of overlay.groups) {
-    const live = {...(g.state === undefined ? {} : {state: g.state}), ...(g.members === undefined ? {} : {members: g.members})}
+    const live = g.state === undefined && g.members === undefined ? {} : {live: {...(g.state === undefined ? {} : {state: g.state}), ...(g.members === undefined ? {} : {members: g.members})}}
     const literal = groupId(g.group)
     const existing = b.node(literal)
-    if (existing?.kind === 'group') b.replace({...existing, live})
+    if (existing?.kind === 'group') b.replace({...existing, ...live})
     const readerId = (): string => {
       if (b.has(literal)) return literal
       const job = readers.get(g.group)
       if (job) return job
       const owners = prefixes.filter((p) => g.group.startsWith(p.name))
-      b.add({kind: 'group', id: literal, name: g.group, match: 'literal', origin: owners.length > 0 ? 'manifest' : 'live', live} satisfies GraphNode)
+      b.add({kind: 'group', id: literal, name: g.group, match: 'literal', origin: owners.length > 0 ? 'manifest' : 'live', ...live} satisfies GraphNode)
       for (const p of owners) for (const service of members.get(p.id) ?? []) b.edge({kind: 'member', from: literal, to: service, origin: 'manifest'})
       return literal
     }
@@ -63,7 +65,7 @@ export function applyLiveLag(graph: EstateGraph, overlay: LiveLagOverlay): Estat
       }
       const to = readerId()
       // A prefix group reads what its prefix entry declares; anything else is only seen live.
-      const byPrefix = prefixes.some((p) => g.group.startsWith(p.name) && graph.edges.some((e) => e.kind === 'consume' && e.from === tid && e.to === p.id))
+      const byPrefix = prefixes.some((p) => g.group.startsWith(p.name) && consumePairs.has(`${tid}\u0000${p.id}`))
       b.replaceEdge({kind: 'consume', from: tid, to, origin: byPrefix ? 'manifest' : 'live', group: g.group, lag})
     }
   }

@@ -72,7 +72,7 @@ const examples = async () => {
 }
 
 const nasty = (): EstateGraph => buildEstateGraph(desiredOf({
-  environment: 'env "q" <b>',
+  environment: 'env "q" <b> %% \\',
   topics: [
     {name: 'shop.orders.v1', policy: 'stream'}, {name: `${'x'.repeat(248)}z`, policy: 'table'}, {name: 'a_b.c-d.0123456789.ABCXYZ', policy: 'versioned'},
     {name: '_', policy: 'stream'}, {name: '...'}, {name: 'end'}, {name: 'o'},
