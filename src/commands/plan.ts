@@ -18,6 +18,7 @@ export default class PlanCommand extends BaseCommand {
     ...manifestFlags,
     ...connectFlags,
     markdown: Flags.boolean({description: 'render the plan as markdown (for pull-request comments)', exclusive: ['json']}),
+    graph: Flags.boolean({description: 'with --markdown: embed a Mermaid graph of the topics the plan touches, their producers and readers', dependsOn: ['markdown']}),
     out: Flags.string({char: 'o', description: 'save the plan as JSON to this file, for `streamctl apply FILE`'}),
     'detailed-exitcode': Flags.boolean({description: 'exit 0 when there are no changes, 2 when changes are pending, 3 when anything is blocked, 1 on error'}),
     'skip-lint': Flags.boolean({description: 'plan even when the lint rules report errors (they are printed as warnings)'}),
@@ -43,7 +44,10 @@ export default class PlanCommand extends BaseCommand {
         await writeFile(flags.out, render.renderPlanJson(plan))
         this.logToStderr(`plan saved to ${flags.out} (digest ${plan.digest.slice(0, 12)})`)
       }
-      if (flags.markdown) this.out(render.renderPlanMarkdown(plan))
+      if (flags.markdown) {
+        const {touchedGraphMermaid} = await import('../graph/index.js')
+        this.out(render.renderPlanMarkdown(plan, {}, flags.graph ? {mermaid: touchedGraphMermaid(desired, plan)} : {}))
+      }
       else this.out(render.renderPlanText(plan, terminalStyler()))
       // A plan that apply would refuse (wrong cluster, incompatible schema) is an error, not "changes".
       const {planRefusal} = await import('../plan/index.js')

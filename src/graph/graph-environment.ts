@@ -32,13 +32,8 @@ export async function graphEnvironment(desired: DesiredState, request: GraphRequ
   let graph = buildEstateGraph(desired, request.extras)
   const warnings: string[] = []
   if (request.live) {
-    const admin = await request.live.connectAdmin()
-    try {
-      const topics = graph.nodes.flatMap((n) => (n.kind === 'topic' && n.environment === undefined ? [n.name] : []))
-      graph = applyLiveLag(graph, await readLiveLag(admin, [...topics, ...(request.topics ?? [])]))
-    } finally {
-      await admin.disconnect()
-    }
+    const topics = graph.nodes.flatMap((n) => (n.kind === 'topic' && n.environment === undefined ? [n.name] : []))
+    graph = applyLiveLag(graph, await readLiveLag(request.live.gateway, [...topics, ...(request.topics ?? [])]))
   }
   if (request.topics?.length) {
     const known = new Set(graph.nodes.flatMap((n) => (n.kind === 'topic' && n.environment === undefined ? [n.name] : [])))

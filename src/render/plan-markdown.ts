@@ -4,7 +4,7 @@ import {aclText, impactBlocks, jobYamlLines, planSections, summaryLine} from './
 import type {PlanWording} from './plan-text.js'
 
 /** Markdown for CI pull-request comments: summary table, a diff block per topic, blocked, drift. */
-export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}): string {
+export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}, extras: {readonly mermaid?: string} = {}): string {
   assertNoSecrets(plan)
   const cell = (s: string): string => s.replace(/\|/g, '\\|')
   const s = plan.summary
@@ -46,6 +46,9 @@ export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}): strin
       for (const l of b.lines) out.push(`  - ${l}`)
     }
     out.push('')
+  }
+  if (extras.mermaid !== undefined) {
+    out.push('<details open><summary>What the plan touches: its topics, who writes and who reads them</summary>', '', '```mermaid', extras.mermaid.trimEnd(), '```', '', '</details>', '')
   }
   if (plan.drift.length > 0) {
     out.push('#### Drift (not changed by apply)', '', '| Key | Value | Source | Kafka default | Topics |', '|---|---|---|---|---|')

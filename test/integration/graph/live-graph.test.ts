@@ -131,9 +131,11 @@ spec:
     expect(kipEdge!.lag!.records).toBe(await toolLag(kip848, payments))
     // It is a KIP-848 group (Kafka's tool lists it among the groups of type consumer).
     expect((await kafkaTool('consumer-groups', ['--list', '--type', 'consumer'], {timeoutMs: 60_000})).stdout.split('\n').map((l) => l.trim().split(/\s+/)[0])).toContain(kip848)
-    // DescribeGroups below v6 answers Dead for it, which says nothing: no state is drawn rather than a wrong one.
-    expect(g.nodes.find((n) => n.id === `group:${kip848}`)).toMatchObject({kind: 'group', origin: 'manifest'})
-    expect(g.nodes.find((n) => n.id === `group:${kip848}`)).not.toHaveProperty('live.state')
+    // ConsumerGroupDescribe gives its state and members, as Kafka's tool reports them.
+    const described = (await kafkaTool('consumer-groups', ['--describe', '--group', kip848, '--state'], {timeoutMs: 60_000})).stdout
+    const row = described.split('\n').find((l) => l.includes(kip848) && !l.startsWith('GROUP'))!.trim().split(/\s+/)
+    const header = described.split('\n').find((l) => l.trim().startsWith('GROUP'))!.trim().split(/\s+/)
+    expect(g.nodes.find((n) => n.id === `group:${kip848}`)).toMatchObject({kind: 'group', origin: 'manifest', live: {state: row[header.indexOf('STATE')], members: Number(row[header.indexOf('#MEMBERS')])}})
 
     // Counted as `offsets show` counts it: from the log start where the group has no offset.
     const strangerEdge = edge(g, `topic:${orders}`, `group:${stranger}`)

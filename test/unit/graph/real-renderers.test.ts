@@ -5,7 +5,10 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import fc from 'fast-check'
 import {afterAll, describe, expect, it} from 'vitest'
-import {applyLiveLag, buildEstateGraph, renderDot, renderMermaid, type EstateGraph} from '../../../src/graph/index.js'
+import {applyLiveLag, buildEstateGraph, renderDot, renderMermaid, selectSubgraph, touchedGraphMermaid, type EstateGraph} from '../../../src/graph/index.js'
+import {planChanges, topicDefaultsFrom} from '../../../src/plan/index.js'
+import {TOPIC_CONFIGS} from '../../../src/manifest/kafka-topic-configs.js'
+import {renderPlanMarkdown} from '../../../src/render/index.js'
 import {renderSvgWithGraphviz} from '../../../src/graph/graphviz.js'
 import {resolveChromium, which} from '../../provision/clients.js'
 import {desiredOf, estateArb, examplesDesired} from './estates.js'
@@ -97,6 +100,19 @@ describe.skipIf(chromiumMissing !== undefined)('Mermaid text rendered by mermaid
     const g = nasty()
     const svg = await mermaidToSvg('nasty', renderMermaid(g), true)
     expectNamesShown(svg, g)
+  })
+
+  it('plan --markdown --graph: the embedded block renders and shows the plan\'s topics with their writers and readers', async () => {
+    const desired = await examplesDesired('local')
+    // Against an empty cluster the plan creates every topic; the embedded graph is the part those touch.
+    const plan = planChanges(desired, {clusterId: null, topics: [], acls: [], subjects: []}, {allowDelete: false, topicDefaults: topicDefaultsFrom(TOPIC_CONFIGS)})
+    const md = renderPlanMarkdown(plan, {}, {mermaid: touchedGraphMermaid(desired, plan)})
+    const block = /```mermaid\n([^]*?)\n```/.exec(md)?.[1]
+    expect(block).toBeDefined()
+    const touched = plan.actions.flatMap((a) => (a.kind === 'topic.create' ? [a.topic] : []))
+    expect(touched.length).toBeGreaterThan(0)
+    const svg = await mermaidToSvg('plan-graph', block!)
+    expectNamesShown(svg, selectSubgraph(buildEstateGraph(desired), touched))
   })
 
   it('an empty estate still renders', async () => {
