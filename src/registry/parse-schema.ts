@@ -5,6 +5,7 @@ import protobuf from 'protobufjs'
 import type {SchemaType} from '../model/state.js'
 import {invalidSchema} from './http-error.js'
 import type {ResolvedReference} from './schema-types.js'
+import {protoTextOfSerialized} from './proto-text.js'
 
 /** A schema parsed by the library of its type; what the compatibility checkers work on. */
 export type ParsedSchema =
@@ -84,7 +85,9 @@ function parseJson(text: string, refs: readonly ResolvedReference[]): ParsedSche
   return {schemaType: 'JSON', canonical: JSON.stringify(json), json: json as JsonSchemaNode}
 }
 
-function parseProto(text: string, refs: readonly ResolvedReference[]): ParsedSchema {
+function parseProto(source: string, refs: readonly ResolvedReference[]): ParsedSchema {
+  // Confluent's serializers register a base64 FileDescriptorProto: it is kept as its .proto text.
+  const text = protoTextOfSerialized(source) ?? source
   const root = new protobuf.Root()
   const imported = new Set<string>()
   const addWellKnown = (imports: readonly string[] | undefined) => {

@@ -3,6 +3,7 @@ import {checkCompatibility, type PreviousVersion} from './compat/index.js'
 import {REGISTRY_ERROR_CODES as E, RegistryHttpError, invalidSchema, schemaNotFound, subjectNotFound, versionNotFound} from './http-error.js'
 import {parseSchema, type ParsedSchema} from './parse-schema.js'
 import {serializedProto} from './proto-descriptor.js'
+import {protoTextOfSerialized} from './proto-text.js'
 import type {SchemaValue} from './records.js'
 import type {SchemaRequest} from './request.js'
 import type {RegistryMode, ResolvedReference, StoredSchema} from './schema-types.js'
@@ -84,10 +85,32 @@ export class RegistryService {
   lookup(subject: string, req: SchemaRequest, deleted: boolean): VersionResponse {
     if (this.store.versions(subject, deleted).length === 0) throw subjectNotFound(subject)
     const stored = this.toStored(req)
-    const identity = identityOf(stored)
-    const match = this.store.versions(subject, deleted).reverse().find((v) => identityOf(v) === identity)
+    const match = this.sameSchemaIn(this.store.versions(subject, deleted).reverse(), stored)
     if (!match) throw schemaNotFound()
     return toResponse(match)
+  }
+
+  /**
+   * The first of `versions` holding `schema`: the same canonical text, or for Protobuf the same
+   * file descriptor (Confluent's serializers send the descriptor, the manifests the .proto source
+   * with its comments and layout: Confluent's registry finds one for the other, so must this one).
+   */
+  sameSchemaIn<V extends VersionEntry>(versions: readonly V[], schema: StoredSchema): V | undefined {
+    const identity = identityOf(schema)
+    const exact = versions.find((v) => identityOf(v) === identity)
+    if (exact || schema.schemaType !== 'PROTOBUF') return exact
+    const refs = JSON.stringify(schema.references)
+    let wanted: string | undefined
+    for (const v of versions) {
+      if (v.schemaType !== 'PROTOBUF' || JSON.stringify(v.references) !== refs) continue
+      try {
+        wanted ??= normalProto(schema.schema, this.resolveReferences(schema.references))
+        if (normalProto(v.schema, this.resolveReferences(v.references)) === wanted) return v
+      } catch {
+        // A stored text the descriptor writer cannot handle matches by its text alone.
+      }
+    }
+    return undefined
   }
 
   compatibilityLevel(subject: string | null): CompatibilityLevel {
@@ -188,4 +211,9 @@ export function toValue(v: VersionEntry): SchemaValue {
 function toResponse(v: VersionEntry): VersionResponse {
   const {deleted: _deleted, ...response} = toValue(v)
   return response
+}
+
+/** A Protobuf schema's descriptor written back as .proto text: equal for equal schemas however they were written. */
+function normalProto(text: string, refs: readonly ResolvedReference[]): string | undefined {
+  return protoTextOfSerialized(serializedProto(text, refs))
 }

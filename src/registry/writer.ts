@@ -53,7 +53,7 @@ export class RegistryWriter {
         const stored: StoredSchema = {schemaType: req.schemaType, schema: parsed.canonical, references: req.references}
         const identity = identityOf(stored)
         const live = this.store.versions(subject, false)
-        const same = live.find((v) => identityOf(v) === identity)
+        const same = this.reads.sameSchemaIn(live, stored)
         if (same) return {id: same.id}
         let id = this.store.idOf(stored) ?? this.store.nextId()
         let version = this.store.maxVersion(subject) + 1

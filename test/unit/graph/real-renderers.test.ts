@@ -105,7 +105,7 @@ describe.skipIf(chromiumMissing !== undefined)('Mermaid text rendered by mermaid
   it('plan --markdown --graph: the embedded block renders and shows the plan\'s topics with their writers and readers', async () => {
     const desired = await examplesDesired('local')
     // Against an empty cluster the plan creates every topic; the embedded graph is the part those touch.
-    const plan = planChanges(desired, {clusterId: null, topics: [], acls: [], subjects: []}, {allowDelete: false, topicDefaults: topicDefaultsFrom(TOPIC_CONFIGS)})
+    const plan = planChanges(desired, {topics: [], acls: [], subjects: []}, {allowDelete: false, topicDefaults: topicDefaultsFrom(TOPIC_CONFIGS)})
     const md = renderPlanMarkdown(plan, {}, {mermaid: touchedGraphMermaid(desired, plan)})
     const block = /```mermaid\n([^]*?)\n```/.exec(md)?.[1]
     expect(block).toBeDefined()
