@@ -97,7 +97,10 @@ export function planChanges(desired: DesiredState, live: ClusterState, options: 
     }
   }
 
-  const placement = planDeclaredPlacement(desired.cluster.topics.filter((t) => !isInternalTopic(t.name, observedByName.get(t.name)?.internal)), observed, {throttle: options.throttle})
+  const placed = desired.cluster.topics
+    .filter((t) => !isInternalTopic(t.name, observedByName.get(t.name)?.internal))
+    .map((t) => (t.placement === undefined && env.placement !== undefined ? {...t, placement: env.placement} : t))
+  const placement = planDeclaredPlacement(placed, observed, {throttle: options.throttle})
   actions.push(...placement.actions)
   blocked.push(...placement.blocked)
 

@@ -59,7 +59,11 @@ export function planRebalance(desired: DesiredState, live: ClusterState, options
   }
   const declared = new Map(desired.cluster.topics.map((t) => [t.name, t]))
   const inScope = (t: TopicState) => declared.has(t.name) && !isInternalTopic(t.name, t.internal)
-  const declaredTopics = observed.topics.filter(inScope).map((t) => ({...declared.get(t.name)!, name: t.name}))
+  const envPlacement = desired.environment.placement
+  const declaredTopics = observed.topics.filter(inScope).map((t) => {
+    const d = declared.get(t.name)!
+    return d.placement === undefined && envPlacement !== undefined ? {...d, placement: envPlacement} : d
+  })
   const spread = planRebalanceMoves(declaredTopics, observed, defaultRebalancePlacement, {throttle: options.throttle, drain})
   const onDrained = (t: TopicState) => (t.replicas ?? []).some((r) => r.some((b) => drain.includes(b)))
   const others = drain.length === 0 ? [] : observed.topics.filter((t) => !inScope(t) && onDrained(t)).map((t) => ({name: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, config: {}, placement: ANY}))
