@@ -1,4 +1,3 @@
-import {writeFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import type {ApplyEvent} from '../apply/events.js'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
@@ -25,7 +24,6 @@ export default class RebalanceCommand extends BaseCommand {
     apply: Flags.boolean({description: 'run the moves after showing the plan (asks first unless --auto-approve)'}),
     'auto-approve': Flags.boolean({description: 'with --apply: do not ask for confirmation (required without a terminal)'}),
     markdown: Flags.boolean({description: 'render the plan as markdown', exclusive: ['json', 'apply']}),
-    out: Flags.string({char: 'o', description: 'save the plan as JSON to this file', exclusive: ['apply']}),
     'lock-wait': Flags.string({description: 'with --apply: how long to wait for another apply holding the lock (e.g. 2m)', default: '0s'}),
   }
 
@@ -44,7 +42,6 @@ export default class RebalanceCommand extends BaseCommand {
       if (!flags.apply) {
         const {planRebalanceEnvironment} = await import('../reconcile/rebalance-environment.js')
         const {plan} = await planRebalanceEnvironment(target, desired, {throttle: flags.throttle, drain})
-        if (flags.out) await writeFile(flags.out, render.renderPlanJson(plan))
         if (flags.markdown) this.out(render.renderPlanMarkdown(plan))
         else this.out(render.renderPlanText(plan, terminalStyler()))
         if (plan.blocked.length > 0) process.exitCode = (await import('../reconcile/exit-codes.js')).EXIT_BLOCKED
