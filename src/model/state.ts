@@ -46,6 +46,8 @@ export interface TopicState {
   readonly placement?: PlacementSpec
   /** Observed only, read when placement matters: the live leader per partition (-1: none). */
   readonly leaders?: readonly number[]
+  /** Observed only, with `leaders`: the in-sync replicas per partition. */
+  readonly isr?: readonly (readonly number[])[]
 }
 
 /** Observed only: one partition of an in-flight reassignment and the replicas it moves to. */

@@ -15,7 +15,7 @@ export const THROTTLE_RATE_KEYS = ['leader.replication.throttled.rate', 'followe
  */
 export async function observePlacement(gateway: AdminGateway, topics: readonly string[]): Promise<{
   readonly state: Pick<ClusterState, 'brokers' | 'reassignments' | 'throttledBrokers' | 'partitionSizes'>
-  readonly leaders: ReadonlyMap<string, readonly number[]>
+  readonly leaders: ReadonlyMap<string, {readonly leaders: readonly number[]; readonly isr: readonly (readonly number[])[]}>
 }> {
   const [cluster, descriptions, ongoing, logDirs] = await Promise.all([
     gateway.describeCluster(),
@@ -30,10 +30,11 @@ export async function observePlacement(gateway: AdminGateway, topics: readonly s
     return e !== undefined && e.source === 'DYNAMIC_BROKER' && e.value !== null
   }))
   const wanted = new Set(topics)
-  const leaders = new Map<string, number[]>()
+  const leaders = new Map<string, {leaders: number[]; isr: number[][]}>()
   for (const d of descriptions) {
     if (!wanted.has(d.name)) continue
-    leaders.set(d.name, [...d.partitions].sort((a, b) => a.partition - b.partition).map((p) => p.leader))
+    const ordered = [...d.partitions].sort((a, b) => a.partition - b.partition)
+    leaders.set(d.name, {leaders: ordered.map((p) => p.leader), isr: ordered.map((p) => [...p.isr])})
   }
   const partitionSizes: Record<string, number> = {}
   for (const l of logDirs) {
@@ -60,8 +61,8 @@ export function withPlacement(observed: ClusterState, placement: Awaited<ReturnT
     ...observed,
     ...placement.state,
     topics: observed.topics.map((t) => {
-      const leaders = placement.leaders.get(t.name)
-      return leaders ? {...t, leaders} : t
+      const live = placement.leaders.get(t.name)
+      return live ? {...t, leaders: live.leaders, isr: live.isr} : t
     }),
   }
 }

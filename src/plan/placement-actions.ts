@@ -150,7 +150,7 @@ function placementActions(
       }
       actions.push(action)
     }
-    const elect = offLeaders(r.topic, target)
+    const elect = offLeaders(r.topic, target, new Set(moves.map((m) => m.partition)))
     if (elect.length > 0) {
       const action: LeaderElectAction = {
         kind: 'topic.leaders.elect', id: `topic.leaders.elect:${name}`, risk: 'safe', dependsOn: reassignId ? [reassignId] : [],
@@ -172,14 +172,22 @@ function placementActions(
   return {actions, blocked}
 }
 
-/** Partitions whose live leader is not the preferred one (first of `target`). */
-function offLeaders(t: TopicState, target: readonly (readonly number[])[]): {partition: number; from: number; to: number}[] {
+/**
+ * Partitions whose live leader is not the preferred one (first of `target`). An unmoved partition
+ * whose preferred leader is out of sync is left out: Kafka would refuse the election
+ * (PREFERRED_LEADER_NOT_AVAILABLE) until it catches up. A moved one ends in sync: a
+ * reassignment completes only once every target replica has joined the ISR.
+ */
+function offLeaders(t: TopicState, target: readonly (readonly number[])[], moved: ReadonlySet<number>): {partition: number; from: number; to: number}[] {
   const leaders = t.leaders
   if (!leaders) return []
   return target.flatMap((r, partition) => {
     const to = r[0]
     const from = leaders[partition] ?? -1
-    return to === undefined || from === to ? [] : [{partition, from, to}]
+    if (to === undefined || from === to) return []
+    const isr = t.isr?.[partition]
+    if (!moved.has(partition) && isr !== undefined && !isr.includes(to)) return []
+    return [{partition, from, to}]
   })
 }
 

@@ -151,6 +151,12 @@ describe('placement in the manifest plan', () => {
     expect(electOf(plan.actions, 't')!.partitions).toEqual([{partition: 0, from: 2, to: 1}])
   })
 
+  it('no election of an unmoved partition whose preferred leader is out of sync (Kafka would refuse it)', () => {
+    const d = desiredOf([{name: 't', partitions: 3, rf: 2, placement: RACK_AWARE}])
+    const plan = planChanges(d, observed([topic('t', [[1, 2], [2, 3], [3, 4]], {leaders: [2, 2, 3], isr: [[2], [2, 3], [3, 4]]})]), options)
+    expect(plan.actions).toEqual([])
+  })
+
   it('a strategy the cluster cannot satisfy is blocked, naming the topic and field', () => {
     const d = desiredOf([{name: 't', partitions: 2, rf: 3, placement: {strategy: 'rack-aware', racks: ['a', 'b']}}])
     const plan = planChanges(d, observed([topic('t', [[1, 2, 4], [2, 4, 5]])]), options)
