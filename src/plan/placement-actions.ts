@@ -150,7 +150,7 @@ function placementActions(
       }
       actions.push(action)
     }
-    const elect = offLeaders(r.topic, target, new Set(moves.map((m) => m.partition)))
+    const elect = offLeaders(r.topic, target, new Set([...moves.map((m) => m.partition), ...inFlight]))
     if (elect.length > 0) {
       const action: LeaderElectAction = {
         kind: 'topic.leaders.elect', id: `topic.leaders.elect:${name}`, risk: 'safe', dependsOn: reassignId ? [reassignId] : [],
@@ -175,8 +175,8 @@ function placementActions(
 /**
  * Partitions whose live leader is not the preferred one (first of `target`). An unmoved partition
  * whose preferred leader is out of sync is left out: Kafka would refuse the election
- * (PREFERRED_LEADER_NOT_AVAILABLE) until it catches up. A moved one ends in sync: a
- * reassignment completes only once every target replica has joined the ISR.
+ * (PREFERRED_LEADER_NOT_AVAILABLE) until it catches up. A moved one (planned now or in flight)
+ * ends in sync: a reassignment completes only once every target replica has joined the ISR.
  */
 function offLeaders(t: TopicState, target: readonly (readonly number[])[], moved: ReadonlySet<number>): {partition: number; from: number; to: number}[] {
   const leaders = t.leaders

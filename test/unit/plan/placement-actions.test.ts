@@ -129,12 +129,15 @@ describe('placement in the manifest plan', () => {
     expect(plan.actions.some((a) => a.kind === 'replication.throttle.clear')).toBe(false)
   })
 
-  it('a move in flight whose target already satisfies the strategy is waited for', () => {
+  it('a move in flight whose target already satisfies the strategy is waited for, then its preferred leader elected', () => {
     const d = desiredOf([{name: 't', partitions: 2, rf: 2, placement: RACK_AWARE}])
-    const obs = observed([topic('t', [[1, 3, 2], [2, 3]], {leaders: [1, 2]})], {reassignments: [{topic: 't', partition: 0, target: [1, 3]}], reassigningTopics: ['t']})
-    const move = reassignOf(planChanges(d, obs, options).actions, 't')!
+    // Partition 0 moves [2,1] → [3,2]; 3 is still copying (not in the ISR), 2 leads.
+    const obs = observed([topic('t', [[3, 2, 1], [1, 3]], {leaders: [2, 1], isr: [[2, 1], [1, 3]]})], {reassignments: [{topic: 't', partition: 0, target: [3, 2]}], reassigningTopics: ['t']})
+    const plan = planChanges(d, obs, options)
+    const move = reassignOf(plan.actions, 't')!
     expect(move.moves).toEqual([])
     expect(move.inFlight).toEqual([0])
+    expect(electOf(plan.actions, 't')!.partitions).toEqual([{partition: 0, from: 2, to: 3}])
   })
 
   it('throttle rates left on brokers with nothing in flight are removed', () => {
