@@ -48,10 +48,9 @@ export async function runPlacementMoves(gateway: AdminGateway, actions: readonly
   }
 }
 
+/** The broker rates once, then each topic's throttled-replica lists (set, or deleted when `rate` is null). */
 function throttleAll(topics: readonly string[], brokers: readonly string[], rate: string | null): ConfigAlteration[] {
-  const [first, ...rest] = topics
-  const all = throttleOps(first!, brokers, rate)
-  return [...all, ...rest.flatMap((t) => throttleOps(t, [], rate))]
+  return topics.flatMap((t, i) => throttleOps(t, i === 0 ? brokers : [], rate))
 }
 
 /** Waits until the cluster has no partition reassignment in flight, reporting what is left of `topic`'s. */

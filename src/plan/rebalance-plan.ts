@@ -47,13 +47,13 @@ export function planRebalance(desired: DesiredState, live: ClusterState, options
       wayOut: `check the bootstrap servers of ${desired.environment.name}; if the cluster was rebuilt on purpose, update clusterId in the Environment`,
     }], [], none)
   }
-  const live_ = new Set((observed.brokers ?? []).map((b) => b.id))
-  const unknown = drain.filter((b) => !live_.has(b))
+  const liveBrokers = new Set((observed.brokers ?? []).map((b) => b.id))
+  const unknown = drain.filter((b) => !liveBrokers.has(b))
   if (unknown.length > 0) {
     blocked.push({
       kind: 'placement.drain-unknown', resource: `Broker/${unknown.join(',')}`,
       reason: `--drain names broker ${unknown.join(', ')}, which is not a live broker of the cluster`,
-      wayOut: `drain a live broker: ${[...live_].sort((a, b) => a - b).join(', ')}`,
+      wayOut: `drain a live broker: ${[...liveBrokers].sort((a, b) => a - b).join(', ')}`,
     })
     return finish(desired, live, options, [], blocked, [], none)
   }
