@@ -4,11 +4,13 @@
 import {register} from 'tsx/esm/api'
 
 register()
-const [dir, envName] = process.argv.slice(2)
+// A third argument `no-impact` plans as before issue 22 (no activity read), for the comparison.
+const [dir, envName, mode] = process.argv.slice(2)
 const t0 = performance.now()
 const {loadManifests, resolveEnvironment} = await import('../src/manifest/index.ts')
 const {connectEnvironment} = await import('../src/reconcile/target.ts')
-const {planEnvironment} = await import('../src/reconcile/plan-environment.ts')
+const {planEnvironment, observeForPlan, TOPIC_DEFAULTS} = await import('../src/reconcile/plan-environment.ts')
+const {planChanges} = await import('../src/plan/index.ts')
 const tImport = performance.now()
 // Loaded inside a function, as the CLI's loadDesired does: a top-level await would keep the parsed
 // YAML documents (needed only for error positions while resolving) alive for the whole run.
@@ -19,7 +21,12 @@ async function loadDesired() {
 const desired = await loadDesired()
 const tLoad = performance.now()
 const target = await connectEnvironment(desired.environment, {start: false})
-const {plan, observed} = await planEnvironment(target, desired)
+const {plan, observed} = mode === 'no-impact'
+  ? await (async () => {
+    const observed = await observeForPlan(target, desired)
+    return {observed, plan: planChanges(desired, observed, {allowDelete: false, topicDefaults: TOPIC_DEFAULTS})}
+  })()
+  : await planEnvironment(target, desired)
 const tPlan = performance.now()
 const requests = target.gateway.stats().requests
 await target.close()
@@ -31,5 +38,7 @@ console.log(JSON.stringify({
   requests,
   topicsObserved: observed.topics.length,
   actions: plan.actions.length,
+  impact: plan.impact?.length ?? 0,
+  impactGroups: (plan.impact ?? []).reduce((n, i) => n + i.groups.length, 0),
   maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
 }))

@@ -106,6 +106,73 @@ export interface LogDirTopicSize {
   readonly sizeBytes: number
 }
 
+/** A group as ListGroups reports it, with the broker that coordinates it (the one that listed it). */
+export interface GroupListing {
+  readonly groupId: string
+  readonly coordinator: number
+  readonly protocolType: string
+  /** null when the broker is older than ListGroups v4. */
+  readonly state: string | null
+  /** `classic`, KIP-848 `consumer`, `share`, `streams`; `classic` when the broker predates v5. */
+  readonly type: string
+}
+
+export interface GroupMemberInfo {
+  readonly memberId: string
+  readonly clientId: string
+  readonly clientHost: string
+  /** Topics the member subscribes to or is assigned, sorted; empty for non-consumer protocols. */
+  readonly topics: readonly string[]
+}
+
+export interface GroupDescription {
+  readonly groupId: string
+  readonly type: string
+  readonly state: string
+  readonly protocolType: string
+  /** The partition assignor (`range`, `cooperative-sticky`, `uniform`; Kafka Streams' `stream`), '' when none. */
+  readonly assignor: string
+  readonly members: readonly GroupMemberInfo[]
+}
+
+export interface CommittedOffset {
+  readonly groupId: string
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
+}
+
+/** A partition, with its leader when the caller knows it (else a Metadata request finds it). */
+export interface PartitionRef {
+  readonly topic: string
+  readonly partition: number
+  readonly leader?: number
+}
+
+export interface PartitionOffsetQuery extends PartitionRef {
+  /** A record timestamp in ms, or EARLIEST (-2), LATEST (-1), MAX_TIMESTAMP (-3) from protocol/list-offsets. */
+  readonly timestamp: bigint
+}
+
+export interface PartitionOffset {
+  readonly topic: string
+  readonly partition: number
+  readonly query: bigint
+  /** null: no record matches (a timestamp after the newest record, an empty partition's MAX_TIMESTAMP). */
+  readonly offset: number | null
+  /** The matched record's timestamp (by-timestamp and MAX_TIMESTAMP queries), else null. */
+  readonly timestamp: number | null
+}
+
+export interface PartitionProducer {
+  readonly topic: string
+  readonly partition: number
+  readonly producerId: string
+  /** The newest timestamp the producer wrote, ms. */
+  readonly lastTimestamp: number
+  readonly inTransaction: boolean
+}
+
 export interface GatewayStats {
   /** Requests sent to brokers since the gateway was created (the bench:plan budget is counted here). */
   readonly requests: number
@@ -153,7 +220,18 @@ export interface AdminGateway {
   describeClientQuotas(filter?: {entityType?: string; match?: string | null}): Promise<QuotaEntry[]>
   alterClientQuotas(alterations: readonly QuotaAlteration[], options?: {validateOnly?: boolean}): Promise<void>
   /** Asks every broker (in KRaft a broker answers only for itself). */
-  describeLogDirs(topics?: readonly string[]): Promise<LogDirTopicSize[]>
+  /** Replica sizes of these topics (names, or descriptions to save the Metadata request), or of all. */
+  describeLogDirs(topics?: readonly string[] | readonly TopicDescription[]): Promise<LogDirTopicSize[]>
+  /** Every group the principal may describe, from every broker (each lists the groups it coordinates). */
+  listGroups(): Promise<GroupListing[]>
+  /** Classic groups through DescribeGroups, KIP-848 consumer groups through ConsumerGroupDescribe; groups gone meanwhile are left out. */
+  describeGroups(groups: readonly GroupListing[]): Promise<GroupDescription[]>
+  /** Committed offsets of the groups on these partitions (batched OffsetFetch per coordinator). */
+  fetchCommittedOffsets(groups: readonly GroupListing[], topics: readonly {name: string; partitions: readonly number[]}[]): Promise<CommittedOffset[]>
+  /** ListOffsets at each partition's leader; one partition may be asked several queries. */
+  listOffsets(queries: readonly PartitionOffsetQuery[]): Promise<PartitionOffset[]>
+  /** The producers each partition's leader remembers (DescribeProducers). */
+  describeProducers(partitions: readonly PartitionRef[]): Promise<PartitionProducer[]>
   stats(): GatewayStats
   close(): Promise<void>
 }

@@ -13,10 +13,11 @@ import {DeleteAcls} from './protocol/delete-acls.js'
 import type {StreamctlError} from '../errors.js'
 import type {
   AclFilter, AdminGateway, ClusterDescription, ConfigAlteration, GatewayStats, LogDirTopicSize, NewTopic,
-  OngoingReassignment, PartitionReassignment, QuotaAlteration, QuotaEntry, ScramAlteration, ScramCredentialInfo,
+  OngoingReassignment, PartitionReassignment, GroupListing, GroupDescription, CommittedOffset, PartitionOffsetQuery, PartitionOffset, PartitionProducer, PartitionRef, QuotaAlteration, QuotaEntry, ScramAlteration, ScramCredentialInfo,
   TopicDescription, DescribeTopicConfigsOptions,
 } from './gateway.js'
 import {describeLogDirs} from './log-dirs.js'
+import {describeGroups, describeProducers, fetchCommittedOffsets, listGroups, listOffsets} from './activity.js'
 import {describeTopics, fetchMetadata, toDescriptions, waitForTopics} from './topic-metadata.js'
 import {alterClientQuotas, describeClientQuotas} from './quotas.js'
 import {describeUserScramCredentials, prepareScramRequests, sendScramRequests} from './scram.js'
@@ -378,11 +379,32 @@ export class KafkajsGateway implements AdminGateway {
     return this.session.call('AlterClientQuotas', async () => alterClientQuotas(this.session, alterations, options.validateOnly ?? false))
   }
 
-  describeLogDirs(topics?: readonly string[]): Promise<LogDirTopicSize[]> {
+  describeLogDirs(topics?: readonly string[] | readonly TopicDescription[]): Promise<LogDirTopicSize[]> {
     return this.session.call('DescribeLogDirs', async () => {
-      const described = topics ? await this.describeTopics(topics) : undefined
+      const names = topics?.filter((t): t is string => typeof t === 'string')
+      const described = topics === undefined ? undefined : names!.length === topics.length ? await this.describeTopics(names!) : topics as readonly TopicDescription[]
       return describeLogDirs(this.session, described)
     })
+  }
+
+  listGroups(): Promise<GroupListing[]> {
+    return this.session.call('ListGroups', async () => listGroups(this.session))
+  }
+
+  describeGroups(groups: readonly GroupListing[]): Promise<GroupDescription[]> {
+    return this.session.call('DescribeGroups', async () => describeGroups(this.session, groups))
+  }
+
+  fetchCommittedOffsets(groups: readonly GroupListing[], topics: readonly {name: string; partitions: readonly number[]}[]): Promise<CommittedOffset[]> {
+    return this.session.call('OffsetFetch', async () => fetchCommittedOffsets(this.session, groups, topics))
+  }
+
+  listOffsets(queries: readonly PartitionOffsetQuery[]): Promise<PartitionOffset[]> {
+    return this.session.call('ListOffsets', async () => listOffsets(this.session, queries))
+  }
+
+  describeProducers(partitions: readonly PartitionRef[]): Promise<PartitionProducer[]> {
+    return this.session.call('DescribeProducers', async () => describeProducers(this.session, partitions))
   }
 
   stats(): GatewayStats {

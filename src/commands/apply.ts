@@ -24,6 +24,7 @@ export default class ApplyCommand extends BaseCommand {
     'auto-approve': Flags.boolean({description: 'apply without asking for confirmation (required without a terminal)'}),
     'dry-run': Flags.boolean({description: "let the brokers validate the changes (validate-only modes); nothing is changed"}),
     'allow-delete': Flags.boolean({description: 'delete undeclared topics even without a prune scope (never protected ones)'}),
+    'allow-active-delete': Flags.string({description: 'delete this topic even while groups read it or it was written recently (the active-delete rule); repeat for more', multiple: true}),
     'retention-step': Flags.integer({description: 'cut retention.ms by at most this factor per apply', min: 2}),
     throttle: Flags.integer({description: 'replication throttle in bytes/s for replica moves', min: 1}),
     'allow-blocked': Flags.boolean({description: 'exit 0 even when blocked items remain (they are still listed and never applied)'}),
@@ -52,6 +53,7 @@ export default class ApplyCommand extends BaseCommand {
       const report = await applyEnvironment(target, desired, {
         savedPlan,
         allowDelete: flags['allow-delete'],
+        allowActiveDelete: flags['allow-active-delete'],
         retentionStep: flags['retention-step'],
         throttle: flags.throttle,
         validateOnly: flags['dry-run'],

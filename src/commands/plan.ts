@@ -22,6 +22,7 @@ export default class PlanCommand extends BaseCommand {
     'detailed-exitcode': Flags.boolean({description: 'exit 0 when there are no changes, 2 when changes are pending, 3 when anything is blocked, 1 on error'}),
     'skip-lint': Flags.boolean({description: 'plan even when the lint rules report errors (they are printed as warnings)'}),
     'allow-delete': Flags.boolean({description: 'plan deletion of undeclared topics even without a prune scope (never protected ones)'}),
+    'allow-active-delete': Flags.string({description: 'delete this topic even while groups read it or it was written recently (the active-delete rule); repeat for more', multiple: true}),
     'retention-step': Flags.integer({description: 'cut retention.ms by at most this factor per apply', min: 2}),
     throttle: Flags.integer({description: 'replication throttle in bytes/s for replica moves', min: 1}),
   }
@@ -36,7 +37,7 @@ export default class PlanCommand extends BaseCommand {
     const {planEnvironment} = await import('../reconcile/plan-environment.js')
     const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
     try {
-      const {plan} = await planEnvironment(target, desired, {allowDelete: flags['allow-delete'], retentionStep: flags['retention-step'], throttle: flags.throttle})
+      const {plan} = await planEnvironment(target, desired, {allowDelete: flags['allow-delete'], allowActiveDelete: flags['allow-active-delete'], retentionStep: flags['retention-step'], throttle: flags.throttle})
       const render = await import('../render/index.js')
       if (flags.out) {
         await writeFile(flags.out, render.renderPlanJson(plan))

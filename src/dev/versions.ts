@@ -18,7 +18,7 @@ export interface MavenArtifact {
 
 export type LogFlavour = 'log4j1' | 'log4j2'
 
-export const KAFKA_TOOLS = ['topics', 'configs', 'acls', 'reassign', 'consumer-groups', 'producer-perf', 'consumer-perf', 'quorum', 'console-consumer', 'console-producer', 'storage'] as const
+export const KAFKA_TOOLS = ['topics', 'configs', 'acls', 'reassign', 'consumer-groups', 'producer-perf', 'consumer-perf', 'quorum', 'console-consumer', 'console-producer', 'storage', 'log-dirs'] as const
 export type KafkaToolName = (typeof KAFKA_TOOLS)[number]
 
 export interface KafkaRelease {
@@ -75,6 +75,7 @@ export function parseKafkaRelease(version: string): KafkaRelease {
       'console-consumer': `${t}.consumer.ConsoleConsumer`,
       'console-producer': `${t}.ConsoleProducer`,
       storage: 'kafka.tools.StorageTool',
+      'log-dirs': `${t}.LogDirsCommand`,
     },
   }
 }

@@ -20,6 +20,7 @@ export function buildEnvironmentSpec(r: Resource): EnvironmentSpec {
     protect: [...(s.protect ?? [])],
     ...(s.prune ? {prune: {prefixes: [...(s.prune.prefixes ?? [])], principals: [...(s.prune.principals ?? [])]}} : {}),
     variables: {...(s.variables ?? {})},
+    ...(s.safety ? {safety: Object.fromEntries(Object.entries(s.safety as Record<string, any>).map(([id, v]) => [id, typeof v === 'string' ? {severity: v} : v]))} : {}),
   }
 }
 

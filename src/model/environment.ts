@@ -79,4 +79,6 @@ export interface EnvironmentSpec {
   readonly protect: readonly string[]
   readonly prune?: PruneScope
   readonly variables: Readonly<Record<string, string>>
+  /** Settings of the plan's safety rules from activity (src/plan/impact.ts), overriding Policies'. */
+  readonly safety?: Readonly<Record<string, {readonly severity: 'error' | 'warning' | 'off'; readonly options?: Readonly<Record<string, unknown>>}>>
 }

@@ -16,6 +16,9 @@ export const BLOCKED_KINDS = [
   'acl.single-writer',
   'acl.authorizer-disabled',
   'schema.incompatible',
+  'topic.delete.active',
+  'topic.retention.unconsumed',
+  'topic.partitions.stateful-consumers',
   'dependency.blocked',
 ] as const
 export type BlockedKind = (typeof BLOCKED_KINDS)[number]
@@ -46,4 +49,15 @@ export interface BlockedItem {
   readonly job?: JobManifest
   /** `dependency.blocked`: the id of the action withheld because what it needs is blocked. */
   readonly action?: string
+}
+
+function compareText(a: string | undefined, b: string | undefined): number {
+  const x = a ?? ''
+  const y = b ?? ''
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** The plan's order of blocked items: by resource, kind, key, topic, action. */
+export function compareBlocked(a: BlockedItem, b: BlockedItem): number {
+  return compareText(a.resource, b.resource) || compareText(a.kind, b.kind) || compareText(a.key, b.key) || compareText(a.topic, b.topic) || compareText(a.action, b.action)
 }

@@ -26,3 +26,6 @@ export {DEFAULT_REASSIGNMENT_BATCH, planDeclaredPlacement, plannedSizes, planReb
 export type {PlacementActions, PlacementContext, RebalanceRequest} from './placement-actions.js'
 export {defaultRebalancePlacement, planRebalance} from './rebalance-plan.js'
 export type {RebalanceOptions} from './rebalance-plan.js'
+export {DEFAULT_ACTIVITY_WINDOW_MS, IMPACT_RULES, IMPACT_RULE_IDS, activityRequests, assessImpact, impactSettingsFor, parseWindow, retentionCut} from './impact.js'
+export type {ImpactRuleId, ImpactSettings} from './impact.js'
+export type {ActionImpact, ImpactFinding, ImpactGroup} from './plan.js'

@@ -10,6 +10,8 @@ export interface PlanOptions {
   readonly allowDelete: boolean
   /** Cut retention by at most this factor per apply (e.g. 10); unset or <= 1 = no stepping. */
   readonly retentionStep?: number
+  /** Topics whose delete the active-delete rule lets through (`--allow-active-delete`), recorded in the plan. */
+  readonly allowActiveDelete?: readonly string[]
   /** Replication throttle in bytes/second for reassignments; unset = no throttle. */
   readonly throttle?: number
   /** ISO timestamp recorded as `createdAt`; left out when unset so plans stay reproducible. */

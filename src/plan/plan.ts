@@ -7,7 +7,7 @@ import type {UnmanagedIdentityReason} from './identity-plan.js'
  * The plan: plain JSON data and the public contract of `streamctl plan --json` / `-o plan.json`
  * (documented in docs/plan-format.md). Bump `formatVersion` on any incompatible change.
  */
-export const PLAN_FORMAT_VERSION = 2
+export const PLAN_FORMAT_VERSION = 3
 
 /** A broker-level setting that differs from Kafka's default on keys the manifests do not declare. */
 export interface DriftItem {
@@ -32,6 +32,45 @@ export interface Unmanaged {
   readonly quotas: readonly {readonly entity: string; readonly reason: UnmanagedIdentityReason}[]
 }
 
+/** A group that reads a topic a risky action touches (format 3). */
+export interface ImpactGroup {
+  readonly groupId: string
+  readonly type: string
+  readonly state: string
+  readonly members: number
+  readonly clientIds: readonly string[]
+  /** Records behind the end of the log, summed over the partitions it committed on; null: no commit. */
+  readonly lag: number | null
+}
+
+export interface ImpactFinding {
+  /** The impact rule (`active-delete`, `retention-unconsumed`, `stateful-partition-increase`). */
+  readonly rule: string
+  /** error: the action is blocked (see `blocked`); warning: it is planned, with this said. */
+  readonly severity: 'error' | 'warning'
+  readonly message: string
+}
+
+/**
+ * Who and what a risky action affects, from the cluster's activity at plan time (format 3). Not
+ * part of the digest: lag and timestamps move; what the rules decide shows in actions/blocked.
+ */
+export interface ActionImpact {
+  readonly action: string
+  readonly topic: string
+  readonly records: number
+  /** One copy of the data (the largest replica of each partition). */
+  readonly bytes: number
+  readonly newestRecordAt: string | null
+  readonly groups: readonly ImpactGroup[]
+  readonly producers: readonly {readonly producerId: string; readonly lastWriteAt: string}[]
+  /** Principals whose grants on the topic this plan deletes. */
+  readonly principalsLosingAccess: readonly string[]
+  /** What the action deletes: the whole topic, or (a retention cut) records older than `olderThan`; an upper bound, Kafka deletes whole segments. */
+  readonly deletes?: {readonly records: number; readonly bytes: number; readonly olderThan?: string}
+  readonly findings: readonly ImpactFinding[]
+}
+
 export interface PlanSummary {
   readonly add: number
   readonly change: number
@@ -47,12 +86,14 @@ export interface Plan {
   readonly createdAt?: string
   /** sha256 of the canonical JSON of the observed state: apply refuses if it changed. */
   readonly observedDigest: string
-  readonly options: {readonly allowDelete: boolean; readonly retentionStep: number | null; readonly throttle: number | null}
+  readonly options: {readonly allowDelete: boolean; readonly retentionStep: number | null; readonly throttle: number | null; readonly allowActiveDelete: readonly string[]}
   readonly actions: readonly Action[]
   readonly blocked: readonly BlockedItem[]
   readonly drift: readonly DriftItem[]
   readonly unmanaged: Unmanaged
   readonly summary: PlanSummary
+  /** Activity behind each risky action (format 3); absent when nothing risky was planned or it was not observed. */
+  readonly impact?: readonly ActionImpact[]
   /** sha256 of the canonical JSON of every other field except `createdAt` (for audit records). */
   readonly digest: string
 }

@@ -4,7 +4,7 @@ import {aclKey, quotaEntityKey, type AclEntry, type ClusterState} from '../model
 import type {Action} from './actions.js'
 import {deriveAcls} from './acl-derive.js'
 import {planAcls} from './acl-plan.js'
-import type {BlockedItem} from './blocked.js'
+import {compareBlocked, type BlockedItem} from './blocked.js'
 import {digestOf} from './digest.js'
 import {clusterInheritedValues} from './config-diff.js'
 import type {PlanOptions} from './options.js'
@@ -167,24 +167,41 @@ export function finish(
   desired: DesiredState, observed: ClusterState, options: PlanOptions,
   actions: Action[], blocked: BlockedItem[], drift: DriftItem[], unmanaged: Unmanaged,
 ): Plan {
-  const sortedBlocked = [...blocked].sort((a, b) =>
-    compareStrings(a.resource, b.resource) || compareStrings(a.kind, b.kind) || compareStrings(a.key ?? '', b.key ?? '') || compareStrings(a.topic ?? '', b.topic ?? '') || compareStrings(a.action ?? '', b.action ?? ''))
-  const body = {
+  const sortedBlocked = [...blocked].sort(compareBlocked)
+  return sealPlan({
     formatVersion: PLAN_FORMAT_VERSION,
     environment: desired.environment.name,
     clusterId: observed.clusterId ?? null,
+    ...(options.now === undefined ? {} : {createdAt: options.now}),
     observedDigest: observedDigest(observed),
-    options: {allowDelete: options.allowDelete, retentionStep: options.retentionStep ?? null, throttle: options.throttle ?? null},
+    options: {allowDelete: options.allowDelete, retentionStep: options.retentionStep ?? null, throttle: options.throttle ?? null, allowActiveDelete: [...new Set(options.allowActiveDelete ?? [])].sort()},
     actions,
     blocked: sortedBlocked,
     drift,
     unmanaged,
-    summary: summarize(actions, sortedBlocked),
-  } as const
-  const digest = digestOf(body)
-  const {formatVersion, environment, clusterId, ...rest} = body
-  // createdAt stays out of the digest: the same changes planned twice have the same digest.
-  return {formatVersion, environment, clusterId, ...(options.now === undefined ? {} : {createdAt: options.now}), ...rest, digest}
+  })
+}
+
+/**
+ * Sorts nothing, computes the summary and the digest. The digest covers every field except
+ * `createdAt` and `impact`: the same changes planned twice have the same digest, however the
+ * cluster's lag and timestamps moved in between (impact rules that block an action change
+ * `actions` and `blocked`, which are covered).
+ */
+export function sealPlan(fields: Omit<Plan, 'digest' | 'summary'>): Plan {
+  const {createdAt, impact, formatVersion, environment, clusterId, ...rest} = fields
+  const body = {formatVersion, environment, clusterId, ...rest, summary: summarize(rest.actions, rest.blocked)}
+  const {summary, ...changes} = body
+  return {...{formatVersion, environment, clusterId}, ...(createdAt === undefined ? {} : {createdAt}), ...changes, summary, ...(impact === undefined ? {} : {impact}), digest: planDigest(body)}
+}
+
+/** A block from activity says which action it withholds; its wording (lag, timestamps) moves with the cluster. */
+const ACTIVITY_BLOCKS: ReadonlySet<string> = new Set(['topic.delete.active', 'topic.retention.unconsumed', 'topic.partitions.stateful-consumers'])
+
+/** The digest of a plan body (every field but `createdAt`, `impact`, `digest`). */
+export function planDigest(body: Omit<Plan, 'digest' | 'createdAt' | 'impact'>): string {
+  const stable = body.blocked.map((b) => (ACTIVITY_BLOCKS.has(b.kind) ? {kind: b.kind, resource: b.resource, topic: b.topic, action: b.action} : b))
+  return digestOf({...body, blocked: stable})
 }
 
 /**

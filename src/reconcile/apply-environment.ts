@@ -10,7 +10,7 @@ import type {Secret} from '../model/secret.js'
 import {quotaEntityKey, type ClusterState} from '../model/state.js'
 import type {UserCredentialUpsertAction} from '../plan/index.js'
 import {declaredPrincipals, observedDigest, planChanges, plannedSizes, hasChanges, planRefusal, type Plan} from '../plan/index.js'
-import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, type PlanRequest, type PlannedChanges} from './plan-environment.js'
+import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, withImpact, type PlanRequest, type PlannedChanges} from './plan-environment.js'
 import {planRebalanceEnvironment} from './rebalance-environment.js'
 import type {Target} from './target.js'
 
@@ -130,15 +130,20 @@ async function currentPlan(target: Target, desired: DesiredState, request: Apply
     })
   }
   // Same observed state: re-planning must give the reviewed plan; if the manifests changed, refuse.
-  const replanned = planChanges(desired, observed.partitionSizes === undefined ? observed : {...observed, partitionSizes: plannedSizes(saved.actions)}, {
+  const replanned = await withImpact(target, desired, planChanges(desired, observed.partitionSizes === undefined ? observed : {...observed, partitionSizes: plannedSizes(saved.actions)}, {
     allowDelete: saved.options.allowDelete,
+    allowActiveDelete: saved.options.allowActiveDelete,
     retentionStep: saved.options.retentionStep ?? undefined,
     throttle: saved.options.throttle ?? undefined,
     topicDefaults: TOPIC_DEFAULTS,
-  })
+  }))
   if (replanned.digest !== saved.digest) {
-    throw new StreamctlError('PLAN_STALE', 'the manifests changed since the plan was made', {
-      hint: 'run `streamctl plan -o plan.json` again with the current manifests',
+    // The safety rules run again on today's activity: a group that started reading a topic the plan deletes makes it stale too.
+    const newlyBlocked = replanned.blocked.filter((b) => !saved.blocked.some((s) => s.kind === b.kind && s.resource === b.resource && s.action === b.action))
+    throw new StreamctlError('PLAN_STALE', newlyBlocked.length > 0
+      ? `the plan is no longer safe to apply: ${newlyBlocked.map((b) => b.reason).join('; ')}`
+      : 'the manifests changed since the plan was made', {
+      hint: 'run `streamctl plan -o plan.json` again with the current manifests, review it, and apply the new plan',
     })
   }
   return {plan: saved, observed}

@@ -9,11 +9,14 @@ import {checkDesiredSubjects, observeAllSubjects, refuseInvalid} from '../schema
 import {TOPIC_CONFIGS} from '../manifest/kafka-topic-configs.js'
 import {observeCluster} from '../observe/observe-cluster.js'
 import {withPlacementIfDeclared} from '../observe/observe-placement.js'
-import {isInternalTopic, planChanges, topicDefaultsFrom, type Plan} from '../plan/index.js'
+import {activityRequests, assessImpact, impactSettingsFor, isInternalTopic, planChanges, topicDefaultsFrom, type Plan} from '../plan/index.js'
+import {observeActivity} from '../observe/observe-activity.js'
 import type {Target} from './target.js'
 
 export interface PlanRequest {
   readonly allowDelete?: boolean
+  /** Topics whose delete goes ahead even while they are in use (the active-delete rule). */
+  readonly allowActiveDelete?: readonly string[]
   readonly retentionStep?: number
   readonly throttle?: number
   /** Observe brokers' racks, leaders, moves in flight and sizes even when no topic declares a placement (rebalance). */
@@ -163,10 +166,22 @@ export async function planEnvironment(target: Target, desired: DesiredState, req
   const observed = await observeForPlan(target, desired, request)
   const plan = planChanges(desired, observed, {
     allowDelete: request.allowDelete ?? false,
+    allowActiveDelete: request.allowActiveDelete,
     retentionStep: request.retentionStep,
     throttle: request.throttle,
     now: new Date().toISOString(),
     topicDefaults: TOPIC_DEFAULTS,
   })
-  return {plan, observed}
+  return {plan: await withImpact(target, desired, plan), observed}
+}
+
+/**
+ * The plan with the activity behind its risky actions and the safety rules applied. Activity is
+ * read only when a risky action is planned, and only for the topics such actions touch.
+ */
+export async function withImpact(target: Target, desired: DesiredState, plan: Plan): Promise<Plan> {
+  const requests = activityRequests(plan.actions)
+  if (requests.length === 0) return plan
+  const activity = await observeActivity(target.gateway, requests, Date.now())
+  return assessImpact(plan, activity, impactSettingsFor(desired, plan.options.allowActiveDelete))
 }

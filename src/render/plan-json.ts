@@ -1,5 +1,5 @@
 import {StreamctlError} from '../errors.js'
-import {digestOf} from '../plan/digest.js'
+import {planDigest} from '../plan/planner.js'
 import type {Plan} from '../plan/plan.js'
 import {PLAN_FORMAT_VERSION} from '../plan/plan.js'
 import {ACTION_KINDS} from '../plan/actions.js'
@@ -34,8 +34,9 @@ export function parsePlanJson(text: string, source = 'plan.json'): Plan {
   if (shapeProblem !== undefined) {
     throw new StreamctlError('USAGE', `${source}: not a streamctl plan (${shapeProblem})`, {hint: 'pass a file written by `streamctl plan -o <file>`'})
   }
-  const {digest, createdAt: _createdAt, ...body} = plan as Plan
-  if (digest !== digestOf(body)) {
+  // createdAt and impact (lag, timestamps) are outside the digest: see sealPlan.
+  const {digest, createdAt: _createdAt, impact: _impact, ...body} = plan as Plan
+  if (digest !== planDigest(body)) {
     throw new StreamctlError('PLAN_STALE', `${source}: the plan's digest does not match its content`, {
       hint: 'the file was changed after it was planned; plan again and review the new plan',
     })

@@ -1,6 +1,6 @@
 import type {Plan} from '../plan/plan.js'
 import {assertNoSecrets} from './no-secrets.js'
-import {aclText, jobYamlLines, planSections, summaryLine} from './plan-sections.js'
+import {aclText, impactBlocks, jobYamlLines, planSections, summaryLine} from './plan-sections.js'
 import type {PlanWording} from './plan-text.js'
 
 /** Markdown for CI pull-request comments: summary table, a diff block per topic, blocked, drift. */
@@ -34,6 +34,16 @@ export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}): strin
         for (const l of jobYamlLines(b.job)) out.push(`    ${l}`)
         out.push('    ```')
       }
+    }
+    out.push('')
+  }
+  const impact = impactBlocks(plan)
+  if (impact.length > 0) {
+    out.push('#### Impact', '', 'Who uses what the risky changes touch, read from the cluster when the plan was made.', '')
+    for (const b of impact) {
+      out.push(`- **${b.title.replace(/ (\S+)$/, ' `$1`')}**`)
+      for (const f of b.findings) out.push(`  - ${f.severity === 'error' ? '⛔' : '⚠️'} ${f.text}`)
+      for (const l of b.lines) out.push(`  - ${l}`)
     }
     out.push('')
   }

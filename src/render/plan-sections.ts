@@ -187,3 +187,47 @@ export function summaryLine(plan: Plan): string {
   // Blocked is never success: the cluster will not match the manifests after this plan.
   return s.blocked === 0 ? line : `${line} The cluster will not match the manifests until the blocked item(s) are resolved.`
 }
+
+/** 1,234,567 B → "1.2 MB" (decimal units, as Kafka's tools print sizes). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`
+  const units = ['kB', 'MB', 'GB', 'TB', 'PB']
+  let v = n
+  let i = -1
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000
+    i++
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`
+}
+
+export interface ImpactBlock {
+  /** `delete shop.orders.v1`, `alter shop.orders.v1`, ... */
+  readonly title: string
+  readonly lines: readonly string[]
+  /** Findings, `error` ones first: each blocked its action. */
+  readonly findings: readonly {readonly severity: 'error' | 'warning'; readonly text: string}[]
+}
+
+const IMPACT_VERB: Record<string, string> = {
+  'topic.delete': 'delete', 'topic.config.alter': 'alter config of', 'topic.partitions.increase': 'add partitions to', 'topic.replication.change': 'change replication of',
+}
+
+/** The impact of each risky action as display lines, shared by the text and markdown renderers. */
+export function impactBlocks(plan: Plan): ImpactBlock[] {
+  const n = (x: number): string => x.toLocaleString('en-US')
+  return (plan.impact ?? []).map((i) => {
+    const kind = i.action.slice(0, i.action.indexOf(':'))
+    const lines = [`holds ${n(i.records)} record(s), ${formatBytes(i.bytes)}; newest record ${i.newestRecordAt ?? 'none'}`]
+    if (i.deletes) lines.push(`deletes up to ${n(i.deletes.records)} record(s), ${formatBytes(i.deletes.bytes)}${i.deletes.olderThan ? ` (records older than ${i.deletes.olderThan})` : ''}`)
+    for (const g of i.groups) {
+      lines.push(`group ${g.groupId}: ${g.state}, ${g.members} member(s)${g.clientIds.length > 0 ? ` (${g.clientIds.join(', ')})` : ''}, lag ${g.lag === null ? 'unknown (no commit)' : n(g.lag)}`)
+    }
+    for (const p of i.producers) lines.push(`producer ${p.producerId}: last write ${p.lastWriteAt}`)
+    if (i.principalsLosingAccess.length > 0) lines.push(`loses access: ${i.principalsLosingAccess.join(', ')}`)
+    if (i.groups.length === 0 && i.producers.length === 0) lines.push('no group reads it, no producer is known to write it')
+    const findings = [...i.findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
+      .map((f) => ({severity: f.severity, text: `${f.severity === 'error' ? 'blocked' : 'warning'} by ${f.rule}: ${f.message}`}))
+    return {title: `${IMPACT_VERB[kind] ?? kind} ${i.topic}`, lines, findings}
+  })
+}

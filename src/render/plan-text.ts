@@ -1,7 +1,7 @@
 import type {Plan} from '../plan/plan.js'
 import {assertNoSecrets} from './no-secrets.js'
 import type {DisplayLine, Sign} from './plan-sections.js'
-import {aclText, planSections, summaryLine} from './plan-sections.js'
+import {aclText, impactBlocks, planSections, summaryLine} from './plan-sections.js'
 import type {Styler} from './styler.js'
 import {plainStyler} from './styler.js'
 
@@ -27,6 +27,17 @@ export function renderPlanText(plan: Plan, styler: Styler = plainStyler, wording
     for (const l of s.lines) {
       out.push(`    ${paint(l.sign, `${l.sign} ${l.text}`)}${risk(l)}`)
       for (const d of l.detail ?? []) out.push(`        ${d}`)
+    }
+    out.push('')
+  }
+
+  const impact = impactBlocks(plan)
+  if (impact.length > 0) {
+    out.push(styler.bold('Impact (who uses what the risky changes touch, read from the cluster now):'))
+    for (const b of impact) {
+      out.push(`    ${styler.bold(b.title)}`)
+      for (const l of b.lines) out.push(`        ${l}`)
+      for (const f of b.findings) out.push(`        ${f.severity === 'error' ? styler.blocked(`! ${f.text}`) : styler.change(`~ ${f.text}`)}`)
     }
     out.push('')
   }

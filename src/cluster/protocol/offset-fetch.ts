@@ -66,3 +66,68 @@ export const OffsetFetch: ApiDefinition<OffsetFetchRequest, OffsetFetchResponse>
     return {throttleTimeMs, topics, errorCode}
   },
 }
+
+/**
+ * OffsetFetch (9) v8, the batched form (KIP-709, Kafka 3.0+): the committed offsets of many groups
+ * in one request to their common coordinator. v9's member id and epoch (KIP-848) are only for a
+ * member reading its own group's offsets, which an observer is not.
+ */
+export interface OffsetFetchGroupsRequest {
+  readonly groups: readonly {
+    readonly groupId: string
+    /** null: every topic the group has offsets for. */
+    readonly topics: readonly {readonly name: string; readonly partitionIndexes: readonly number[]}[] | null
+  }[]
+  readonly requireStable: boolean
+}
+
+export interface OffsetFetchGroupsResponse {
+  readonly throttleTimeMs: number
+  readonly groups: readonly {
+    readonly groupId: string
+    readonly topics: readonly {name: string; partitions: readonly OffsetFetchPartition[]}[]
+    readonly errorCode: number
+  }[]
+}
+
+export const OffsetFetchGroups: ApiDefinition<OffsetFetchGroupsRequest, OffsetFetchGroupsResponse> = {
+  apiKey: 9,
+  name: 'OffsetFetch',
+  minVersion: 8,
+  maxVersion: 8,
+  firstFlexibleVersion: 6,
+  encode(w, _version, req) {
+    w.array(req.groups, (w, g) => {
+      w.string(g.groupId)
+      w.array(g.topics, (w, t) => w.string(t.name).array(t.partitionIndexes, (w, p) => w.int32(p)).tags())
+      w.tags()
+    })
+    w.bool(req.requireStable)
+    w.tags()
+  },
+  decode(r) {
+    const throttleTimeMs = r.int32()
+    const groups = r.array((r) => {
+      const groupId = r.string()
+      const topics = r.array((r) => {
+        const name = r.string()
+        const partitions = r.array((r): OffsetFetchPartition => {
+          const partitionIndex = r.int32()
+          const committedOffset = r.int64()
+          const committedLeaderEpoch = r.int32()
+          const metadata = r.nullableString()
+          const errorCode = r.int16()
+          r.tags()
+          return {partitionIndex, committedOffset, committedLeaderEpoch, metadata, errorCode}
+        })
+        r.tags()
+        return {name, partitions}
+      })
+      const errorCode = r.int16()
+      r.tags()
+      return {groupId, topics, errorCode}
+    })
+    r.tags()
+    return {throttleTimeMs, groups}
+  },
+}

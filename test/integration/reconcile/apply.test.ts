@@ -79,7 +79,7 @@ describe.skipIf(!hasSecureCluster())('apply on the 3-broker secure cluster', () 
 
     const json = await run(['plan', '-e', 'it-apply', '--json'])
     const parsed = JSON.parse(json.stdout)
-    expect(parsed.formatVersion).toBe(2)
+    expect(parsed.formatVersion).toBe(3)
     expect(parsed.actions.map((a: {kind: string}) => a.kind)).toEqual(expect.arrayContaining(['topic.partitions.increase', 'topic.config.alter', 'topic.delete', 'acl.delete']))
 
     const apply = await run(['apply', '-e', 'it-apply', '--auto-approve'])

@@ -123,7 +123,7 @@ spec:
     expect(clients).toMatch(/consumer_byte_rate=2097152(\.0)?\b/)
     expect(clients).toMatch(/request_percentage=150(\.0)?\b/)
     const json = await run(['plan', '-e', 'it-identities', '--json'])
-    expect(JSON.parse(json.stdout).formatVersion).toBe(2)
+    expect(JSON.parse(json.stdout).formatVersion).toBe(3)
   })
 
   it('each user does exactly what its ACLs allow, with either of its mechanisms', async () => {

@@ -18,7 +18,7 @@ describe('plan JSON contract', () => {
   it('round-trips and is versioned', () => {
     const p = plan('acl-add-remove')
     const parsed = parsePlanJson(renderPlanJson(p))
-    expect(parsed.formatVersion).toBe(2)
+    expect(parsed.formatVersion).toBe(3)
     expect(parsed).toEqual(JSON.parse(JSON.stringify(p)))
   })
 
@@ -36,7 +36,7 @@ describe('plan JSON contract', () => {
 
   it('refuses another format version and invalid JSON with a hint', () => {
     const p = JSON.parse(renderPlanJson(plan('create')))
-    expect(() => parsePlanJson(JSON.stringify({...p, formatVersion: 1}))).toThrow(/unsupported plan formatVersion 1, expected 2/)
+    expect(() => parsePlanJson(JSON.stringify({...p, formatVersion: 1}))).toThrow(/unsupported plan formatVersion 1, expected 3/)
     expect(() => parsePlanJson('{"formatVersion":')).toThrow(/not valid JSON/)
     expect(() => parsePlanJson(JSON.stringify({...p, actions: {}}))).toThrow(/not a streamctl plan \(actions is not a list\)/)
     expect(() => parsePlanJson(JSON.stringify({...p, actions: [{kind: 'topic.truncate'}]}))).toThrow(/unknown action kind "topic.truncate"/)

@@ -1,0 +1,93 @@
+import type {AdminGateway, CommittedOffset, GroupDescription, PartitionOffset} from '../cluster/gateway.js'
+import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP} from '../cluster/protocol/list-offsets.js'
+import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity, TopicActivity} from '../model/activity.js'
+
+/**
+ * Reads who uses the requested topics, in a number of requests bounded by the brokers and groups,
+ * not the topics: ListGroups per broker, DescribeGroups / ConsumerGroupDescribe and OffsetFetch
+ * per coordinator (500 groups a request), one Metadata, ListOffsets and DescribeProducers per
+ * leader (earliest, latest, newest timestamp and the retention cutoffs in successive rounds),
+ * DescribeLogDirs per broker. Connect workers' own groups are left out: they coordinate workers,
+ * not readers (a sink connector's consumers form a `connect-<name>` consumer group, which stays).
+ */
+export async function observeActivity(gateway: AdminGateway, requests: readonly ActivityRequest[], now: number): Promise<ObservedActivity> {
+  if (requests.length === 0) return {observedAt: now, topics: []}
+  const names = requests.map((r) => r.topic)
+  const [described, listed] = await Promise.all([gateway.describeTopics(names), gateway.listGroups()])
+  const groups = listed.filter((g) => g.protocolType !== 'connect')
+  const partitions = described.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition, leader: p.leader})))
+  const cutoffs = new Map(requests.flatMap((r) => (r.newRetentionMs === undefined ? [] : [[r.topic, BigInt(now - r.newRetentionMs)] as const])))
+  const [descriptions, committed, offsets, producers, sizes] = await Promise.all([
+    gateway.describeGroups(groups),
+    gateway.fetchCommittedOffsets(groups, described.map((t) => ({name: t.name, partitions: t.partitions.map((p) => p.partition)}))),
+    gateway.listOffsets([
+      ...[EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP].flatMap((timestamp) => partitions.map((p) => ({...p, timestamp}))),
+      ...partitions.flatMap((p) => (cutoffs.has(p.topic) ? [{...p, timestamp: cutoffs.get(p.topic)!}] : [])),
+    ]),
+    gateway.describeProducers(partitions),
+    gateway.describeLogDirs(described),
+  ])
+
+  const largest = new Map<string, number>()
+  for (const s of sizes) {
+    const key = `${s.topic}\u0000${s.partition}`
+    largest.set(key, Math.max(largest.get(key) ?? 0, s.sizeBytes))
+  }
+  const answers = new Map<string, PartitionOffset>()
+  for (const o of offsets) answers.set(`${o.topic}\u0000${o.partition}\u0000${o.query}`, o)
+  const answer = (topic: string, partition: number, query: bigint): PartitionOffset | undefined => answers.get(`${topic}\u0000${partition}\u0000${query}`)
+
+  const topics = described.map((t): TopicActivity => {
+    const cutoff = cutoffs.get(t.name)
+    const parts = t.partitions.map((p): PartitionActivity => {
+      const earliest = answer(t.name, p.partition, EARLIEST_TIMESTAMP)?.offset ?? 0
+      const latest = answer(t.name, p.partition, LATEST_TIMESTAMP)?.offset ?? earliest
+      const newest = answer(t.name, p.partition, MAX_TIMESTAMP)
+      // No record at or after the cutoff: everything goes, the log is kept from its end.
+      const kept = cutoff === undefined ? undefined : answer(t.name, p.partition, cutoff)?.offset ?? latest
+      return {
+        partition: p.partition, earliest, latest, sizeBytes: largest.get(`${t.name}\u0000${p.partition}`) ?? 0,
+        newestTimestamp: latest > earliest ? newest?.timestamp ?? null : null,
+        ...(kept === undefined ? {} : {keptFrom: Math.max(earliest, Math.min(kept, latest))}),
+      }
+    })
+    return {
+      topic: t.name,
+      partitions: parts,
+      groups: groupsOnTopic(t.name, descriptions, committed),
+      producers: producersOf(t.name, producers),
+      ...(cutoff === undefined ? {} : {retentionCutoff: Number(cutoff)}),
+    }
+  })
+  return {observedAt: now, topics}
+}
+
+function groupsOnTopic(topic: string, descriptions: readonly GroupDescription[], committed: readonly CommittedOffset[]): GroupOnTopic[] {
+  const commits = new Map<string, {partition: number; offset: number}[]>()
+  for (const c of committed) if (c.topic === topic) commits.set(c.groupId, [...(commits.get(c.groupId) ?? []), {partition: c.partition, offset: c.offset}])
+  const out: GroupOnTopic[] = []
+  for (const d of descriptions) {
+    const readers = d.members.filter((m) => m.topics.includes(topic))
+    const mine = commits.get(d.groupId) ?? []
+    if (readers.length === 0 && mine.length === 0) continue
+    out.push({
+      groupId: d.groupId, type: d.type, state: d.state, assignor: d.assignor, members: readers.length,
+      clientIds: [...new Set(readers.map((m) => m.clientId))].sort(),
+      committed: mine.sort((a, b) => a.partition - b.partition),
+    })
+  }
+  return out
+}
+
+function producersOf(topic: string, producers: readonly {topic: string; partition: number; producerId: string; lastTimestamp: number}[]): TopicActivity['producers'] {
+  const byId = new Map<string, {lastTimestamp: number; partitions: number[]}>()
+  for (const p of producers) {
+    if (p.topic !== topic) continue
+    const entry = byId.get(p.producerId) ?? {lastTimestamp: p.lastTimestamp, partitions: []}
+    entry.lastTimestamp = Math.max(entry.lastTimestamp, p.lastTimestamp)
+    entry.partitions.push(p.partition)
+    byId.set(p.producerId, entry)
+  }
+  return [...byId].map(([producerId, e]) => ({producerId, lastTimestamp: e.lastTimestamp, partitions: e.partitions.sort((a, b) => a - b)}))
+    .sort((a, b) => b.lastTimestamp - a.lastTimestamp || (a.producerId < b.producerId ? -1 : 1))
+}
