@@ -192,6 +192,9 @@ describe('placement on a 5-broker, 3-rack dev cluster', () => {
       onFive = (await gateway.describeLogDirs()).filter((l) => l.brokerId === 5)
     }
     expect(onFive).toEqual([])
+    // The drain's throttle is gone too: every broker's and every topic's dynamic configs.
+    expect(await kafka('configs', ['--describe', '--entity-type', 'brokers'])).not.toMatch(/throttled/)
+    expect(await kafka('configs', ['--describe', '--entity-type', 'topics'])).not.toMatch(/throttled/)
 
     const counted = await run(pythonBin(), ['-c', COUNT, bootstrap, 'skew.big', String(before + during)], {timeoutMs: 120_000})
     expect(counted.code, counted.stderr).toBe(0)
