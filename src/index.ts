@@ -27,6 +27,10 @@ export {applyEnvironment, type ApplyReport, type ApplyRequest} from './reconcile
 export {diffSides, type DiffSide} from './reconcile/diff-states.js'
 export {exportState, adoptState} from './export/export-state.js'
 
+// The estate graph (pure model, Mermaid/DOT renderings, the subgraph a plan touches) and `streamctl graph`.
+export * from './graph/index.js'
+export {graphEnvironment, GRAPH_FORMATS, type GraphFormat, type GraphRequest, type GraphResult} from './graph/graph-environment.js'
+
 // The local dev cluster and registry.
 export {devUp, devDown, devStatus, ensureDevCluster, resolveEnvironmentConnection, runKafkaTool} from './dev/index.js'
 export {startRegistry} from './registry/server.js'

@@ -14,6 +14,7 @@ import {didYouMean} from './suggest.js'
 import {overlayTopic} from './topic-overlay.js'
 import {resolveIdentities} from './identities.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
+import {desiredSubjects} from '../schemas/desired-subjects.js'
 
 export interface ResolveOptions {
   /**
@@ -118,6 +119,13 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     cluster: {...(environment.clusterId ? {clusterId: environment.clusterId} : {}), topics: topics.sort(byName), acls: uniqueAcls, subjects,
       users: identities.userStates, quotas: identities.quotas},
     topicMeta: topicMeta.sort(byName), services: services.sort(byName), users: identities.users, schemas: schemas.sort(byName), jobs: jobs.sort(byName), policies,
+  }
+  // Subjects asked for twice with different texts, record strategies without a record, reference cycles: offline errors.
+  const subjectProblems = desiredSubjects(desired).problems
+  if (subjectProblems.length > 0) {
+    throw new DiagnosticsError(sortDiagnostics([...diags, ...subjectProblems.map((p): Diagnostic => ({
+      severity: 'error', rule: 'schema-subject', resource: p.resource, message: p.message, hint: p.hint, ...(p.location ? {location: p.location} : {}),
+    }))]))
   }
   return {desired: deepFreeze(desired), warnings: sortDiagnostics([...set.warnings, ...diags])}
 }

@@ -23,8 +23,35 @@ export function orderActions(actions: readonly Action[]): Action[] {
     if (a.kind === 'topic.delete') deps = [...(aclDeletesByTopic.get(a.topic) ?? [])].sort()
     // An election makes the moved replicas' first broker lead: it waits for the move.
     if (a.kind === 'topic.leaders.elect' && ids.has(`topic.placement.reassign:${a.topic}`)) deps = [`topic.placement.reassign:${a.topic}`]
+    if (a.kind === 'schema.register') deps = [...new Set(a.references.map((r) => `schema.register:${r.subject}`))].filter((d) => ids.has(d)).sort()
     return {...a, dependsOn: deps}
   })
   const phase = (a: Action): number => ACTION_KINDS.indexOf(a.kind)
-  return withDeps.sort((a, b) => phase(a) - phase(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const sorted = withDeps.sort((a, b) => phase(a) - phase(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return dependenciesFirst(sorted)
+}
+
+/**
+ * Within the order above, moves an action after the actions it depends on when they would run
+ * later (schema registrations referencing subjects the same plan registers). A cycle (refused by
+ * validation) keeps the order as it is.
+ */
+function dependenciesFirst(actions: Action[]): Action[] {
+  const byId = new Map(actions.map((a) => [a.id, a]))
+  const out: Action[] = []
+  const placed = new Set<string>()
+  const visiting = new Set<string>()
+  const place = (a: Action): void => {
+    if (placed.has(a.id) || visiting.has(a.id)) return
+    visiting.add(a.id)
+    for (const d of a.dependsOn) {
+      const dep = byId.get(d)
+      if (dep && dep.kind === a.kind) place(dep)
+    }
+    visiting.delete(a.id)
+    placed.add(a.id)
+    out.push(a)
+  }
+  for (const a of actions) place(a)
+  return out
 }

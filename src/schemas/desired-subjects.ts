@@ -73,5 +73,32 @@ export function desiredSubjects(desired: Pick<DesiredState, 'schemas' | 'topicMe
     }
   }
   const subjects = [...bySubject.values()].sort((a, b) => (a.state.subject < b.state.subject ? -1 : a.state.subject > b.state.subject ? 1 : 0))
+  problems.push(...referenceCycles(subjects))
   return {subjects, problems}
+}
+
+/** Declared subjects that reference themselves through others: no registration order exists. */
+function referenceCycles(subjects: readonly DesiredSubject[]): SubjectProblem[] {
+  const bySubject = new Map(subjects.map((d) => [d.state.subject, d]))
+  const done = new Set<string>()
+  const problems: SubjectProblem[] = []
+  const visit = (subject: string, path: string[]): void => {
+    if (done.has(subject)) return
+    const at = path.indexOf(subject)
+    if (at >= 0) {
+      const d = bySubject.get(path[at]!)!
+      problems.push({
+        subject: d.state.subject, resource: `Schema/${d.schema.name}`, ...(d.schema.location ? {location: d.schema.location} : {}),
+        message: `schema references form a cycle: ${[...path.slice(at), subject].join(' → ')}`,
+        hint: 'a schema cannot import itself, directly or through others: move the shared types into a schema both import',
+      })
+      return
+    }
+    const d = bySubject.get(subject)
+    if (!d) return
+    for (const r of d.state.references) visit(r.subject, [...path, subject])
+    done.add(subject)
+  }
+  for (const d of subjects) visit(d.state.subject, [])
+  return problems
 }

@@ -53,7 +53,7 @@ function pointerOffset(text: string, path: readonly string[]): number | undefine
  * The registry refused the schema text (42201): one diagnostic naming the subject, the manifest
  * position of the Schema resource and the schema file with the parser's position when known.
  */
-export function invalidSchemaDiagnostic(d: DesiredSubject, registryMessage: string): Diagnostic {
+export function invalidSchemaDiagnostic(d: DesiredSubject, registryMessage: string, referenceHint?: string): Diagnostic {
   const file = schemaFilePath(d)
   const pos = positionInText(d.schema.schema, registryMessage)
   const manifest = d.schema.location ? `${d.schema.location.file}:${d.schema.location.line}:${d.schema.location.column}` : undefined
@@ -63,7 +63,9 @@ export function invalidSchemaDiagnostic(d: DesiredSubject, registryMessage: stri
   const where = [manifest ? `declared at ${manifest}` : undefined, file ? `schema file ${file}${pos ? `:${pos.line}:${pos.column}` : ''}` : 'inline schema'].filter(Boolean).join(', ')
   return {
     severity: 'error', rule: 'schema-registry', resource: `Schema/${d.schema.name}`, ...(location ? {location} : {}),
-    message: `the registry rejects the ${d.schema.type} schema for subject ${d.state.subject} (${where}): ${registryMessage}`,
-    hint: 'fix the schema text; the registry parses it with its own rules (error 42201)',
+    message: referenceHint === undefined
+      ? `the registry rejects the ${d.schema.type} schema for subject ${d.state.subject} (${where}): ${registryMessage}`
+      : `the ${d.schema.type} schema for subject ${d.state.subject} (${where}) ${registryMessage}`,
+    hint: referenceHint ?? 'fix the schema text; the registry parses it with its own rules (error 42201)',
   }
 }

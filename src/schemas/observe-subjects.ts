@@ -7,6 +7,7 @@ import {sameSchemaText} from './canonical.js'
 import type {DesiredSubject} from './desired-subjects.js'
 import {invalidSchemaDiagnostic} from './invalid-schema.js'
 import {verdictAtNewLevel} from './level-change-check.js'
+import {checkWithManifestReferences} from './manifest-references.js'
 
 /** Registry requests in flight at once: enough to hide latency, few enough for a small registry. */
 const CONCURRENCY = 8
@@ -57,6 +58,7 @@ export interface CheckedSubjects {
 export async function checkDesiredSubjects(client: RegistryClient, wanted: readonly DesiredSubject[]): Promise<CheckedSubjects> {
   let globalLevel: Promise<CompatibilityLevel> | undefined
   const invalid: CheckedSubjects['invalid'] = []
+  const declared = new Map(wanted.map((d) => [d.state.subject, d.state]))
   const states = await mapLimited(wanted, CONCURRENCY, async (d): Promise<SubjectState | undefined> => {
     const have = await readSubject(client, d.state.subject)
     const want = d.state
@@ -86,11 +88,19 @@ export async function checkDesiredSubjects(client: RegistryClient, wanted: reado
       const conflictsWith = verdict.compatible ? [] : await conflictingVersions(client, want.subject, input, verdict.messages, level, have.version!)
       return {...have, compatibilityWithDesired: {compatible: verdict.compatible, messages, level, conflictsWith}}
     } catch (error) {
-      if (error instanceof RegistryResponseError && error.errorCode === INVALID_SCHEMA) {
-        invalid.push({subject: want.subject, diagnostic: invalidSchemaDiagnostic(d, registryMessageOf(error.message))})
-        return have
+      if (!(error instanceof RegistryResponseError && error.errorCode === INVALID_SCHEMA)) throw error
+      // References to subjects this apply registers first: the registry cannot resolve them yet.
+      const local = want.references.length > 0
+        ? await checkWithManifestReferences(client, want, declared, have ? want.compatibility ?? have.compatibility ?? (await (globalLevel ??= client.globalCompatibility())) : undefined)
+        : {kind: 'registered' as const}
+      if (local.kind === 'valid') {
+        if (!have || !local.verdict) return have
+        const level = want.compatibility ?? have.compatibility ?? (await (globalLevel ??= client.globalCompatibility()))
+        return {...have, compatibilityWithDesired: {...local.verdict, level, conflictsWith: local.verdict.compatible ? [] : versionsNamedIn(local.verdict.messages)}}
       }
-      throw error
+      const message = local.kind === 'registered' ? registryMessageOf(error.message) : local.message
+      invalid.push({subject: want.subject, diagnostic: invalidSchemaDiagnostic(d, message, local.kind === 'unresolved' ? local.hint : undefined)})
+      return have
     }
   })
   return {subjects: states.filter((s): s is SubjectState => s !== undefined), invalid}

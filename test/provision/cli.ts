@@ -9,6 +9,7 @@ try {
   const c = await provisionClients({log})
   process.stdout.write(`python: ${c.python}\n`)
   process.stdout.write(c.kcat ? `kcat: ${c.kcat}\n` : `kcat: missing (${c.kcatMissing}); the kcat checks will skip\n`)
+  process.stdout.write(c.chromium ? `chromium: ${c.chromium}\n` : `chromium: missing (${c.chromiumMissing}); the Mermaid rendering check will skip\n`)
 } catch (err) {
   process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`)
   process.exitCode = 1

@@ -6,7 +6,9 @@
  *   under the streamctl cache and reused; a lock directory makes parallel setups safe, and a ready
  *   marker naming the requirement means a half-built or outdated environment is rebuilt;
  * - kcat from PATH, else installed with apt-get when that is permitted (root, non-interactive,
- *   STREAMCTL_TEST_APT not 0), else reported missing with how to install it (its checks skip).
+ *   STREAMCTL_TEST_APT not 0), else reported missing with how to install it (its checks skip);
+ * - chromium the same way, for the test that renders `streamctl graph`'s Mermaid text with
+ *   @mermaid-js/mermaid-cli (puppeteer's own browser download cannot work here: it drives Debian's).
  *
  * Plain Node (no vitest): global-setup.ts calls it, and `node --import tsx test/provision/cli.ts`
  * runs it alone.
@@ -26,6 +28,8 @@ export const PYTHON_REQUIREMENT = PYTHON_PACKAGES.join(' ')
 
 export const KCAT_INSTALL_HINT = 'install kcat (Debian/Ubuntu: `sudo apt-get install kcat`; macOS: `brew install kcat`) or run the tests as root, where the test setup installs it'
 
+export const CHROMIUM_INSTALL_HINT = 'install Chromium (Debian: `sudo apt-get install chromium`) or run `npm run test:clients` as root, where it is installed; PUPPETEER_EXECUTABLE_PATH may name another Chromium'
+
 export interface ProvisionedClients {
   /** The virtual environment's interpreter (never the system python3). */
   readonly python: string
@@ -33,6 +37,10 @@ export interface ProvisionedClients {
   readonly kcat?: string
   /** Why kcat is absent and how to install it. */
   readonly kcatMissing?: string
+  /** Absolute path of a Chromium for puppeteer, when there is one. */
+  readonly chromium?: string
+  /** Why Chromium is absent and how to install it. */
+  readonly chromiumMissing?: string
 }
 
 export type Log = (line: string) => void
@@ -200,7 +208,37 @@ export async function resolveKcat(opts: {env?: NodeJS.ProcessEnv; allowInstall?:
   return {missing: `kcat is not on PATH and \`apt-get install kcat\` failed (${apt.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${apt.code}`}); ${KCAT_INSTALL_HINT}`}
 }
 
+/**
+ * A Chromium for puppeteer: PUPPETEER_EXECUTABLE_PATH, else `chromium` from PATH, else from
+ * apt-get when permitted (Debian's package is `chromium`), else why not and how to install it.
+ */
+export async function resolveChromium(opts: {env?: NodeJS.ProcessEnv; allowInstall?: boolean; cacheDir?: string; log?: Log} = {}): Promise<{chromium: string} | {missing: string}> {
+  const env = opts.env ?? process.env
+  const named = env.PUPPETEER_EXECUTABLE_PATH
+  if (named) {
+    try {
+      accessSync(named, constants.X_OK)
+      return {chromium: named}
+    } catch {
+      return {missing: `PUPPETEER_EXECUTABLE_PATH=${named} is not an executable; ${CHROMIUM_INSTALL_HINT}`}
+    }
+  }
+  const found = which('chromium', env)
+  if (found) return {chromium: found}
+  const allowed = (opts.allowInstall ?? true) && aptPermitted(env)
+  if (!allowed) return {missing: `chromium is not on PATH; ${CHROMIUM_INSTALL_HINT}`}
+  const apt = await aptInstall(['chromium'], opts.log ?? (() => undefined), env, opts.cacheDir ?? clientsCacheDir(env))
+  const installed = which('chromium', env)
+  if (apt.code === 0 && installed) return {chromium: installed}
+  return {missing: `chromium is not on PATH and \`apt-get install chromium\` failed (${apt.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${apt.code}`}); ${CHROMIUM_INSTALL_HINT}`}
+}
+
 export async function provisionClients(opts: {env?: NodeJS.ProcessEnv; log?: Log} = {}): Promise<ProvisionedClients> {
-  const [python, kcat] = await Promise.all([ensurePythonEnv(opts), resolveKcat(opts)])
-  return {python, ...('kcat' in kcat ? {kcat: kcat.kcat} : {kcatMissing: kcat.missing})}
+  // apt-get installs take turns under one lock (aptInstall).
+  const [python, kcat, chromium] = await Promise.all([ensurePythonEnv(opts), resolveKcat(opts), resolveChromium(opts)])
+  return {
+    python,
+    ...('kcat' in kcat ? {kcat: kcat.kcat} : {kcatMissing: kcat.missing}),
+    ...('chromium' in chromium ? {chromium: chromium.chromium} : {chromiumMissing: chromium.missing}),
+  }
 }

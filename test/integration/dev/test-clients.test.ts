@@ -41,6 +41,8 @@ describe('the tests provision their own clients', () => {
       expect(out.stdout).toContain(`python: ${pythonBin()}`)
       expect(out.stdout).toMatch(/kcat: missing \(kcat is not on PATH; install kcat \(Debian\/Ubuntu: `sudo apt-get install kcat`/)
       expect(out.stdout).toContain('the kcat checks will skip')
+      expect(out.stdout).toMatch(/chromium: missing \(chromium is not on PATH; install Chromium \(Debian: `sudo apt-get install chromium`/)
+      expect(out.stdout).toContain('the Mermaid rendering check will skip')
     } finally {
       rmSync(bin, {recursive: true, force: true})
     }

@@ -102,3 +102,20 @@ spec: {owner: nobody, partitionz: 3, config: {retention.msec: 1}}
     expect((await loadEnvironment(['.'], 'local', {cwd: ok, processEnv: {}})).environment.kafka!.bootstrap).toEqual(['h:9092'])
   })
 })
+
+describe('schema subjects are checked offline', () => {
+  it('a reference cycle among declared schemas is a validate error at the Schema that starts it', async () => {
+    const schema = (name: string, subject: string, ref: string) => `apiVersion: streamctl/v1
+kind: Schema
+metadata: {name: ${name}}
+spec: {subject: ${subject}, type: AVRO, schema: '"string"', references: [{name: ${ref}, subject: ${ref}, version: 1}]}
+`
+    const dir = estate(`${ENV('host: h')}---\n${schema('a', 'A', 'B')}---\n${schema('b', 'B', 'A')}`)
+    const err = await loadEnvironment(['.'], 'local', {cwd: dir, processEnv: {}}).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DiagnosticsError)
+    const [d, ...rest] = (err as DiagnosticsError).diagnostics
+    expect(rest).toEqual([])
+    expect(d).toMatchObject({rule: 'schema-subject', resource: 'Schema/a', message: 'schema references form a cycle: A → B → A'})
+    expect(d!.location?.line).toBe(10)
+  })
+})

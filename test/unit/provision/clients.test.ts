@@ -3,7 +3,7 @@ import {mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
-import {KCAT_INSTALL_HINT, resolveKcat, which, withDirLock} from '../../provision/clients.js'
+import {CHROMIUM_INSTALL_HINT, KCAT_INSTALL_HINT, resolveChromium, resolveKcat, which, withDirLock} from '../../provision/clients.js'
 
 const dirs: string[] = []
 const tmp = () => {
@@ -58,5 +58,23 @@ describe('withDirLock', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'}).stdout
     writeFileSync(join(lock, 'pid'), dead)
     expect(await withDirLock(lock, async () => 'got it', {timeoutMs: 5_000})).toBe('got it')
+  })
+})
+
+describe('chromium resolution', () => {
+  it('hidden from PATH and no install permitted: missing, saying how to install it', async () => {
+    expect(await resolveChromium({env: {PATH: tmp()}, allowInstall: false})).toEqual({missing: `chromium is not on PATH; ${CHROMIUM_INSTALL_HINT}`})
+  })
+
+  it('PUPPETEER_EXECUTABLE_PATH wins over PATH, and must be executable', async () => {
+    const a = tmp()
+    writeFileSync(join(a, 'chromium'), '#!/bin/sh\n')
+    chmodSync(join(a, 'chromium'), 0o755)
+    writeFileSync(join(a, 'other'), '#!/bin/sh\n')
+    chmodSync(join(a, 'other'), 0o755)
+    expect(await resolveChromium({env: {PATH: a}, allowInstall: false})).toEqual({chromium: join(a, 'chromium')})
+    expect(await resolveChromium({env: {PATH: a, PUPPETEER_EXECUTABLE_PATH: join(a, 'other')}, allowInstall: false})).toEqual({chromium: join(a, 'other')})
+    const r = await resolveChromium({env: {PATH: a, PUPPETEER_EXECUTABLE_PATH: join(a, 'nope')}, allowInstall: false})
+    expect('missing' in r && r.missing).toMatch(/PUPPETEER_EXECUTABLE_PATH=.*nope is not an executable/)
   })
 })

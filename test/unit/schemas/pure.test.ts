@@ -77,6 +77,23 @@ describe('desired subjects', () => {
   })
 })
 
+describe('schema reference cycles', () => {
+  const ref = (subject: string) => ({name: subject, subject, version: 1})
+  it('reports a cycle once, at the schema where it starts, and accepts a diamond', () => {
+    const a = schema({name: 'a', subject: 'A', schema: '"string"', references: [ref('B')], location: {file: 'a.yaml', line: 2, column: 1}})
+    const b = schema({name: 'b', subject: 'B', schema: '"string"', references: [ref('C')]})
+    const c = schema({name: 'c', subject: 'C', schema: '"string"', references: [ref('A')]})
+    const {problems} = desiredSubjects({schemas: [a, b, c], topicMeta: []})
+    expect(problems.map((p) => [p.resource, p.message])).toEqual([['Schema/a', 'schema references form a cycle: A → B → C → A']])
+    expect(problems[0]!.location).toEqual({file: 'a.yaml', line: 2, column: 1})
+    const top = schema({name: 'top', subject: 'T', schema: '"string"', references: [ref('L'), ref('R')]})
+    const left = schema({name: 'l', subject: 'L', schema: '"string"', references: [ref('Z')]})
+    const right = schema({name: 'r', subject: 'R', schema: '"string"', references: [ref('Z')]})
+    const base = schema({name: 'z', subject: 'Z', schema: '"string"'})
+    expect(desiredSubjects({schemas: [top, left, right, base], topicMeta: []}).problems).toEqual([])
+  })
+})
+
 describe('positions in registry messages', () => {
   const text = '{\n  "type": "object",\n  "properties": {\n    "sku": {"type": "strin"}\n  }\n}'
   it.each([
