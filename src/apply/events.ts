@@ -5,7 +5,7 @@ import type {VisibilityReport} from './await-visible.js'
  * What the executor reports while it runs. It prints nothing itself: the CLI subscribes
  * (listr2 on a TTY, plain lines otherwise, JSON with --json).
  */
-export const APPLY_EVENT_TYPES = ['batch.start', 'action.done', 'action.failed', 'action.skipped', 'reassignment.progress', 'visibility.wait', 'visibility.done'] as const
+export const APPLY_EVENT_TYPES = ['batch.start', 'action.done', 'action.failed', 'action.skipped', 'reassignment.progress', 'reassignment.batch', 'visibility.wait', 'visibility.done'] as const
 export type ApplyEventType = (typeof APPLY_EVENT_TYPES)[number]
 
 export type ApplyEvent =
@@ -14,6 +14,8 @@ export type ApplyEvent =
   | {readonly type: 'action.failed'; readonly action: string; readonly error: string}
   | {readonly type: 'action.skipped'; readonly action: string; readonly why: string}
   | {readonly type: 'reassignment.progress'; readonly topic: string; readonly remainingPartitions: number}
+  /** A placement move submits batch `batch` (1-based) of `batches`: `partitions` of `topic`, copying `bytes`. */
+  | {readonly type: 'reassignment.batch'; readonly topic: string; readonly batch: number; readonly batches: number; readonly partitions: readonly number[]; readonly bytes: number}
   /** After the changes: waiting until every broker reads them back (see await-visible.ts). */
   | {readonly type: 'visibility.wait'; readonly brokers: number; readonly topics: number; readonly configs: number; readonly acls: number}
   | ({readonly type: 'visibility.done'} & VisibilityReport)

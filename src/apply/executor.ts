@@ -8,6 +8,7 @@ import type {RegistryClient} from '../registry/client/registry-client.js'
 import type {ActionResult, ApplyEvent, ApplyEventListener, ApplyResult} from './events.js'
 import {awaitVisible, expectationsOf, isEmpty} from './await-visible.js'
 import {moveReplicas} from './reassign.js'
+import {clearThrottles, electPreferredLeaders, runPlacementMoves} from './placement-move.js'
 
 export interface ExecuteOptions {
   /**
@@ -156,6 +157,12 @@ async function runBatch(batch: readonly Action[], gateway: AdminGateway, options
         await moveReplicas(gateway, a, {timeoutMs: options.reassignmentTimeoutMs, onEvent: options.onEvent, signal: options.signal})
       }
       return
+    case 'topic.placement.reassign':
+      return runPlacementMoves(gateway, of('topic.placement.reassign'), {timeoutMs: options.reassignmentTimeoutMs, onEvent: options.onEvent, signal: options.signal})
+    case 'topic.leaders.elect':
+      return electPreferredLeaders(gateway, of('topic.leaders.elect'))
+    case 'replication.throttle.clear':
+      return clearThrottles(gateway, of('replication.throttle.clear'))
     case 'acl.create':
       return gateway.createAcls(of('acl.create').map((a) => a.acl))
     case 'acl.delete':

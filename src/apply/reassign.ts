@@ -42,7 +42,7 @@ export async function moveReplicas(
   }
 }
 
-function throttleOps(topic: string, brokers: readonly string[], rate: string | null): ConfigAlteration[] {
+export function throttleOps(topic: string, brokers: readonly string[], rate: string | null): ConfigAlteration[] {
   const set = rate !== null
   return [
     ...brokers.map((id): ConfigAlteration => ({

@@ -18,6 +18,7 @@ export function listrExecution(subscribe: (listener: (e: ApplyEvent) => void) =>
             if (e.type === 'batch.start') task.title = `Applying: ${e.kind} (${e.actions.length})`
             else if (e.type === 'action.done') task.output = `✔ ${e.action} (${++done}/${plan.actions.length})`
             else if (e.type === 'action.failed') task.output = `✖ ${e.action}: ${e.error}`
+            else if (e.type === 'reassignment.batch') task.output = `moving ${e.topic}: batch ${e.batch}/${e.batches} (partition ${e.partitions.join(', ')})`
             else if (e.type === 'reassignment.progress') task.output = `moving replicas of ${e.topic}: ${e.remainingPartitions} partition(s) left`
             else if (e.type === 'visibility.wait') task.output = `waiting until ${e.brokers} broker(s) read back the changes (${e.topics} topic(s), ${e.configs} config set(s), ${e.acls} ACL(s))`
             else if (e.type === 'visibility.done') task.output = e.converged ? `visible on all ${e.brokers} broker(s) after ${e.ms} ms` : `${e.pendingCount} change(s) not yet visible after ${e.ms} ms`

@@ -2,7 +2,9 @@ import type {Diagnostic, SourceLocation} from '../errors.js'
 import type {TopicMeta, TopicPolicy} from '../model/desired.js'
 import type {EnvironmentSpec} from '../model/environment.js'
 import type {TopicState} from '../model/state.js'
+import type {PlacementSpec} from '../plan/placement-spec.js'
 import {checkTopicConfigValue, configValueToString, TOPIC_CONFIG_KEYS} from './kafka-topic-configs.js'
+import {placementOf} from './build-environment.js'
 import {where, type Resource} from './resource.js'
 import {didYouMean} from './suggest.js'
 
@@ -36,7 +38,8 @@ interface Layer {
  */
 export function overlayTopic(topic: Resource, envRes: Resource, env: EnvironmentSpec): {state: TopicState; meta: TopicMeta; diagnostics: Diagnostic[]} {
   const spec = topic.spec as {partitions?: number; replicationFactor?: number; policy?: TopicPolicy; config?: Record<string, unknown>
-    overrides?: Record<string, {partitions?: number; replicationFactor?: number; config?: Record<string, unknown>}>; owner?: string
+    overrides?: Record<string, {partitions?: number; replicationFactor?: number; config?: Record<string, unknown>; placement?: Parameters<typeof placementOf>[0]}>; owner?: string
+    placement?: Parameters<typeof placementOf>[0]
     keySchema?: string | {schema: string; strategy?: 'topic' | 'record'}; valueSchema?: string | {schema: string; strategy?: 'topic' | 'record'}}
   const ov = spec.overrides?.[env.name]
   const resource = `Topic/${topic.name}`
@@ -90,10 +93,14 @@ export function overlayTopic(topic: Resource, envRes: Resource, env: Environment
       message: `min.insync.replicas=${minIsr} is greater than the replication factor ${replicationFactor} in environment ${env.name}`,
       hint: 'acks=all writes would always fail; lower min.insync.replicas or raise replicationFactor'})
   }
+  // The most specific placement wins whole: an override replaces the topic's, which replaces the environment's.
+  const placementRaw = ov?.placement ?? spec.placement
+  const placement = placementRaw ? placementOf(placementRaw) : env.placement
+  diagnostics.push(...placementProblems(placementRaw ? topic : envRes, placementRaw ? (ov?.placement ? ['spec', 'overrides', env.name, 'placement'] : ['spec', 'placement']) : ['spec', 'placement'], placement, replicationFactor, resource, env.name))
   const ref = (r: typeof spec.keySchema) => (r === undefined ? undefined : typeof r === 'string' ? {schema: r, strategy: 'topic' as const} : {schema: r.schema, strategy: r.strategy ?? 'topic'})
   const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : 1)))
   return {
-    state: {name: topic.name, partitions, replicationFactor, config: sorted},
+    state: {name: topic.name, partitions, replicationFactor, config: sorted, ...(placement ? {placement} : {})},
     meta: {name: topic.name, description: topic.description, owner: spec.owner, policy: spec.policy, labels: topic.labels,
       keySchema: ref(spec.keySchema), valueSchema: ref(spec.valueSchema), location: where(topic)},
     diagnostics,
@@ -106,4 +113,19 @@ function configProblem(key: string, value: string, resource: string, location: S
   const unknown = !TOPIC_CONFIG_KEYS.includes(key)
   return {severity: 'error', rule: unknown ? 'topic-config-key' : 'topic-config-value', resource, location, message: problem,
     hint: unknown ? (didYouMean(key, TOPIC_CONFIG_KEYS) ?? 'see the topic config table in the README') : 'see the topic config table in the README'}
+}
+
+/**
+ * What the manifests alone show is wrong with a placement (the cluster's racks and brokers are
+ * checked at plan time): more preferred leaders or racks than make sense for the topic.
+ */
+function placementProblems(at: Resource, path: readonly (string | number)[], placement: PlacementSpec | undefined, rf: number, resource: string, envName: string): Diagnostic[] {
+  if (!placement) return []
+  const out: Diagnostic[] = []
+  if (placement.strategy === 'rack-aware' && placement.racks !== undefined && placement.racks.length < rf) {
+    out.push({severity: 'error', rule: 'topic-placement', resource, location: where(at, [...path, 'racks'], true),
+      message: `strategy rack-aware puts each replica of a partition in its own rack, but placement.racks names ${placement.racks.length} rack(s) for replication factor ${rf} in environment ${envName}`,
+      hint: `name at least ${rf} racks, lower the replication factor, or use strategy balanced-leaders`})
+  }
+  return out
 }

@@ -1,5 +1,6 @@
 import type {ConfigMap} from './state.js'
 import type {Secret} from './secret.js'
+import type {PlacementSpec} from '../plan/placement-spec.js'
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number]
@@ -72,6 +73,8 @@ export interface EnvironmentSpec {
   /** Enables the stricter lint rules (e.g. min.insync.replicas below replication factor). */
   readonly productionLike: boolean
   readonly defaults: EnvironmentDefaults
+  /** Placement of every declared topic that sets none of its own. */
+  readonly placement?: PlacementSpec
   /** Glob patterns of topic names that may never be deleted. */
   readonly protect: readonly string[]
   readonly prune?: PruneScope

@@ -3,6 +3,8 @@
  * compares two values of `ClusterState`. Arrays are kept sorted by name so that states serialise
  * deterministically (golden files, plan digests).
  */
+import type {PlacementSpec} from '../plan/placement-spec.js'
+
 export type ConfigMap = Readonly<Record<string, string>>
 
 /** Where a config value comes from, as DescribeConfigs v1+ reports it (KIP-226 names, shortened). */
@@ -40,6 +42,20 @@ export interface TopicState {
   /** Observed only: replica broker ids per partition, index = partition id. */
   readonly replicas?: readonly (readonly number[])[]
   readonly internal?: boolean
+  /** Desired only: where the replicas must sit (the topic's `placement`, else the environment's). */
+  readonly placement?: PlacementSpec
+  /** Observed only, read when placement matters: the live leader per partition (-1: none). */
+  readonly leaders?: readonly number[]
+  /** Observed only, with `leaders`: the in-sync replicas per partition. */
+  readonly isr?: readonly (readonly number[])[]
+}
+
+/** Observed only: one partition of an in-flight reassignment and the replicas it moves to. */
+export interface InFlightReassignment {
+  readonly topic: string
+  readonly partition: number
+  /** The replicas once the move completes (Kafka's replicas minus the removing ones, in order). */
+  readonly target: readonly number[]
 }
 
 export const ACL_RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'] as const
@@ -177,6 +193,17 @@ export interface ClusterState {
    * ledger in Kafka), so their ACLs stay in the prune scope after the manifests drop them.
    */
   readonly appliedPrincipals?: readonly string[]
+  /** Observed only, read when placement matters: every live broker and its `broker.rack`. */
+  readonly brokers?: readonly {readonly id: number; readonly rack: string | null}[]
+  /** Observed only, read when placement matters: the partitions being reassigned and where to. */
+  readonly reassignments?: readonly InFlightReassignment[]
+  /** Observed only, read when placement matters: brokers with a replication throttle rate set. */
+  readonly throttledBrokers?: readonly number[]
+  /**
+   * Observed only, read when placement matters: bytes of each partition's largest replica,
+   * keyed `topic:partition`. Left out of the observed digest: sizes grow while clients write.
+   */
+  readonly partitionSizes?: Readonly<Record<string, number>>
 }
 
 export function emptyClusterState(): ClusterState {

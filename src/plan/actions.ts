@@ -1,3 +1,4 @@
+import type {PlacementSpec} from './placement-spec.js'
 import type {AclEntry, CompatibilityLevel, QuotaEntityRef, SchemaReference, SchemaType, ScramMechanismId} from '../model/state.js'
 
 /**
@@ -15,6 +16,10 @@ export const ACTION_KINDS = [
   'topic.partitions.increase',
   'topic.config.alter',
   'topic.replication.change',
+  // Placement moves run one batch at a time; the leaders they leave off are elected after them.
+  'topic.placement.reassign',
+  'topic.leaders.elect',
+  'replication.throttle.clear',
   // Credentials before grants, so a service can log in as soon as it is allowed anything.
   'user.credential.upsert',
   'quota.alter',
@@ -80,6 +85,57 @@ export interface ReplicationChangeAction extends ActionBase {
   readonly assignments: readonly (readonly number[])[]
   /** Bytes/second for leader/follower replication throttles while data moves; absent = none. */
   readonly throttle?: number
+}
+
+/** One partition of a placement reassignment. */
+export interface PlacementMove {
+  readonly partition: number
+  readonly current: readonly number[]
+  /** The replicas after the move; the first is the preferred leader. */
+  readonly target: readonly number[]
+  /** Brokers that receive a copy (each fetches the whole partition from its leader). */
+  readonly added: readonly number[]
+  /** Bytes of the partition's largest replica when planned; null when no log dir reported it. */
+  readonly sizeBytes: number | null
+}
+
+/**
+ * Moves a topic's replicas to where its placement strategy (or a rebalance) wants them, through
+ * AlterPartitionReassignments, one batch at a time and never beside another reassignment in
+ * flight; with a throttle, replication traffic is capped while it runs and uncapped afterwards.
+ */
+export interface PlacementReassignAction extends ActionBase {
+  readonly kind: 'topic.placement.reassign'
+  readonly topic: string
+  readonly placement: PlacementSpec
+  /** Why: the rules the live assignment breaks, or `rebalance` / `drain` (display only). */
+  readonly violations: readonly string[]
+  readonly moves: readonly PlacementMove[]
+  /** Partition ids per batch, in order: a batch is submitted once the previous one finished. */
+  readonly batches: readonly (readonly number[])[]
+  /** Partitions of this topic already being reassigned when planned (a crashed apply's): awaited first. */
+  readonly inFlight: readonly number[]
+  /** Bytes copied by the moves whose size is known. */
+  readonly bytes: number
+  /** Moves that copy data of unknown size (the ETA counts them as empty). */
+  readonly unknownSizes: number
+  /** Seconds the batches take at the throttle; null without a throttle. */
+  readonly etaSeconds: number | null
+  /** Bytes/second per broker for the leader and follower replication throttles; absent = none. */
+  readonly throttle?: number
+}
+
+/** A preferred-leader election (ElectLeaders) for partitions whose live leader is not the first replica. */
+export interface LeaderElectAction extends ActionBase {
+  readonly kind: 'topic.leaders.elect'
+  readonly topic: string
+  readonly partitions: readonly {readonly partition: number; readonly from: number; readonly to: number}[]
+}
+
+/** Removes replication throttle rates an interrupted move left on brokers (no reassignment in flight). */
+export interface ThrottleClearAction extends ActionBase {
+  readonly kind: 'replication.throttle.clear'
+  readonly brokers: readonly number[]
 }
 
 export interface AclCreateAction extends ActionBase {
@@ -174,6 +230,9 @@ export type Action =
   | PartitionIncreaseAction
   | ConfigAlterAction
   | ReplicationChangeAction
+  | PlacementReassignAction
+  | LeaderElectAction
+  | ThrottleClearAction
   | AclCreateAction
   | AclDeleteAction
   | TopicDeleteAction
@@ -186,6 +245,7 @@ export function actionTopic(a: Action): string | undefined {
   if (a.kind === 'acl.create' || a.kind === 'acl.delete') return a.acl.resourceType === 'TOPIC' ? a.acl.resourceName : undefined
   if (a.kind === 'schema.register' || a.kind === 'schema.compatibility.set') return undefined
   if (a.kind === 'user.credential.upsert' || a.kind === 'user.credential.delete' || a.kind === 'quota.alter') return undefined
+  if (a.kind === 'replication.throttle.clear') return undefined
   return a.topic
 }
 

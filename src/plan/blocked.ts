@@ -10,6 +10,8 @@ export const BLOCKED_KINDS = [
   'topic.replication.above-brokers',
   'topic.replication.reassignment-in-flight',
   'topic.replication.brokers-unknown',
+  'topic.placement.refused',
+  'placement.drain-unknown',
   'topic.config.read-only',
   'acl.single-writer',
   'acl.authorizer-disabled',

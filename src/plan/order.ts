@@ -21,6 +21,8 @@ export function orderActions(actions: readonly Action[]): Action[] {
     let deps: string[] = []
     if (a.kind === 'acl.create' && topic !== undefined && ids.has(`topic.create:${topic}`)) deps = [`topic.create:${topic}`]
     if (a.kind === 'topic.delete') deps = [...(aclDeletesByTopic.get(a.topic) ?? [])].sort()
+    // An election makes the moved replicas' first broker lead: it waits for the move.
+    if (a.kind === 'topic.leaders.elect' && ids.has(`topic.placement.reassign:${a.topic}`)) deps = [`topic.placement.reassign:${a.topic}`]
     if (a.kind === 'schema.register') deps = [...new Set(a.references.map((r) => `schema.register:${r.subject}`))].filter((d) => ids.has(d)).sort()
     return {...a, dependsOn: deps}
   })

@@ -16,6 +16,7 @@ import {planSubjects, wantedSubjects} from './schema-plan.js'
 import {planTopic} from './topic-plan.js'
 import {isInternalTopic} from './topic-scope.js'
 import {planQuotas, planUsers, type IdentityScope} from './identity-plan.js'
+import {planDeclaredPlacement, settleInFlight} from './placement-actions.js'
 
 /** Observed state in canonical order, so the digest does not depend on the order brokers answered in. */
 export function observedDigest(observed: ClusterState): string {
@@ -27,6 +28,8 @@ export function observedDigest(observed: ClusterState): string {
     users: observed.users === undefined ? undefined : [...observed.users].sort((a, b) => compareStrings(a.name, b.name)),
     quotas: observed.quotas === undefined ? undefined : [...observed.quotas].sort((a, b) => compareStrings(quotaEntityKey(a.entity), quotaEntityKey(b.entity))),
     reassigningTopics: observed.reassigningTopics === undefined ? undefined : [...observed.reassigningTopics].sort(),
+    // Sizes grow while clients write: a saved plan stays current (its moves carry the sizes it used).
+    partitionSizes: undefined,
   })
 }
 
@@ -43,12 +46,14 @@ function brokerIdsFromReplicas(observed: ClusterState): number[] | undefined {
 /**
  * Desired state + observed state → plan. Pure: no I/O, same inputs give the same plan (and digest).
  */
-export function planChanges(desired: DesiredState, observed: ClusterState, options: PlanOptions): Plan {
+export function planChanges(desired: DesiredState, live: ClusterState, options: PlanOptions): Plan {
+  // The digest is of what was observed; planning sees in-flight reassignments as done (placement-actions.ts).
+  const observed = settleInFlight(live)
   const env = desired.environment
   const expectedId = desired.cluster.clusterId ?? env.clusterId
   if (expectedId !== undefined && observed.clusterId !== expectedId) {
     // The wrong cluster: any diff against it would be meaningless, so nothing else is planned.
-    return finish(desired, observed, options, [], [{
+    return finish(desired, live, options, [], [{
       kind: 'cluster.id-mismatch', resource: 'Cluster',
       reason: `environment ${env.name} expects cluster id ${expectedId}, the cluster reports ${observed.clusterId ?? 'no id'}`,
       wayOut: `check the bootstrap servers of ${env.name}; if the cluster was rebuilt on purpose, update clusterId in the Environment`,
@@ -92,6 +97,13 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
     }
   }
 
+  const placed = desired.cluster.topics
+    .filter((t) => !isInternalTopic(t.name, observedByName.get(t.name)?.internal))
+    .map((t) => (t.placement === undefined && env.placement !== undefined ? {...t, placement: env.placement} : t))
+  const placement = planDeclaredPlacement(placed, observed, {throttle: options.throttle})
+  actions.push(...placement.actions)
+  blocked.push(...placement.blocked)
+
   const undeclared = planUndeclaredTopics(observed.topics, declared, env, options.allowDelete)
   actions.push(...undeclared.actions)
 
@@ -131,7 +143,7 @@ export function planChanges(desired: DesiredState, observed: ClusterState, optio
   const drift: DriftItem[] = [...driftMap.values()]
     .map(({item, topics}) => ({...item, topics: topics.sort()}))
     .sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.source, b.source))
-  return finish(desired, observed, options, orderActions(actions), blocked, drift, {
+  return finish(desired, live, options, orderActions(actions), blocked, drift, {
     topics: undeclared.unmanaged, acls: aclPlan.unmanaged, users: identities.unmanagedUsers, quotas: identities.unmanagedQuotas,
   })
 }
@@ -151,7 +163,7 @@ function planIdentities(desired: DesiredState, observed: ClusterState, options: 
   return {actions: [...users.actions, ...quotas.actions], unmanagedUsers: users.unmanagedUsers, unmanagedQuotas: quotas.unmanagedQuotas}
 }
 
-function finish(
+export function finish(
   desired: DesiredState, observed: ClusterState, options: PlanOptions,
   actions: Action[], blocked: BlockedItem[], drift: DriftItem[], unmanaged: Unmanaged,
 ): Plan {

@@ -9,8 +9,9 @@ import type {DesiredState} from '../model/desired.js'
 import type {Secret} from '../model/secret.js'
 import {quotaEntityKey, type ClusterState} from '../model/state.js'
 import type {UserCredentialUpsertAction} from '../plan/index.js'
-import {declaredPrincipals, observedDigest, planChanges, hasChanges, planRefusal, type Plan} from '../plan/index.js'
+import {declaredPrincipals, observedDigest, planChanges, plannedSizes, hasChanges, planRefusal, type Plan} from '../plan/index.js'
 import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, withImpact, type PlanRequest, type PlannedChanges} from './plan-environment.js'
+import {planRebalanceEnvironment} from './rebalance-environment.js'
 import type {Target} from './target.js'
 
 export interface ApplyRequest extends PlanRequest {
@@ -28,6 +29,8 @@ export interface ApplyRequest extends PlanRequest {
   readonly streamctlVersion?: string
   /** Lets a caller wrap the execution (e.g. in a progress display) after confirmation. */
   readonly wrapExecution?: (plan: Plan, run: () => Promise<ApplyResult>) => Promise<ApplyResult>
+  /** `streamctl rebalance --apply`: plan placement moves only (see rebalance-plan.ts); the ledger is left as it is. */
+  readonly rebalance?: {readonly drain?: readonly number[]}
 }
 
 export const APPLY_OUTCOMES = ['applied', 'no-changes', 'declined', 'failed', 'validated'] as const
@@ -70,15 +73,17 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
       const ledger = new PrincipalLedger(target.kafka, admin)
       const before = await ledger.read(desired.environment.name)
       const owned = ownedLedger(desired, observed, before)
+      // A rebalance changes no ACL, user or quota: what the environment owns stays as recorded.
+      const keepLedger = request.rebalance !== undefined
       if (!hasChanges(plan)) {
         // Nothing left to delete: the ledger is exactly what the manifests declare.
-        await ledger.write(desired.environment.name, await declaredLedger(desired, observed, before, []), before)
+        if (!keepLedger) await ledger.write(desired.environment.name, await declaredLedger(desired, observed, before, []), before)
         await audit.append({...auditBase, result: 'no-changes', actions: {total: 0, done: 0, failed: 0}})
         return {outcome: 'no-changes', plan}
       }
       if (request.confirm && !(await request.confirm(plan))) return {outcome: 'declined', plan}
       // Owned principals, users and quota entities are recorded before any change, so even a killed apply leaves them in scope.
-      await ledger.write(desired.environment.name, owned, before)
+      if (!keepLedger) await ledger.write(desired.environment.name, owned, before)
       // Start record before the first change, progress per finished batch, end record after.
       const session = await audit.begin({...auditBase, total: plan.actions.length})
       const onEvent = (e: ApplyEvent): void => {
@@ -95,7 +100,7 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
       }
       const setCredentials = doneUpserts(plan, result)
       // Once every planned deletion is done, what the manifests dropped is released; else the passwords set so far are recorded.
-      await ledger.write(desired.environment.name, result.ok
+      if (!keepLedger) await ledger.write(desired.environment.name, result.ok
         ? await declaredLedger(desired, observed, before, setCredentials)
         : await withFingerprints(owned, desired, setCredentials), owned)
       const failed = result.results.find((r) => r.outcome === 'failed')
@@ -110,6 +115,7 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
 }
 
 async function currentPlan(target: Target, desired: DesiredState, request: ApplyRequest): Promise<PlannedChanges> {
+  if (request.rebalance) return planRebalanceEnvironment(target, desired, {throttle: request.throttle, drain: request.rebalance.drain})
   const saved = request.savedPlan
   if (!saved) return planEnvironment(target, desired, request)
   if (saved.environment !== desired.environment.name) {
@@ -124,7 +130,7 @@ async function currentPlan(target: Target, desired: DesiredState, request: Apply
     })
   }
   // Same observed state: re-planning must give the reviewed plan; if the manifests changed, refuse.
-  const replanned = await withImpact(target, desired, planChanges(desired, observed, {
+  const replanned = await withImpact(target, desired, planChanges(desired, observed.partitionSizes === undefined ? observed : {...observed, partitionSizes: plannedSizes(saved.actions)}, {
     allowDelete: saved.options.allowDelete,
     allowActiveDelete: saved.options.allowActiveDelete,
     retentionStep: saved.options.retentionStep ?? undefined,

@@ -8,6 +8,7 @@ import {desiredSubjects} from '../schemas/desired-subjects.js'
 import {checkDesiredSubjects, observeAllSubjects, refuseInvalid} from '../schemas/observe-subjects.js'
 import {TOPIC_CONFIGS} from '../manifest/kafka-topic-configs.js'
 import {observeCluster} from '../observe/observe-cluster.js'
+import {withPlacementIfDeclared} from '../observe/observe-placement.js'
 import {activityRequests, assessImpact, impactSettingsFor, isInternalTopic, planChanges, topicDefaultsFrom, type Plan} from '../plan/index.js'
 import {observeActivity} from '../observe/observe-activity.js'
 import type {Target} from './target.js'
@@ -18,6 +19,8 @@ export interface PlanRequest {
   readonly allowActiveDelete?: readonly string[]
   readonly retentionStep?: number
   readonly throttle?: number
+  /** Observe brokers' racks, leaders, moves in flight and sizes even when no topic declares a placement (rebalance). */
+  readonly placement?: boolean
 }
 
 export interface PlannedChanges {
@@ -46,7 +49,8 @@ export async function observeForPlan(target: Target, desired: DesiredState, requ
     }),
     observeIdentities(target, desired, ledger),
   ])
-  return {...cluster, subjects, ...(appliedPrincipals.length > 0 ? {appliedPrincipals} : {}), ...identities}
+  const placed = await withPlacementIfDeclared(target, desired, cluster, request.placement ?? false)
+  return {...placed, subjects, ...(appliedPrincipals.length > 0 ? {appliedPrincipals} : {}), ...identities}
 }
 
 /**

@@ -4,6 +4,7 @@ import type {Action, ConfigChange, Risk} from '../plan/actions.js'
 import {actionTopic, quotaChangeRisk} from '../plan/actions.js'
 import type {BlockedItem, JobManifest} from '../plan/blocked.js'
 import {compareStrings} from '../plan/compare.js'
+import {placementLines, placementTotals} from './placement-lines.js'
 import type {Plan} from '../plan/plan.js'
 
 /**
@@ -60,6 +61,10 @@ function actionLines(a: Action, inTopic: boolean): DisplayLine[] {
       const throttle = a.throttle === undefined ? '' : `, throttled to ${a.throttle} B/s`
       return [{sign: '~', text: `replication factor: ${a.before} ${ARROW} ${a.after} (reassign ${a.assignments.length} partition(s)${throttle})`, risk: a.risk}]
     }
+    case 'topic.placement.reassign':
+    case 'topic.leaders.elect':
+    case 'replication.throttle.clear':
+      return placementLines(a)
     case 'acl.create':
       return [{sign: '+', text: aclText(a.acl, !inTopic), risk: a.risk}]
     case 'acl.delete':
@@ -125,6 +130,12 @@ export function planSections(plan: Plan): DisplaySection[] {
       b.lines.push(...actionLines(a, false))
       continue
     }
+    if (a.kind === 'replication.throttle.clear') {
+      const b = bucket('cluster', 'cluster', 0)
+      b.changed = true
+      b.lines.push(...actionLines(a, false))
+      continue
+    }
     if (a.kind === 'user.credential.upsert' || a.kind === 'user.credential.delete' || a.kind === 'quota.alter') {
       const b = a.kind === 'quota.alter'
         ? bucket(`quota:${quotaEntityKey(a.entity)}`, `quota ${quotaEntityKey(a.entity)}`, 2.5)
@@ -171,7 +182,8 @@ function sectionSign(key: string, b: {lines: DisplayLine[]; created: boolean; de
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
-  const line = `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.blocked} blocked.`
+  const totals = placementTotals(plan)
+  const line = `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy, ${s.blocked} blocked.${totals === undefined ? '' : ` ${totals}`}`
   // Blocked is never success: the cluster will not match the manifests after this plan.
   return s.blocked === 0 ? line : `${line} The cluster will not match the manifests until the blocked item(s) are resolved.`
 }
