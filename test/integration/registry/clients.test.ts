@@ -7,11 +7,12 @@ import {newKafkaJs, pythonBin, singleCluster, uniquePrefix} from '../harness.js'
 import {avroRecord, call, testRegistry} from './helpers.js'
 
 const PY = fileURLToPath(new URL('../../python/registry_confluent.py', import.meta.url))
+const PY_PROTOBUF = fileURLToPath(new URL('../../python/registry_protobuf.py', import.meta.url))
 
 /** The Python checks run in a child process; async, since the registry answers from this process. */
-function python(args: string[]): Promise<string> {
+function python(args: string[], script = PY): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(pythonBin(), [PY, ...args], {timeout: 120_000}, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)))
+    execFile(pythonBin(), [script, ...args], {timeout: 120_000}, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)))
   })
 }
 
@@ -81,6 +82,46 @@ describe('clients against the dev registry', () => {
     const value = {ref: 'p-1', amount: {currency: 'EUR', units: 12}}
     const decoded = (await new SchemaRegistry({host: reg.url}).decode(await sr.encode(id, value))) as any
     expect({ref: decoded.ref, amount: {currency: decoded.amount.currency, units: Number(decoded.amount.units)}}).toEqual(value)
+  })
+
+  const protobufValues = [
+    {id: 'p-0', cents: 7, currency: 'EUR', tags: ['t0', 'x'], note: null},
+    {id: 'p-1', cents: 107, currency: 'EUR', tags: ['t1', 'x'], note: 'n1'},
+    {id: 'p-2', cents: 207, currency: 'EUR', tags: ['t2', 'x'], note: null},
+  ]
+
+  it('confluent-kafka (Python) ProtobufSerializer with auto-registration: its descriptors are accepted, stored as .proto text, and read back', async () => {
+    const topic = `${uniquePrefix('registry pb auto')}payments`
+    const report = JSON.parse(await python([reg.url, singleCluster().bootstrap.join(','), topic, 'auto'], PY_PROTOBUF))
+    expect(report.unflushed).toBe(0)
+    expect(report.values).toEqual(protobufValues)
+    // The import became its own subject, named by its file, and the reference points at it.
+    expect(report.subjects).toEqual(expect.arrayContaining(['common.proto', `${topic}-value`]))
+    const latest = (await call(reg.url, 'GET', `/subjects/${topic}-value/versions/latest`)).body
+    expect(new Set(report.ids)).toEqual(new Set([latest.id]))
+    expect(latest.references).toEqual([{name: 'common.proto', subject: 'common.proto', version: 1}])
+    expect(latest.schema).toContain('import "common.proto";')
+    expect(latest.schema).toContain('optional string note = 4;')
+    // Served back in both forms: text, and (as Confluent's deserializers ask) the serialized descriptor.
+    const serialized = (await call(reg.url, 'GET', `/schemas/ids/${latest.id}?format=serialized`)).body
+    expect(serialized.schema).toMatch(/^[A-Za-z0-9+/]+=*$/)
+  })
+
+  it('confluent-kafka (Python) ProtobufSerializer without auto-registration finds schemas registered as hand-written .proto text', async () => {
+    const topic = `${uniquePrefix('registry pb lookup')}payments`
+    // Written by hand, with comments and another layout than the descriptor gives: found by the descriptor.
+    const common = 'syntax = "proto3";\n// money\npackage it.pb.common;\nmessage Money { int64 cents = 1; string currency = 2; }\n'
+    const payment = 'syntax = "proto3";\npackage it.pb;\nimport "common.proto";\n\n/* one payment */\nmessage Payment {\n  string id = 1;\n  it.pb.common.Money amount = 2;\n  repeated string tags = 3;\n  optional string note = 4;\n}\n'
+    const c = await call(reg.url, 'POST', '/subjects/common.proto/versions', {schemaType: 'PROTOBUF', schema: common})
+    expect(c.status, JSON.stringify(c.body)).toBe(200)
+    const commonVersion = (await call(reg.url, 'GET', '/subjects/common.proto/versions/latest')).body.version
+    const p = await call(reg.url, 'POST', `/subjects/${topic}-value/versions`, {schemaType: 'PROTOBUF', schema: payment, references: [{name: 'common.proto', subject: 'common.proto', version: commonVersion}]})
+    expect(p.status, JSON.stringify(p.body)).toBe(200)
+    const report = JSON.parse(await python([reg.url, singleCluster().bootstrap.join(','), topic, 'lookup'], PY_PROTOBUF))
+    expect(report.values).toEqual(protobufValues)
+    expect(new Set(report.ids)).toEqual(new Set([p.body.id]))
+    // Nothing new was registered.
+    expect((await call(reg.url, 'GET', `/subjects/${topic}-value/versions`)).body).toEqual([1])
   })
 
   it('confluent-kafka (Python): registers, fetches, tests compatibility, and its Avro records decode in kafkajs', async () => {
