@@ -10,6 +10,7 @@ import {sameConfigValue} from '../plan/config-values.js'
 import type {TopicConfigDefaults} from '../plan/options.js'
 import {isInternalTopic} from '../plan/topic-scope.js'
 import {foldAcls, type FoldedAcls} from './fold-acls.js'
+import {digestOf} from '../plan/digest.js'
 
 /** One manifest document, as plain data (the YAML writer turns it into text). */
 export interface ManifestDoc {
@@ -26,8 +27,10 @@ export interface ExportedManifests {
   readonly topics: ManifestDoc[]
   readonly services: ManifestDoc[]
   readonly acls: ManifestDoc[]
-  /** Registry subjects as `Schema` resources with the latest version's text inline. */
+  /** Registry subjects as `Schema` resources: the latest version's text inline, or in `schemaFiles`. */
   readonly schemas: ManifestDoc[]
+  /** With `schemaFiles`: each subject's text under `schemas/` (relative to the manifests), which its Schema names as `file:`. */
+  readonly schemaFiles: readonly {readonly path: string; readonly content: string}[]
   /** At most one Policy: the default lint rules live data cannot satisfy, as warnings (see relaxations). */
   readonly policies: ManifestDoc[]
   /** SCRAM users, each with a `${env:…}` password reference to fill in (Kafka never returns passwords), and its user quotas. */
@@ -51,11 +54,13 @@ export interface ExportOptions {
   readonly users?: boolean
   /** The connection export used: its own user's password reference is written as is. */
   readonly connection?: KafkaConnectionSpec
+  /** Write each schema's text to a file of its own (`schemas/<subject>.avsc|.json|.proto`) instead of inline. */
+  readonly schemaFiles?: boolean
 }
 
 export function exportState(observed: ClusterState, environment: EnvironmentSpec, defaults: TopicConfigDefaults, options: ExportOptions = {}): ExportedManifests {
   const adopted = adoptState(observed, defaults)
-  const schemas = schemaDocs(observed.subjects)
+  const {docs: schemas, files: schemaFiles} = schemaDocs(observed.subjects, options.schemaFiles ?? false)
   const schemaBySubject = new Map(schemas.map((d) => [d.spec.subject as string, d.metadata.name]))
   const observedByName = new Map(observed.topics.map((t) => [t.name, t]))
   const ctx = {defaults, clusterInherited: clusterInheritedValues(observed.topics)}
@@ -90,6 +95,7 @@ export function exportState(observed: ClusterState, environment: EnvironmentSpec
     })),
     acls: rawAclDocs(adopted.raw),
     schemas,
+    schemaFiles,
     policies: relaxations(environment, topics, services),
     ...identityDocs(options.users === false ? {...observed, users: []} : observed, options.connection),
   }
@@ -239,13 +245,21 @@ function relaxations(environment: EnvironmentSpec, topics: readonly ExportedTopi
  * One Schema per subject. The name is the subject made manifest-safe (subjects like
  * `shop.orders.v1-value` are already); the per-subject level is kept, the global one is not ours.
  */
-function schemaDocs(subjects: readonly SubjectState[]): ManifestDoc[] {
+function schemaDocs(subjects: readonly SubjectState[], toFiles: boolean): {docs: ManifestDoc[]; files: {path: string; content: string}[]} {
   const used = new Set<string>()
-  return [...subjects].sort((a, b) => compareStrings(a.subject, b.subject)).map((s) => {
+  const usedFiles = new Set<string>()
+  const files: {path: string; content: string}[] = []
+  const docs = [...subjects].sort((a, b) => compareStrings(a.subject, b.subject)).map((s): ManifestDoc => {
     const base = s.subject.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'schema'
     let name = base
     for (let i = 2; used.has(name); i++) name = `${base}-${i}`
     used.add(name)
+    let source: {file: string} | {schema: string} = {schema: s.schema}
+    if (toFiles) {
+      const path = schemaFilePath(s, usedFiles)
+      files.push({path, content: schemaFileText(s)})
+      source = {file: path}
+    }
     return {
       apiVersion: 'streamctl/v1',
       kind: 'Schema',
@@ -253,12 +267,41 @@ function schemaDocs(subjects: readonly SubjectState[]): ManifestDoc[] {
       spec: {
         subject: s.subject,
         type: s.schemaType,
-        schema: s.schema,
+        ...source,
         ...(s.references.length ? {references: s.references.map((r) => ({name: r.name, subject: r.subject, version: r.version}))} : {}),
         ...(s.compatibility ? {compatibility: s.compatibility} : {}),
       },
     }
   })
+  return {docs, files}
+}
+
+const SCHEMA_EXTENSIONS = {AVRO: 'avsc', JSON: 'json', PROTOBUF: 'proto'} as const
+/** A file name's bytes, with room for a counter and the extension (most file systems allow 255). */
+const MAX_FILE_STEM = 200
+
+/**
+ * `schemas/<subject>.<ext>`: the subject as a file name (case kept: subjects differing only in
+ * case stay apart through the counter), shortened with a hash when a subject at Kafka's limits
+ * would make it too long.
+ */
+function schemaFilePath(s: SubjectState, used: Set<string>): string {
+  let stem = s.subject.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_')
+  if (Buffer.byteLength(stem) > MAX_FILE_STEM) stem = `${stem.slice(0, MAX_FILE_STEM - 13)}-${digestOf(s.subject).slice(7, 19)}`
+  let path = `schemas/${stem}.${SCHEMA_EXTENSIONS[s.schemaType]}`
+  for (let i = 2; used.has(path.toLowerCase()); i++) path = `schemas/${stem}-${i}.${SCHEMA_EXTENSIONS[s.schemaType]}`
+  used.add(path.toLowerCase())
+  return path
+}
+
+/** Avro and JSON Schema pretty-printed (the registry's canonical text is one line); Protobuf as stored. */
+function schemaFileText(s: SubjectState): string {
+  if (s.schemaType === 'PROTOBUF') return s.schema.endsWith('\n') ? s.schema : `${s.schema}\n`
+  try {
+    return `${JSON.stringify(JSON.parse(s.schema), null, 2)}\n`
+  } catch {
+    return `${s.schema}\n`
+  }
 }
 
 export interface AdoptedState extends FoldedAcls {

@@ -22,6 +22,7 @@ export function exportFiles(exported: ExportedManifests, generatedBy: string): {
   add('quotas.yaml', exported.quotas)
   add('schemas.yaml', exported.schemas)
   add('policy.yaml', exported.policies)
+  for (const f of exported.schemaFiles) files.push({name: f.path, content: f.content})
   return files
 }
 

@@ -1,6 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
-import {DiagnosticsError, type Diagnostic} from '../errors.js'
+import {DiagnosticsError, type Diagnostic, type SourceLocation} from '../errors.js'
 import {Secret} from '../model/secret.js'
 import {findManifestFiles} from './find-files.js'
 import {describeProblem, escapeLiteral, interpolateTree, type Lookups, type Substituted} from './interpolate.js'
@@ -9,6 +9,7 @@ import {locate, type DocPath} from './parse-positions.js'
 import {parseManifestText, type ParsedDoc} from './parse-yaml.js'
 import {RESOURCE_KINDS, SECRET_PATHS, USER_SECRET_PATHS, type ManifestSet, type Resource, type ResourceKind} from './resource.js'
 import {schemaTextProblem} from './schema-text-check.js'
+import {positionInText} from '../schemas/invalid-schema.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 import {UnresolvedSecret} from './unresolved-secret.js'
 
@@ -74,8 +75,11 @@ export async function loadManifestsForCheck(paths: readonly string[], opts: Load
     const problem = await schemaTextProblem(r.spec.type, r.schemaText, (r.spec.references ?? []).length > 0)
     if (problem) {
       const at: DocPath = r.spec.file !== undefined ? ['spec', 'file'] : ['spec', 'schema']
-      diags.push({severity: 'error', rule: 'schema-text', resource: `Schema/${r.name}`, location: locate(r.doc, at),
-        message: `${r.spec.type} schema ${r.spec.file ?? '(inline)'} does not parse: ${problem}`,
+      const key = locate(r.doc, at)
+      // A schema file's error points into that file (where the parser says), the manifest's key is named beside it.
+      const inFile = r.spec.file === undefined ? undefined : schemaFileLocation(key?.file, r.spec.file, r.schemaText, problem)
+      diags.push({severity: 'error', rule: 'schema-text', resource: `Schema/${r.name}`, location: inFile ?? key,
+        message: `${r.spec.type} schema ${r.spec.file ?? '(inline)'} does not parse: ${problem}${inFile && key ? ` (declared at ${key.file}:${key.line}:${key.column})` : ''}`,
         hint: r.spec.type === 'AVRO' ? 'check the Avro schema (type names, fields, defaults)' : r.spec.type === 'JSON' ? 'the file must be valid JSON' : 'check the .proto syntax'})
     }
   }
@@ -173,4 +177,12 @@ function loadSchemaText(pd: ParsedDoc, spec: {file?: string; schema?: string}, d
     return undefined
   }
   return readFileSync(abs, 'utf8')
+}
+
+/** file:line:col inside a schema file, when the parser's message gives a position. */
+function schemaFileLocation(manifest: string | undefined, file: string, text: string, problem: string): SourceLocation | undefined {
+  const pos = positionInText(text, problem)
+  if (!pos) return undefined
+  const dir = manifest !== undefined && manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : ''
+  return {file: file.startsWith('/') ? file : `${dir}${file}`, line: pos.line, column: pos.column}
 }

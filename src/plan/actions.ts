@@ -173,6 +173,8 @@ export interface SchemaRegisterAction extends ActionBase {
   readonly references: readonly SchemaReference[]
   /** The latest version before; null for a new subject. */
   readonly before: {readonly version: number | null; readonly id: number | null} | null
+  /** `diff` from a live side: the version the other side holds (a plan from manifests has none). */
+  readonly sourceVersion?: number
 }
 
 /**

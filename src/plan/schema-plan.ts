@@ -57,6 +57,7 @@ export function planSubjects(wanted: readonly SubjectState[], observed: readonly
       kind: 'schema.register', id: `schema.register:${want.subject}`, dependsOn: [],
       subject: want.subject, schemaType: want.schemaType, schema: want.schema, references: want.references,
       before: have ? {version: have.version ?? null, id: have.id ?? null} : null,
+      ...(want.version === undefined ? {} : {sourceVersion: want.version}),
       risk: 'safe',
       reason: have ? `new ${want.schemaType} version after version ${have.version ?? '?'}` : `new subject (${want.schemaType})`,
     })

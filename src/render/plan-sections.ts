@@ -77,9 +77,11 @@ function actionLines(a: Action, inTopic: boolean): DisplayLine[] {
         : {sign: '~', text: `compatibility: ${a.before} ${ARROW} ${a.after}`, risk: a.risk}]
     case 'schema.register': {
       const refs = a.references.length ? `, ${a.references.length} reference(s)` : ''
+      // A diff from a live side knows the other side's version: both are named.
+      const other = a.sourceVersion === undefined ? '' : ` (version ${a.sourceVersion} there)`
       return [a.before === null
-        ? {sign: '+', text: `schema ${a.schemaType}: version 1 (new subject${refs})`, risk: a.risk}
-        : {sign: '~', text: `schema ${a.schemaType}: version ${a.before.version ?? '?'} ${ARROW} new version${refs}`, risk: a.risk}]
+        ? {sign: '+', text: `schema ${a.schemaType}: version 1 (new subject${refs})${other}`, risk: a.risk}
+        : {sign: '~', text: `schema ${a.schemaType}: version ${a.before.version ?? '?'} ${ARROW} ${a.sourceVersion === undefined ? 'new version' : `the text of version ${a.sourceVersion}`}${refs}`, risk: a.risk}]
     }
     case 'user.credential.upsert': {
       const text = {

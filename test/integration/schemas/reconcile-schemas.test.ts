@@ -215,20 +215,30 @@ ${relaxedLintPolicyYaml('it-schemas')}`
     dirs.push(out)
     const e = await streamctl(['export', '-e', 'it-schemas', '-f', dir, '-o', out, '--no-start'])
     expect(e.code, e.stderr).toBe(0)
-    const docs = parseAllDocuments(readFileSync(join(out, 'schemas.yaml'), 'utf8')).map((d) => d.toJS() as {kind: string; spec: Record<string, any>})
+    const docs = parseAllDocuments(readFileSync(join(out, 'schemas.yaml'), 'utf8')).map((d) => d.toJS() as {kind: string; metadata: {name: string}; spec: Record<string, any>})
     const mine = docs.filter((d) => d.kind === 'Schema' && Object.values(s).includes(d.spec.subject))
     expect(mine.map((d) => d.spec.subject).sort()).toEqual(Object.values(s).sort())
     const order = mine.find((d) => d.spec.subject === s.orders)!
     expect(order.spec).toMatchObject({type: 'AVRO', compatibility: 'BACKWARD'})
     const live = await http(`/subjects/${encodeURIComponent(s.orders)}/versions/latest`)
-    expect(JSON.parse(order.spec.schema)).toEqual(JSON.parse(live.body.schema))
-    expect(mine.find((d) => d.spec.subject === s.payments)!.spec.type).toBe('PROTOBUF')
+    // Each schema in a file of its own beside the manifests, named by its subject.
+    expect(order.spec.file).toBe(`schemas/${s.orders}.avsc`)
+    expect(order.spec).not.toHaveProperty('schema')
+    expect(JSON.parse(readFileSync(join(out, order.spec.file), 'utf8'))).toEqual(JSON.parse(live.body.schema))
+    const payments = mine.find((d) => d.spec.subject === s.payments)!
+    expect(payments.spec.type).toBe('PROTOBUF')
+    expect(readFileSync(join(out, payments.spec.file), 'utf8').trim()).toBe((await http(`/subjects/${encodeURIComponent(s.payments)}/versions/latest`)).body.schema.trim())
+    // The exported topics keep their links to the schemas.
+    const topics = parseAllDocuments(readFileSync(join(out, 'topics.yaml'), 'utf8')).map((d) => d.toJS() as {metadata: {name: string}; spec: Record<string, any>})
+    const ordersTopic = topics.find((t) => `${t.metadata.name}-value` === s.orders)!
+    expect(ordersTopic.spec.valueSchema).toBe(order.metadata.name)
 
     // Round trip: our environment (without its prune scope: the topics are not part of this set)
-    // + the exported Schema resources for our subjects → no changes.
+    // + the exported Schema resources and their files for our subjects → no changes.
     const rt = writeTree(undefined, {
       'env.yaml': envYaml.replace(/^ {2}prune:.*\n/m, ''),
       'schemas.yaml': mine.map((d) => JSON.stringify(d)).join('\n---\n'),
+      ...Object.fromEntries(mine.map((d) => [d.spec.file, readFileSync(join(out, d.spec.file), 'utf8')])),
     })
     dirs.push(rt)
     const p = await run(['plan', '-e', 'it-schemas', '--detailed-exitcode'], rt)

@@ -45,3 +45,18 @@ describe('diff with users and quotas', () => {
     expect(diffSides(side, side, DEFAULTS).actions).toEqual([])
   })
 })
+
+describe('diff of schema subjects between two live registries', () => {
+  const subject = (version: number, schema: string) => ({subject: 'shop.orders.v1-value', schemaType: 'AVRO' as const, schema, references: [], version, id: version + 10})
+  const staging: ClusterState = {topics: [], acls: [], subjects: [subject(3, '{"type":"record","name":"O","fields":[{"name":"a","type":"int"}]}')]}
+  const prod: ClusterState = {topics: [], acls: [], subjects: [subject(1, '{"type":"record","name":"O","fields":[]}')]}
+
+  it('names the version on both sides', async () => {
+    const {renderPlanText} = await import('../../../src/render/index.js')
+    const plan = diffSides({kind: 'live', label: 'prod', observed: prod}, {kind: 'live', label: 'staging', observed: staging}, DEFAULTS)
+    expect(plan.actions.find((a) => a.kind === 'schema.register')).toMatchObject({before: {version: 1}, sourceVersion: 3})
+    expect(renderPlanText(plan)).toContain('schema AVRO: version 1 → the text of version 3')
+    const fresh = diffSides({kind: 'live', label: 'prod', observed: {...prod, subjects: []}}, {kind: 'live', label: 'staging', observed: staging}, DEFAULTS)
+    expect(renderPlanText(fresh)).toContain('schema AVRO: version 1 (new subject) (version 3 there)')
+  })
+})
