@@ -9,7 +9,7 @@ export function buildEnvironmentSpec(r: Resource): EnvironmentSpec {
   const config: ConfigMap = Object.fromEntries(Object.entries((s.defaults?.config ?? {}) as Record<string, unknown>).map(([k, v]) => [k, configValueToString(v)]))
   return {
     name: r.name,
-    ...(s.cluster === 'dev' ? {cluster: 'dev' as const, dev: {brokers: s.dev?.brokers ?? 1, secure: s.dev?.secure ?? false, dataDir: s.dev?.dataDir, kafkaVersion: s.dev?.kafkaVersion}} : {}),
+    ...(s.cluster === 'dev' ? {cluster: 'dev' as const, dev: {brokers: s.dev?.brokers ?? 1, secure: s.dev?.secure ?? false, dataDir: s.dev?.dataDir, kafkaVersion: s.dev?.kafkaVersion, ...(s.dev?.connect !== undefined ? {connect: s.dev.connect} : {})}} : {}),
     ...(s.kafka ? {kafka: {...s.kafka, bootstrap: [...s.kafka.bootstrap]}} : {}),
     ...(s.registry ? {registry: {...s.registry}} : {}),
     ...(s.clusterId !== undefined ? {clusterId: s.clusterId} : {}),

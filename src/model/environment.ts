@@ -41,6 +41,8 @@ export interface DevClusterSpec {
   readonly secure: boolean
   readonly dataDir?: string
   readonly kafkaVersion?: string
+  /** Also run the dev cluster's Kafka Connect worker (`dev up --connect`). */
+  readonly connect?: boolean
 }
 
 export interface PruneScope {
