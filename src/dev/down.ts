@@ -54,3 +54,13 @@ export async function devReset(opts: {dataDir: string; onEvent?: (e: DevEvent) =
   if (readdirSync(dataDir).length === 0) rmdirSync(dataDir)
   return {dataDir, removed: true}
 }
+
+/** Stops only the Kafka Connect worker (the brokers keep running); later `dev up`s leave it off. */
+export async function devConnectDown(opts: {dataDir: string; graceMs?: number}): Promise<'stopped' | 'killed' | 'not-running'> {
+  const dataDir = resolve(opts.dataDir)
+  const state = readState(dataDir)
+  if (!state?.connect) return 'not-running'
+  const result = await stopConnect(dataDir, state, opts.graceMs ?? 20_000)
+  await writeState(dataDir, {...state, connect: {enabled: false, port: state.connect.port, heap: state.connect.heap}})
+  return result
+}

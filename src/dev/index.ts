@@ -1,7 +1,7 @@
 /** The local Apache Kafka dev cluster: the API other modules and the test harness use. */
 export {ensureDevCluster, resolveEnvironmentConnection, type EnsureDevResult} from './ensure.js'
 export {devUp, type DevUpOptions, type DevUpResult} from './up.js'
-export {devDown, devReset, type DevDownResult} from './down.js'
+export {devConnectDown, devDown, devReset, type DevDownResult} from './down.js'
 export {devStatus, devLogs, type DevLogs} from './status.js'
 export {describeCluster, type DevClusterInfo, type DevConnectStatus, type DevNodeStatus} from './info.js'
 export {connectLibDir, fetchConnect, fetchKafka, isConnectFetched, isKafkaFetched, kafkaLibDir, streamctlCacheDir} from './jars.js'
