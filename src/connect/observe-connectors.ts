@@ -1,0 +1,37 @@
+import {DiagnosticsError, type Diagnostic} from '../errors.js'
+import type {ConnectorSpec} from '../model/connector.js'
+import {submittedConfig} from '../model/connector.js'
+import type {ConfigDefinition, ObservedConnector, ObservedConnectState} from '../plan/connector-plan.js'
+import type {ConnectClient} from './connect-client.js'
+import {definitionsOf, validationDiagnostics} from './validation.js'
+
+export interface ObservedConnectors {
+  readonly observed: ObservedConnector[]
+  /** The plugin's definitions for each desired connector, from the worker's validate endpoint. */
+  readonly definitions: Record<string, Record<string, ConfigDefinition>>
+}
+
+/**
+ * What the planner needs from one Connect cluster: every connector's config and status, and for
+ * each declared connector the plugin's verdict on its config (`PUT .../config/validate`, which
+ * changes nothing). Invalid declared configs are thrown as located diagnostics before any plan
+ * exists, so a bad manifest never reaches the worker's connectors.
+ */
+export async function observeConnectors(client: ConnectClient, desired: readonly ConnectorSpec[]): Promise<ObservedConnectors> {
+  const diagnostics: Diagnostic[] = []
+  const definitions: Record<string, Record<string, ConfigDefinition>> = {}
+  for (const c of desired) {
+    const verdict = await client.validate(c.className, submittedConfig(c))
+    definitions[c.name] = definitionsOf(verdict)
+    diagnostics.push(...validationDiagnostics(c, verdict))
+  }
+  if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics, 'CONNECT_ERROR')
+  const observed: ObservedConnector[] = []
+  for (const name of await client.listConnectors()) {
+    const [config, status] = await Promise.all([client.getConfig(name), client.getStatus(name)])
+    // Deleted between the list and these reads: not there any more.
+    if (!config || !status) continue
+    observed.push({name, config, state: status.connector.state as ObservedConnectState, tasks: status.tasks.map((t) => ({id: t.id, state: t.state as ObservedConnectState}))})
+  }
+  return {observed, definitions}
+}
