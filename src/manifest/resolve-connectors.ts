@@ -1,4 +1,5 @@
 import type {Diagnostic} from '../errors.js'
+import type {EnvironmentSpec} from '../model/environment.js'
 import {CONNECTOR_RESERVED_KEYS, type ConnectorSpec} from '../model/connector.js'
 import {isSecret} from '../model/secret.js'
 import {appliesTo} from './identities.js'
@@ -13,7 +14,8 @@ const RESERVED_FIELD: Record<(typeof CONNECTOR_RESERVED_KEYS)[number], string> =
  * reserved key inside `config` is an error pointing at the field that declares it instead, so the
  * class, task count and name are each written once.
  */
-export function resolveConnectors(resources: readonly Resource[], environment: string, environmentNames: readonly string[], offline: boolean, diags: Diagnostic[]): ConnectorSpec[] {
+export function resolveConnectors(resources: readonly Resource[], env: EnvironmentSpec, environmentNames: readonly string[], offline: boolean, diags: Diagnostic[]): ConnectorSpec[] {
+  const environment = env.name
   for (const r of resources) {
     ((r.spec as {environments?: string[]}).environments ?? []).forEach((name, i) => {
       if (environmentNames.includes(name)) return
@@ -23,6 +25,11 @@ export function resolveConnectors(resources: readonly Resource[], environment: s
   }
   const out: ConnectorSpec[] = []
   for (const r of resources.filter((x) => appliesTo(x, environment))) {
+    if (!env.connect && env.cluster !== 'dev') {
+      diags.push({severity: 'error', rule: 'reference', resource: `Connector/${r.name}`, location: where(r),
+        message: `environment "${environment}" has no Kafka Connect cluster for this connector`,
+        hint: `add \`connect: {url: http://…}\` to environment ${environment}, or limit the connector with spec.environments`})
+    }
     // A missing secret matters only where the Connector applies, and offline only as a warning.
     for (const d of r.deferred) {
       const {secret, ...rest} = d
@@ -44,7 +51,7 @@ export function resolveConnectors(resources: readonly Resource[], environment: s
     }
     out.push({
       name: r.name, className: r.spec.class, ...(r.spec.tasks !== undefined ? {tasks: r.spec.tasks as number} : {}),
-      state: r.spec.state ?? 'running', ...(r.spec.connectCluster !== undefined ? {connectCluster: r.spec.connectCluster as string} : {}),
+      state: r.spec.state ?? 'running',
       config, location: where(r), keyLocations,
     })
   }

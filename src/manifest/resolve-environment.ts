@@ -100,7 +100,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     rules: Object.fromEntries(Object.entries(r.spec.rules as Record<string, any>).map(([id, v]) => [id, typeof v === 'string' ? {severity: v} : {...v}])),
   }))
   const identities = resolveIdentities([...byKind('User'), ...byKind('Quota')], environment.name, envs.map((e) => e.name), opts.offline ?? false, diags)
-  const connectors = resolveConnectors(byKind('Connector'), environment.name, envs.map((e) => e.name), opts.offline ?? false, diags)
+  const connectors = resolveConnectors(byKind('Connector'), environment, envs.map((e) => e.name), opts.offline ?? false, diags)
   dropFollowOnErrors(diags, envRes, resources)
   const errors = diags.filter((d) => d.severity === 'error')
   if (errors.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))

@@ -10,6 +10,7 @@ export const SECRET_PATHS: readonly (readonly string[])[] = [
   ['spec', 'kafka', 'sasl', 'password'],
   ['spec', 'registry', 'password'],
   ['spec', 'registry', 'token'],
+  ['spec', 'connect', 'auth', 'password'],
 ]
 
 /** Secret fields of a User. */

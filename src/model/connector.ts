@@ -17,8 +17,6 @@ export interface ConnectorSpec {
   /** `tasks.max`, when declared. */
   readonly tasks?: number
   readonly state: ConnectorTargetState
-  /** Which of the environment's Connect clusters; undefined: its only one. */
-  readonly connectCluster?: string
   /** The rest of the config; a value read from `${env:}`/`${file:}` is a Secret. */
   readonly config: Readonly<Record<string, string | Secret>>
   readonly location?: SourceLocation

@@ -10,9 +10,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {applyConnectorActions} from '../../../src/connect/apply-connectors.js'
-import {ConnectClient} from '../../../src/connect/connect-client.js'
+import type {ConnectClient} from '../../../src/connect/connect-client.js'
+import {connectClientFor} from '../../../src/connect/environment-connect.js'
 import {observeConnectors} from '../../../src/connect/observe-connectors.js'
-import {devConnectDown, devUp} from '../../../src/dev/index.js'
+import {devConnectDown, devStatus, devUp} from '../../../src/dev/index.js'
 import {DiagnosticsError} from '../../../src/errors.js'
 import {loadEnvironment} from '../../../src/manifest/check-manifests.js'
 import {planConnectors, type ConnectorPlan} from '../../../src/plan/connector-plan.js'
@@ -33,15 +34,18 @@ interface Connectors {
   sinkFile?: string
   batchSize?: string
   withIdle?: boolean
+  prune?: boolean
 }
 
+/** `cluster: dev` on the suite's cluster: its Connectors run on the dev worker. */
 function writeManifests(o: Connectors = {}): void {
   const env = `apiVersion: streamctl/v1
 kind: Environment
 metadata: {name: local}
 spec:
-  kafka: {bootstrap: [${JSON.stringify(singleCluster().bootstrap[0])}]}
-`
+  cluster: dev
+  dev: {dataDir: ${JSON.stringify(singleCluster().dataDir)}}
+${o.prune ? `  prune: {connectors: ["it-${id}-*"]}\n` : ''}`
   const source = `---
 apiVersion: streamctl/v1
 kind: Connector
@@ -78,15 +82,20 @@ spec:
   writeFileSync(join(dir, 'm.yaml'), env + source + sink + (o.withIdle === false ? '' : idle))
 }
 
-async function desired() {
-  return (await loadEnvironment(['m.yaml'], 'local', {cwd: dir, processEnv: {}})).connectors ?? []
+async function load() {
+  return loadEnvironment(['m.yaml'], 'local', {cwd: dir, processEnv: {}})
 }
 
-/** Plans only this test's connectors (the worker is shared); prune globs are this test's names. */
-async function plan(prune: readonly string[] = []): Promise<ConnectorPlan> {
-  const d = await desired()
+async function desired() {
+  return (await load()).connectors ?? []
+}
+
+/** Plans only this test's connectors (the worker is shared), with the environment's prune scope. */
+async function plan(): Promise<ConnectorPlan> {
+  const state = await load()
+  const d = state.connectors ?? []
   const seen = await observeConnectors(client, d)
-  return planConnectors({desired: d, observed: seen.observed.filter((o) => o.name.startsWith(`it-${id}-`)), definitions: seen.definitions, pruneConnectors: prune})
+  return planConnectors({desired: d, observed: seen.observed.filter((o) => o.name.startsWith(`it-${id}-`)), definitions: seen.definitions, pruneConnectors: state.environment.prune?.connectors ?? []})
 }
 
 async function apply(p: ConnectorPlan): Promise<void> {
@@ -116,18 +125,21 @@ async function endOffset(t: string): Promise<number> {
 }
 
 /** Re-plans until the worker's transient states have passed (tasks start asynchronously). */
-async function settledPlan(prune: readonly string[] = []): Promise<ConnectorPlan> {
-  let p = await plan(prune)
+async function settledPlan(): Promise<ConnectorPlan> {
+  let p = await plan()
   for (let i = 0; i < 20 && p.actions.length > 0; i++) {
     await sleep(500)
-    p = await plan(prune)
+    p = await plan()
   }
   return p
 }
 
 beforeAll(async () => {
-  const up = await devUp({dataDir: singleCluster().dataDir, connect: true, connectHeap: '384m'})
-  client = new ConnectClient({environment: 'local', url: up.connect!.url})
+  await devUp({dataDir: singleCluster().dataDir, connect: true, connectHeap: '384m'})
+  writeManifests()
+  // The environment's own Connect cluster: for `cluster: dev`, the dev worker.
+  client = await connectClientFor((await load()).environment, {start: false})
+  expect(client.connection.url).toBe((await devStatus({dataDir: singleCluster().dataDir})).connect?.url)
   writeFileSync(input, 'alpha\nbeta\n')
 }, 180_000)
 
@@ -175,7 +187,7 @@ describe('Connector manifests on a real Connect worker', () => {
     expect(err).toBeInstanceOf(DiagnosticsError)
     const d = err!.diagnostics.find((x) => x.message.startsWith('spec.config.batch.size'))
     expect(d, JSON.stringify(err!.diagnostics)).toBeDefined()
-    expect(d!.location).toMatchObject({file: 'm.yaml', line: 16, column: 17})
+    expect(d!.location).toMatchObject({file: 'm.yaml', line: 17, column: 17})
     expect(d!.message).toContain('lots')
     expect(d!.resource).toBe(`Connector/${name('source')}`)
     expect(await client.getConfig(name('source'))).toEqual(before)
@@ -186,10 +198,11 @@ describe('Connector manifests on a real Connect worker', () => {
     const outside = await plan()
     expect(outside.actions).toEqual([])
     expect(outside.unmanaged).toEqual([name('idle')])
-    const inside = await plan([`it-${id}-*`])
+    writeManifests({sinkFile: out2, withIdle: false, prune: true})
+    const inside = await plan()
     expect(inside.actions.map((a) => `${a.kind}:${a.connector}`)).toEqual([`connector.delete:${name('idle')}`])
     await apply(inside)
     expect(await client.getConfig(name('idle'))).toBeUndefined()
-    expect((await settledPlan([`it-${id}-*`])).actions).toEqual([])
+    expect((await settledPlan()).actions).toEqual([])
   })
 })

@@ -20,6 +20,10 @@ kind: Environment
 metadata: {name: local}
 spec:
   kafka: {bootstrap: ["127.0.0.1:9092"]}
+  connect:
+    url: http://127.0.0.1:8083
+    auth: {username: ops, password: "\${env:CONNECT_PASSWORD}"}
+  prune: {prefixes: [shop.], connectors: [shop-*]}
   variables: {domain: shop}
 ---
 apiVersion: streamctl/v1
@@ -27,6 +31,13 @@ kind: Environment
 metadata: {name: prod}
 spec:
   kafka: {bootstrap: ["127.0.0.1:9093"]}
+  connect: {url: http://127.0.0.1:8084}
+---
+apiVersion: streamctl/v1
+kind: Environment
+metadata: {name: bare}
+spec:
+  kafka: {bootstrap: ["127.0.0.1:9094"]}
 `)
   writeFileSync(path.join(dir, 'connector.yaml'), connector)
   for (const [f, text] of Object.entries(files)) writeFileSync(path.join(dir, f), text)
@@ -51,7 +62,7 @@ spec:
 
 describe('Connector manifests', () => {
   it('resolve per environment: class, tasks, state, config with ${var:} resolved and ${env:}/${file:} values as secrets', async () => {
-    const d = await loadEnvironment(['.'], 'local', {cwd: estate(SINK, {'token.txt': 'tok-123\n'}), processEnv: {ARCHIVE_API_KEY: 'key-456'}})
+    const d = await loadEnvironment(['.'], 'local', {cwd: estate(SINK, {'token.txt': 'tok-123\n'}), processEnv: {ARCHIVE_API_KEY: 'key-456', CONNECT_PASSWORD: 'cp-111'}})
     const [c] = d.connectors!
     expect(c).toMatchObject({name: 'orders-archive', className: 'org.apache.kafka.connect.file.FileStreamSinkConnector', tasks: 2, state: 'paused'})
     expect(c!.config.topics).toBe('shop.orders.v1')
@@ -70,7 +81,7 @@ describe('Connector manifests', () => {
   })
 
   it('never prints a secret value: render (yaml/json), JSON.stringify and inspect show only where it comes from', async () => {
-    const d = await loadEnvironment(['.'], 'local', {cwd: estate(SINK, {'token.txt': 'tok-123\n'}), processEnv: {ARCHIVE_API_KEY: 'key-456'}})
+    const d = await loadEnvironment(['.'], 'local', {cwd: estate(SINK, {'token.txt': 'tok-123\n'}), processEnv: {ARCHIVE_API_KEY: 'key-456', CONNECT_PASSWORD: 'cp-111'}})
     for (const text of [renderDesired(d, 'yaml'), renderDesired(d, 'json'), JSON.stringify(d), inspect(d, {depth: 10})]) {
       expect(text).not.toContain('key-456')
       expect(text).not.toContain('tok-123')
@@ -80,9 +91,9 @@ describe('Connector manifests', () => {
 
   it('applies only to its environments; an undeclared environment is an error at its position', async () => {
     const only = SINK.replace('  state: paused\n', '  state: paused\n  environments: [prod]\n')
-    const local = await loadEnvironment(['.'], 'local', {cwd: estate(only, {'token.txt': 't'}), processEnv: {ARCHIVE_API_KEY: 'k'}})
+    const local = await loadEnvironment(['.'], 'local', {cwd: estate(only, {'token.txt': 't'}), processEnv: {ARCHIVE_API_KEY: 'k', CONNECT_PASSWORD: 'c'}})
     expect(local.connectors).toBeUndefined()
-    const err = await loadEnvironment(['.'], 'local', {cwd: estate(SINK.replace('  state: paused\n', '  environments: [prdo]\n'), {'token.txt': 't'}), processEnv: {ARCHIVE_API_KEY: 'k'}}).then(() => undefined, (e: unknown) => e as DiagnosticsError)
+    const err = await loadEnvironment(['.'], 'local', {cwd: estate(SINK.replace('  state: paused\n', '  environments: [prdo]\n'), {'token.txt': 't'}), processEnv: {ARCHIVE_API_KEY: 'k', CONNECT_PASSWORD: 'c'}}).then(() => undefined, (e: unknown) => e as DiagnosticsError)
     const d = err!.diagnostics.find((x) => x.message.includes('prdo'))!
     expect(d.location).toMatchObject({file: 'connector.yaml', line: 7})
     expect(d.hint).toContain('prod')
@@ -99,7 +110,7 @@ spec:
     tasks.max: 3
     password: "\${env:PW}-\${var:domain}"
 `
-    const err = await loadEnvironment(['.'], 'local', {cwd: estate(bad), processEnv: {PW: 'x'}}).then(() => undefined, (e: unknown) => e as DiagnosticsError)
+    const err = await loadEnvironment(['.'], 'local', {cwd: estate(bad), processEnv: {PW: 'x', CONNECT_PASSWORD: 'c'}}).then(() => undefined, (e: unknown) => e as DiagnosticsError)
     expect(err).toBeInstanceOf(DiagnosticsError)
     const lines = err!.diagnostics.map((d) => `${d.location?.line}: ${d.message}`)
     expect(lines.find((l) => l.startsWith('6:'))).toMatch(/running|paused|stopped/)
@@ -109,9 +120,25 @@ spec:
   })
 
   it('a missing secret variable is an error naming it (commands that connect refuse to start)', async () => {
-    const err = await loadEnvironment(['.'], 'local', {cwd: estate(SINK, {'token.txt': 't'}), processEnv: {}}).then(() => undefined, (e: unknown) => e as DiagnosticsError)
+    const err = await loadEnvironment(['.'], 'local', {cwd: estate(SINK, {'token.txt': 't'}), processEnv: {CONNECT_PASSWORD: 'c'}}).then(() => undefined, (e: unknown) => e as DiagnosticsError)
     expect(err).toBeInstanceOf(DiagnosticsError)
     const d = err!.diagnostics.find((x) => x.message.includes('ARCHIVE_API_KEY'))
     expect(d?.location?.line).toBe(12)
+  })
+
+  it('the Environment names its Connect cluster (login password a secret) and the connectors it may prune', async () => {
+    const d = await loadEnvironment(['.'], 'local', {cwd: estate(SINK, {'token.txt': 't'}), processEnv: {ARCHIVE_API_KEY: 'k', CONNECT_PASSWORD: 'cp-111'}})
+    expect(d.environment.connect?.url).toBe('http://127.0.0.1:8083')
+    expect(d.environment.connect?.auth?.username).toBe('ops')
+    expect(isSecret(d.environment.connect?.auth?.password)).toBe(true)
+    expect(renderDesired(d, 'yaml')).not.toContain('cp-111')
+    expect(d.environment.prune?.connectors).toEqual(['shop-*'])
+  })
+
+  it('a connector for an environment without a Connect cluster is an error at the connector', async () => {
+    const err = await loadEnvironment(['.'], 'bare', {cwd: estate(SINK, {'token.txt': 't'}), processEnv: {ARCHIVE_API_KEY: 'k'}}).then(() => undefined, (e: unknown) => e as DiagnosticsError)
+    const d = err!.diagnostics.find((x) => x.message.includes('has no Kafka Connect cluster'))
+    expect(d?.location).toMatchObject({file: 'connector.yaml', line: 3})
+    expect(d?.hint).toContain('connect: {url')
   })
 })
