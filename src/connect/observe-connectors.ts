@@ -35,3 +35,18 @@ export async function observeConnectors(client: ConnectClient, desired: readonly
   }
   return {observed, definitions}
 }
+
+/**
+ * Every connector of a Connect cluster with its plugin's definitions (validated with its own
+ * config, which changes nothing): what `export` needs to write only non-default values and to
+ * recognise PASSWORD configs, which it never writes.
+ */
+export async function observeConnectorsForExport(client: ConnectClient): Promise<ObservedConnectors> {
+  const {observed} = await observeConnectors(client, [])
+  const definitions: Record<string, Record<string, ConfigDefinition>> = {}
+  for (const o of observed) {
+    const className = o.config['connector.class']
+    if (className) definitions[o.name] = definitionsOf(await client.validate(className, o.config))
+  }
+  return {observed, definitions}
+}

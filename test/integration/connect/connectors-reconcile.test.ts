@@ -5,13 +5,15 @@
  * in place; a connector declared paused never runs; an invalid config is reported at its manifest
  * line without touching the worker; a removed connector is deleted only inside the prune scope.
  */
-import {appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {applyConnectorActions} from '../../../src/connect/apply-connectors.js'
 import type {ConnectClient} from '../../../src/connect/connect-client.js'
 import {connectClientFor} from '../../../src/connect/environment-connect.js'
+import {exportLiveConnectors} from '../../../src/connect/export-live.js'
+import {exportFiles} from '../../../src/export/write-yaml.js'
 import {observeConnectors} from '../../../src/connect/observe-connectors.js'
 import {devConnectDown, devStatus, devUp} from '../../../src/dev/index.js'
 import {DiagnosticsError} from '../../../src/errors.js'
@@ -204,5 +206,24 @@ describe('Connector manifests on a real Connect worker', () => {
     await apply(inside)
     expect(await client.getConfig(name('idle'))).toBeUndefined()
     expect((await settledPlan()).actions).toEqual([])
+  })
+
+  it('export writes the live connectors as Connector manifests; planned against the same worker they change nothing', async () => {
+    const env = (await load()).environment
+    const exported = await exportLiveConnectors({...env, dev: {...env.dev!, connect: true}}, false)
+    const mine = (exported.connectors ?? []).filter((d) => d.metadata.name.startsWith(`it-${id}-`))
+    expect(mine.map((d) => d.metadata.name)).toEqual([name('sink'), name('source')])
+    // Only non-default values: the source's tasks.max 1 is FileStreamSource's default.
+    expect(mine[1]!.spec).toEqual({class: 'org.apache.kafka.connect.file.FileStreamSourceConnector', config: {'batch.size': '100', file: input, topic}})
+    const out = join(dir, 'exported')
+    mkdirSync(out)
+    const files = exportFiles({environment: {apiVersion: 'streamctl/v1', kind: 'Environment', metadata: {name: 'local'}, spec: {cluster: 'dev', dev: {dataDir: singleCluster().dataDir}}},
+      topics: [], services: [], acls: [], schemas: [], policies: [], users: [], quotas: [], connectors: mine}, 'it')
+    for (const f of files) writeFileSync(join(out, f.name), f.content)
+    expect(files.map((f) => f.name)).toEqual(['environment.yaml', 'connectors.yaml'])
+    const state = await loadEnvironment(['.'], 'local', {cwd: out, processEnv: {}})
+    const seen = await observeConnectors(client, state.connectors ?? [])
+    const p = planConnectors({desired: state.connectors ?? [], observed: seen.observed.filter((o) => o.name.startsWith(`it-${id}-`)), definitions: seen.definitions, pruneConnectors: []})
+    expect(p.actions).toEqual([])
   })
 })
