@@ -2,10 +2,17 @@ import type {Diagnostic} from '../errors.js'
 import type {EnvironmentSpec} from '../model/environment.js'
 import {CONNECTOR_RESERVED_KEYS, type ConnectorSpec} from '../model/connector.js'
 import {isSecret} from '../model/secret.js'
+import {DEV_CONNECT_USER} from '../dev/connect-worker.js'
 import {appliesTo} from './identities.js'
 import {configValueToString} from './kafka-topic-configs.js'
 import {where, type Resource} from './resource.js'
 import {didYouMean} from './suggest.js'
+
+/** Declared, or the secure dev worker's own user (`dev up --secure --connect`). */
+function principalOf(r: Resource, env: EnvironmentSpec): string | undefined {
+  if (typeof r.spec.principal === 'string') return r.spec.principal
+  return env.cluster === 'dev' && env.dev?.secure && !env.connect ? `User:${DEV_CONNECT_USER}` : undefined
+}
 
 const RESERVED_FIELD: Record<(typeof CONNECTOR_RESERVED_KEYS)[number], string> = {'connector.class': 'spec.class', 'tasks.max': 'spec.tasks', name: 'metadata.name'}
 
@@ -51,7 +58,7 @@ export function resolveConnectors(resources: readonly Resource[], env: Environme
     }
     out.push({
       name: r.name, className: r.spec.class, ...(r.spec.tasks !== undefined ? {tasks: r.spec.tasks as number} : {}),
-      state: r.spec.state ?? 'running',
+      state: r.spec.state ?? 'running', ...(principalOf(r, env) ? {principal: principalOf(r, env)} : {}),
       config, location: where(r), keyLocations,
     })
   }

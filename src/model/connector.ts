@@ -17,6 +17,8 @@ export interface ConnectorSpec {
   /** `tasks.max`, when declared. */
   readonly tasks?: number
   readonly state: ConnectorTargetState
+  /** The Kafka principal the worker's clients use for it (single-writer judges its writes by it). */
+  readonly principal?: string
   /** The rest of the config; a value read from `${env:}`/`${file:}` is a Secret. */
   readonly config: Readonly<Record<string, string | Secret>>
   readonly location?: SourceLocation
@@ -27,4 +29,26 @@ export interface ConnectorSpec {
 /** The whole config submitted to the worker: `config` plus `connector.class`, `tasks.max` and `name`. */
 export function submittedConfig(c: ConnectorSpec): Readonly<Record<string, string | Secret>> {
   return {...c.config, 'connector.class': c.className, ...(c.tasks !== undefined ? {'tasks.max': String(c.tasks)} : {}), name: c.name}
+}
+
+/**
+ * The topics a connector reads (a sink's `topics`, the Connect framework's key for every sink) or
+ * writes (a source's `topic` or `kafka.topic`, the keys of the FileStream and most community
+ * sources). A `topics.regex` sink and sources that name topics otherwise are not judged.
+ */
+export function connectorTopics(c: ConnectorSpec): {readonly direction: 'source' | 'sink' | 'unknown'; readonly key?: string; readonly topics: readonly string[]} {
+  const text = (key: string): string | undefined => {
+    const v = c.config[key]
+    return typeof v === 'string' ? v : undefined
+  }
+  const sink = /Sink(Connector)?$/.test(c.className) || text('topics') !== undefined || text('topics.regex') !== undefined
+  if (sink) {
+    const topics = text('topics')
+    return {direction: 'sink', ...(topics !== undefined ? {key: 'topics'} : {}), topics: topics === undefined ? [] : topics.split(',').map((t) => t.trim()).filter(Boolean)}
+  }
+  if (/Source(Connector)?$/.test(c.className)) {
+    const key = ['topic', 'kafka.topic'].find((k) => text(k) !== undefined)
+    return {direction: 'source', ...(key ? {key} : {}), topics: key ? [text(key)!.trim()] : []}
+  }
+  return {direction: 'unknown', topics: []}
 }
