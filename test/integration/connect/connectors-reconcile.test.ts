@@ -9,9 +9,10 @@ import {appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {applyConnectorActions} from '../../../src/connect/apply-connectors.js'
 import type {ConnectClient} from '../../../src/connect/connect-client.js'
 import {connectClientFor} from '../../../src/connect/environment-connect.js'
+import {applyEnvironmentConnectors, planEnvironmentConnectors} from '../../../src/connect/environment-connectors.js'
+import {renderConnectorPlanText} from '../../../src/render/connector-plan-text.js'
 import {exportLiveConnectors} from '../../../src/connect/export-live.js'
 import {exportFiles} from '../../../src/export/write-yaml.js'
 import {observeConnectors} from '../../../src/connect/observe-connectors.js'
@@ -88,20 +89,16 @@ async function load() {
   return loadEnvironment(['m.yaml'], 'local', {cwd: dir, processEnv: {}})
 }
 
-async function desired() {
-  return (await load()).connectors ?? []
-}
-
-/** Plans only this test's connectors (the worker is shared), with the environment's prune scope. */
+/** The environment's connector plan (the hook plan/apply call), with its prune scope. */
 async function plan(): Promise<ConnectorPlan> {
-  const state = await load()
-  const d = state.connectors ?? []
-  const seen = await observeConnectors(client, d)
-  return planConnectors({desired: d, observed: seen.observed.filter((o) => o.name.startsWith(`it-${id}-`)), definitions: seen.definitions, pruneConnectors: state.environment.prune?.connectors ?? []})
+  const p = await planEnvironmentConnectors(await load(), {start: false})
+  // The worker is shared with other test files: their connectors are unmanaged here.
+  return {...p!, unmanaged: p!.unmanaged.filter((n) => n.startsWith(`it-${id}-`))}
 }
 
 async function apply(p: ConnectorPlan): Promise<void> {
-  const r = await applyConnectorActions(client, p.actions, await desired())
+  console.info(renderConnectorPlanText(p))
+  const r = await applyEnvironmentConnectors(await load(), p, {start: false})
   expect(r.failed?.error.message).toBeUndefined()
 }
 
