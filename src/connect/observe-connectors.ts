@@ -12,7 +12,8 @@ export interface ObservedConnectors {
 }
 
 /**
- * What the planner needs from one Connect cluster: every connector's config and status, and for
+ * What the planner needs from one Connect cluster: every connector's config and status (one
+ * request), and for
  * each declared connector the plugin's verdict on its config (`PUT .../config/validate`, which
  * changes nothing). Invalid declared configs are thrown as located diagnostics before any plan
  * exists, so a bad manifest never reaches the worker's connectors.
@@ -26,13 +27,9 @@ export async function observeConnectors(client: ConnectClient, desired: readonly
     diagnostics.push(...validationDiagnostics(c, verdict))
   }
   if (diagnostics.length > 0) throw new DiagnosticsError(diagnostics, 'CONNECT_ERROR')
-  const observed: ObservedConnector[] = []
-  for (const name of await client.listConnectors()) {
-    const [config, status] = await Promise.all([client.getConfig(name), client.getStatus(name)])
-    // Deleted between the list and these reads: not there any more.
-    if (!config || !status) continue
-    observed.push({name, config, state: status.connector.state as ObservedConnectState, tasks: status.tasks.map((t) => ({id: t.id, state: t.state as ObservedConnectState}))})
-  }
+  const observed: ObservedConnector[] = (await client.listExpanded()).map(({name, config, status}) => ({
+    name, config, state: status.connector.state as ObservedConnectState, tasks: status.tasks.map((t) => ({id: t.id, state: t.state as ObservedConnectState})),
+  }))
   return {observed, definitions}
 }
 
