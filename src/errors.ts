@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'DEV_CLUSTER'
   | 'PREREQUISITE_MISSING'
   | 'REGISTRY_ERROR'
+  | 'CONNECT_ERROR'
   | 'JOB_FAILED'
   | 'INTERNAL'
 

@@ -15,7 +15,7 @@ export default class ExportCommand extends BaseCommand {
   static override flags = {
     ...manifestFlags,
     ...connectFlags,
-    out: Flags.string({char: 'o', description: 'directory to write environment.yaml, topics.yaml, services.yaml, acls.yaml, users.yaml, quotas.yaml, schemas.yaml (with each schema in schemas/<subject>.avsc|.json|.proto), policy.yaml (default: print)'}),
+    out: Flags.string({char: 'o', description: 'directory to write environment.yaml, topics.yaml, services.yaml, acls.yaml, users.yaml, quotas.yaml, schemas.yaml (with each schema in schemas/<subject>.avsc|.json|.proto), connectors.yaml, policy.yaml (default: print)'}),
     bootstrap: Flags.string({description: 'export from host:port[,host:port] without manifests'}),
     'env-name': Flags.string({description: 'name of the exported Environment with --bootstrap', default: 'exported'}),
     users: Flags.boolean({description: 'export SCRAM users (each reads its password from an env var it names: Kafka never returns passwords); --no-users leaves them out', default: true, allowNo: true}),
@@ -30,11 +30,12 @@ export default class ExportCommand extends BaseCommand {
     const {exportState} = await import('../export/export-state.js')
     const {exportFiles} = await import('../export/write-yaml.js')
     const {TOPIC_DEFAULTS, observeLive} = await import('../reconcile/plan-environment.js')
+    const {exportLiveConnectors} = await import('../connect/export-live.js')
     const target = await connectEnvironment(environment, {start: !flags['no-start']})
     try {
       const observed = await observeLive(target)
       // Into a directory, each schema gets a file of its own beside the manifests; printed, they stay inline.
-      const exported = exportState(observed, environment, TOPIC_DEFAULTS, {users: flags.users, connection: target.connection, schemaFiles: flags.out !== undefined})
+      const exported = {...exportState(observed, environment, TOPIC_DEFAULTS, {users: flags.users, connection: target.connection, schemaFiles: flags.out !== undefined}), ...await exportLiveConnectors(environment, !flags['no-start'])}
       const files = exportFiles(exported, `streamctl export (${environment.name})`)
       if (flags.out) {
         await mkdir(flags.out, {recursive: true})
@@ -42,7 +43,7 @@ export default class ExportCommand extends BaseCommand {
           await mkdir(dirname(join(flags.out, f.name)), {recursive: true})
           await writeFile(join(flags.out, f.name), f.content)
         }
-        this.out(`exported ${exported.topics.length} topic(s), ${exported.services.length} service(s), ${exported.acls.length} raw ACL principal(s), ${exported.users.length} user(s), ${exported.quotas.length} quota entit(ies), ${exported.schemas.length} subject(s)${exported.schemaFiles.length ? ` (${exported.schemaFiles.length} schema file(s) in schemas/)` : ''}${exported.policies.length ? ', a Policy relaxing the lint rules the cluster breaks' : ''} to ${flags.out}: ${files.map((f) => f.name).join(', ')}`)
+        this.out(`exported ${exported.topics.length} topic(s), ${exported.services.length} service(s), ${exported.acls.length} raw ACL principal(s), ${exported.users.length} user(s), ${exported.quotas.length} quota entit(ies), ${exported.schemas.length} subject(s)${exported.schemaFiles.length ? ` (${exported.schemaFiles.length} schema file(s) in schemas/)` : ''}${exported.connectors ? `, ${exported.connectors.length} connector(s)` : ''}${exported.policies.length ? ', a Policy relaxing the lint rules the cluster breaks' : ''} to ${flags.out}: ${files.map((f) => f.name).join(', ')}`)
       } else {
         this.out(files.map((f) => f.content).join('---\n'))
       }

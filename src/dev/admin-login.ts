@@ -1,7 +1,7 @@
 import {dirname} from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 import {createGateway} from '../cluster/create-gateway.js'
-import {internalCredentialsFile, readCredentials} from './credentials.js'
+import {internalCredentialsFile, readCredentials, type DevCredentials} from './credentials.js'
 import type {DevEvent} from './events.js'
 import type {DevState} from './state.js'
 import {internalBootstrap} from './topology.js'
@@ -18,7 +18,11 @@ const SCRAM_ITERATIONS = 4096
 /** Node ids whose SASL_PLAINTEXT listener refuses the admin's login (connection failures are not counted). */
 export async function nodesRefusingAdmin(state: DevState, nodeIds: readonly number[]): Promise<number[]> {
   if (!state.layout.secure || !state.credentialsFile) return []
-  const creds = readCredentials(state.credentialsFile)
+  return nodesRefusingLogin(state, readCredentials(state.credentialsFile), nodeIds)
+}
+
+/** Node ids whose SASL_PLAINTEXT listener refuses this SCRAM-SHA-512 login (connection failures are not counted). */
+export async function nodesRefusingLogin(state: DevState, creds: DevCredentials, nodeIds: readonly number[]): Promise<number[]> {
   const refusing: number[] = []
   for (const id of nodeIds) {
     const port = state.layout.nodes.find((n) => n.id === id)?.ports.sasl

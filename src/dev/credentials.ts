@@ -50,9 +50,21 @@ export function internalCredentialsFile(secureDir: string): string {
  * needs it, so a secure cluster made before it existed gains it at its next start.
  */
 export async function ensureInternalCredentials(secureDir: string): Promise<DevCredentials> {
-  const file = internalCredentialsFile(secureDir)
+  return ensureCredentialsFile(internalCredentialsFile(secureDir), DEV_INTERNAL_USER, 'plain')
+}
+
+export function connectCredentialsFile(secureDir: string): string {
+  return join(secureDir, 'connect.json')
+}
+
+/** The Connect worker's own SCRAM-SHA-512 user, made on the first start of the worker. */
+export async function ensureConnectCredentials(secureDir: string, username: string): Promise<DevCredentials> {
+  return ensureCredentialsFile(connectCredentialsFile(secureDir), username, 'scram-sha-512')
+}
+
+async function ensureCredentialsFile(file: string, username: string, mechanism: string): Promise<DevCredentials> {
   if (!existsSync(file)) {
-    await writeFile(file, JSON.stringify({username: DEV_INTERNAL_USER, password: generatePassword(), mechanism: 'plain'}, null, 2) + '\n', {mode: 0o600})
+    await writeFile(file, JSON.stringify({username, password: generatePassword(), mechanism}, null, 2) + '\n', {mode: 0o600})
   }
   return readCredentials(file)
 }

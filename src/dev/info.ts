@@ -2,7 +2,8 @@ import {readFileSync, statSync} from 'node:fs'
 import type {KafkaConnectionSpec} from '../model/environment.js'
 import type {Secret} from '../model/secret.js'
 import {readCredentials} from './credentials.js'
-import {nodeFiles, toolClientConfigFile} from './paths.js'
+import {connectMarker, DEV_CONNECT_USER} from './connect-worker.js'
+import {connectFiles, nodeFiles, toolClientConfigFile} from './paths.js'
 import {isOurProcess} from './process.js'
 import {registryBootstrap, registryMarker} from './registry-process.js'
 import type {DevState} from './state.js'
@@ -38,10 +39,27 @@ export interface DevClusterInfo {
   readonly registryUp?: boolean
   /** Secure clusters: the registry demands HTTP Basic auth with the admin's credentials. */
   readonly registryAuth?: {readonly username: string; readonly password: Secret}
+  /** The Kafka Connect worker, once `dev up --connect` made one. */
+  readonly connect?: DevConnectStatus
   readonly credentialsFile?: string
   /** Kafka CLI tool client configs (SASL_PLAINTEXT / SASL_SSL) for `--command-config`. */
   readonly toolConfig?: {readonly saslPlaintext: string; readonly saslSsl: string}
   readonly caFile?: string
+}
+
+export interface DevConnectStatus {
+  /** False after `dev up --no-connect`: later `dev up`s leave the worker stopped. */
+  readonly enabled: boolean
+  readonly up: boolean
+  readonly pid?: number
+  /** The REST API, bound to 127.0.0.1 only. */
+  readonly url: string
+  readonly port: number
+  /** Secure clusters: the REST API demands HTTP Basic auth with the admin's credentials. */
+  readonly auth?: {readonly username: string; readonly password: Secret}
+  /** Secure clusters: the worker's own Kafka principal (what its connectors read and write as). */
+  readonly principal?: string
+  readonly logFile: string
 }
 
 export function nodeMarker(serverProperties: string): string {
@@ -68,6 +86,13 @@ export function describeCluster(dataDir: string, state: DevState): DevClusterInf
     bootstrap = tlsBootstrap(state.layout)
     connection = {bootstrap, sasl, tls: {caFile: state.caFile}}
   }
+  let connect: DevConnectStatus | undefined
+  if (state.connect) {
+    const files = connectFiles(dataDir)
+    const up = isOurProcess(state.connect.pid, connectMarker(files.workerProperties))
+    connect = {enabled: state.connect.enabled, up, ...(up ? {pid: state.connect.pid} : {}), url: `http://127.0.0.1:${state.connect.port}`, port: state.connect.port,
+      ...(registryAuth ? {auth: registryAuth, principal: `User:${DEV_CONNECT_USER}`} : {}), logFile: files.logFile}
+  }
   const reg = state.registry
   const registryUp = reg?.pid !== undefined && isOurProcess(reg.pid, registryMarker(registryBootstrap(state.layout), reg.port))
   return {
@@ -82,6 +107,7 @@ export function describeCluster(dataDir: string, state: DevState): DevClusterInf
     nodes,
     allUp: nodes.every((n) => n.up),
     ...(reg?.pid !== undefined ? {registryUrl: `http://127.0.0.1:${reg.port}`, registryUp, ...(registryAuth ? {registryAuth} : {})} : {}),
+    ...(connect ? {connect} : {}),
     ...(state.credentialsFile ? {credentialsFile: state.credentialsFile, caFile: state.caFile,
       toolConfig: {saslPlaintext: toolClientConfigFile(dataDir, false), saslSsl: toolClientConfigFile(dataDir, true)}} : {}),
   }

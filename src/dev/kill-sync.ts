@@ -1,6 +1,7 @@
 import {resolve} from 'node:path'
 import {nodeMarker} from './info.js'
-import {nodeFiles} from './paths.js'
+import {connectMarker} from './connect-worker.js'
+import {connectFiles, nodeFiles} from './paths.js'
 import {isOurProcess} from './process.js'
 import {registryBootstrap, registryMarker} from './registry-process.js'
 import {readState} from './state.js'
@@ -19,6 +20,7 @@ export function killClusterSync(dataDir: string): number {
     if (!state) return 0
     const release = parseKafkaRelease(state.layout.kafkaVersion)
     const targets: [number | undefined, string][] = state.layout.nodes.map((n) => [state.pids[String(n.id)], nodeMarker(nodeFiles(dir, n, release).serverProperties)])
+    if (state.connect?.pid) targets.push([state.connect.pid, connectMarker(connectFiles(dir).workerProperties)])
     if (state.registry?.pid) targets.push([state.registry.pid, registryMarker(registryBootstrap(state.layout), state.registry.port)])
     for (const [pid, marker] of targets) {
       if (pid && isOurProcess(pid, marker)) {

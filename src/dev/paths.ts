@@ -42,3 +42,33 @@ export function registryLogFile(dataDir: string): string {
 export function toolClientConfigFile(dataDir: string, tls: boolean): string {
   return join(secureDir(dataDir), tls ? 'client-tls.properties' : 'client.properties')
 }
+
+export interface ConnectFiles {
+  readonly root: string
+  readonly workerProperties: string
+  readonly logConfig: string
+  readonly logDir: string
+  /** The worker's own log (connect.log via the generated log config). */
+  readonly logFile: string
+  /** JVM stdout/stderr: crashes before logging starts land here. */
+  readonly consoleFile: string
+}
+
+/** The Connect worker's files; its connectors, offsets and statuses live in Kafka topics. */
+export function connectFiles(dataDir: string): ConnectFiles {
+  const root = join(dataDir, 'connect')
+  const logDir = join(root, 'logs')
+  return {
+    root,
+    workerProperties: join(root, 'worker.properties'),
+    logConfig: join(root, 'log4j2.xml'),
+    logDir,
+    logFile: join(logDir, 'connect.log'),
+    consoleFile: join(logDir, 'console.log'),
+  }
+}
+
+/** Secure clusters: the JAAS file and the users file of the worker's REST Basic auth (0600). */
+export function connectRestAuthFiles(dataDir: string): {readonly jaas: string; readonly users: string} {
+  return {jaas: join(secureDir(dataDir), 'connect-rest-jaas.conf'), users: join(secureDir(dataDir), 'connect-rest-users.properties')}
+}

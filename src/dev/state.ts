@@ -17,6 +17,11 @@ export interface DevState {
   readonly registry?: {readonly port: number; readonly pid?: number}
   /** Set by `dev up --no-registry`; later `dev up`s keep it until `--registry` is given. */
   readonly noRegistry?: boolean
+  /**
+   * The Kafka Connect worker: set by the first `dev up --connect` (its REST port is kept from
+   * then on); `enabled` is what later `dev up`s do until `--connect`/`--no-connect` changes it.
+   */
+  readonly connect?: {readonly enabled: boolean; readonly port: number; readonly heap: string; readonly pid?: number}
   /** Secure clusters: 0600 JSON file with the admin user and password. */
   readonly credentialsFile?: string
   readonly caFile?: string

@@ -5,6 +5,8 @@ import {join, resolve} from 'node:path'
 import {StreamctlError} from '../errors.js'
 import {Secret} from '../model/secret.js'
 import {ensureAdminLogin} from './admin-login.js'
+import {isConnectRunning, startConnect} from './connect-process.js'
+import {DEFAULT_CONNECT_HEAP} from './connect-worker.js'
 import {DEV_ADMIN_USER, ensureInternalCredentials, generatePassword, readCredentials, writeAdminPasswordFile, writeCredentials, writeToolClientConfig} from './credentials.js'
 import type {DevEvent} from './events.js'
 import {describeCluster, nodeMarker, tailFile, type DevClusterInfo} from './info.js'
@@ -35,6 +37,12 @@ export interface DevUpOptions {
   readonly timeoutMs?: number
   readonly registry?: boolean
   readonly registryPort?: number
+  /** Start the Kafka Connect worker; undefined: what the cluster remembers (off for a new one). */
+  readonly connect?: boolean
+  /** REST port of the worker (only when the worker is first made). */
+  readonly connectPort?: number
+  /** Max heap of the worker (java -Xmx); remembered. */
+  readonly connectHeap?: string
   readonly onEvent?: (e: DevEvent) => void
 }
 
@@ -42,6 +50,8 @@ export interface DevUpResult extends DevClusterInfo {
   readonly created: boolean
   /** Node ids started by this call; empty when everything was already running. */
   readonly startedNodes: number[]
+  /** True when this call started the Connect worker. */
+  readonly startedConnect: boolean
   readonly readyMs: number
 }
 
@@ -132,7 +142,9 @@ async function upInDir(dataDir: string, opts: DevUpOptions, emit: (e: DevEvent) 
         throw new StreamctlError('DEV_CLUSTER', `the schema registry did not answer on port ${port}:\n${tailFile(registryLogFile(dataDir), 20)}`, {hint: 'rerun with --no-registry to start Kafka only'})
       }
     }
-    return {...describeCluster(dataDir, state), created, startedNodes: started.map((s) => s.id), readyMs: Date.now() - t0}
+    const connectBefore = state.connect?.pid
+    state = await ensureConnect(dataDir, state, opts, emit)
+    return {...describeCluster(dataDir, state), created, startedNodes: started.map((s) => s.id), startedConnect: state.connect?.pid !== connectBefore, readyMs: Date.now() - t0}
   } catch (err) {
     // Nothing half-started: stop what this call started, and forget a cluster it only just created.
     for (const s of started) {
@@ -143,6 +155,24 @@ async function upInDir(dataDir: string, opts: DevUpOptions, emit: (e: DevEvent) 
     if (created) await removeClusterFiles(dataDir)
     throw err
   }
+}
+
+/** Starts the worker when it is wanted and not running; remembers --connect / --no-connect. */
+async function ensureConnect(dataDir: string, state: DevState, opts: DevUpOptions, emit: (e: DevEvent) => void): Promise<DevState> {
+  if (state.connect && opts.connect !== undefined && state.connect.enabled !== opts.connect) {
+    state = {...state, connect: {...state.connect, enabled: opts.connect}}
+    await writeState(dataDir, state)
+  }
+  const enabled = opts.connect ?? state.connect?.enabled ?? false
+  if (!enabled || isConnectRunning(dataDir, state)) return state
+  const port = state.connect?.port ?? opts.connectPort ?? (await allocatePorts(1))[0]!
+  const heap = opts.connectHeap ?? state.connect?.heap ?? DEFAULT_CONNECT_HEAP
+  const base = state
+  const next = await startConnect(dataDir, state, {port, heap, emit,
+    // Recorded before the wait, so `dev down` and the watchdog find a worker whose start was interrupted.
+    onSpawned: async (pid) => writeState(dataDir, {...base, connect: {enabled: true, port, heap, pid}})})
+  await writeState(dataDir, next)
+  return next
 }
 
 async function ensureWritable(dataDir: string): Promise<void> {
@@ -166,6 +196,7 @@ function checkCompatible(dataDir: string, state: DevState, opts: DevUpOptions): 
   if (opts.secure !== undefined && opts.secure !== l.secure) diffs.push(`${l.secure ? 'secure' : 'not secure'} (asked: ${opts.secure ? '--secure' : 'not secure'})`)
   const firstPort = l.secure ? l.nodes[0]?.ports.sasl : l.nodes[0]?.ports.broker
   if (opts.port !== undefined && opts.port !== firstPort) diffs.push(`client port ${firstPort} (asked: --port ${opts.port})`)
+  if (opts.connectPort !== undefined && state.connect && opts.connectPort !== state.connect.port) diffs.push(`Connect REST port ${state.connect.port} (asked: --connect-port ${opts.connectPort})`)
   if (diffs.length) {
     throw new StreamctlError('DEV_CLUSTER', `the dev cluster in ${dataDir} was created with ${diffs.join(', ')}`, {
       hint: `start it as it is (omit those flags), wipe it with \`streamctl dev reset --data-dir ${dataDir}\`, or use another --data-dir`,
@@ -286,7 +317,7 @@ function notReady(dataDir: string, state: DevState, release: KafkaRelease, nodeI
 /** Only the files a dev cluster creates, so a --data-dir pointing at a user's folder loses nothing else. */
 export async function removeClusterFiles(dataDir: string): Promise<void> {
   for (const f of readdirSync(dataDir)) {
-    if (/^node-\d+$/.test(f) || ['secure', 'state.json', 'state.json.tmp', 'registry.log'].includes(f)) {
+    if (/^node-\d+$/.test(f) || ['secure', 'connect', 'state.json', 'state.json.tmp', 'registry.log'].includes(f)) {
       await rm(join(dataDir, f), {recursive: true, force: true})
     }
   }

@@ -15,7 +15,7 @@ import {digestOf} from '../plan/digest.js'
 /** One manifest document, as plain data (the YAML writer turns it into text). */
 export interface ManifestDoc {
   readonly apiVersion: 'streamctl/v1'
-  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl' | 'Schema' | 'Policy' | 'User' | 'Quota'
+  readonly kind: 'Environment' | 'Topic' | 'Service' | 'Acl' | 'Schema' | 'Policy' | 'User' | 'Quota' | 'Connector'
   readonly metadata: {readonly name: string; readonly description?: string}
   readonly spec: Readonly<Record<string, unknown>>
   /** A YAML comment written above the document. */
@@ -37,6 +37,8 @@ export interface ExportedManifests {
   readonly users: ManifestDoc[]
   /** Quotas of entities other than a plain user (client ids, user+client id, defaults). */
   readonly quotas: ManifestDoc[]
+  /** Kafka Connect connectors, when the environment has a Connect cluster (export-connectors.ts). */
+  readonly connectors?: ManifestDoc[]
 }
 
 /**
@@ -353,7 +355,7 @@ function exportEnvironment(env: EnvironmentSpec, clusterId: string | undefined):
   const spec: Record<string, unknown> = {}
   if (env.cluster === 'dev') {
     spec.cluster = 'dev'
-    if (env.dev) spec.dev = {brokers: env.dev.brokers, secure: env.dev.secure, ...(env.dev.dataDir ? {dataDir: env.dev.dataDir} : {})}
+    if (env.dev) spec.dev = {brokers: env.dev.brokers, secure: env.dev.secure, ...(env.dev.dataDir ? {dataDir: env.dev.dataDir} : {}), ...(env.dev.connect !== undefined ? {connect: env.dev.connect} : {})}
   } else if (kafka) {
     spec.kafka = {
       bootstrap: [...kafka.bootstrap],
@@ -372,9 +374,13 @@ function exportEnvironment(env: EnvironmentSpec, clusterId: string | undefined):
       ...(r.token ? {token: secretReference(r.token.origin, 'REGISTRY_TOKEN')} : {}),
     }
   }
+  if (env.connect) {
+    const a = env.connect.auth
+    spec.connect = {url: env.connect.url, ...(a ? {auth: {username: a.username, password: secretReference(a.password.origin, 'CONNECT_PASSWORD')}} : {})}
+  }
   if (clusterId) spec.clusterId = clusterId
   if (env.protect.length) spec.protect = [...env.protect]
-  if (env.prune) spec.prune = {prefixes: [...env.prune.prefixes]}
+  if (env.prune) spec.prune = {prefixes: [...env.prune.prefixes], ...(env.prune.connectors ? {connectors: [...env.prune.connectors]} : {})}
   return {apiVersion: 'streamctl/v1', kind: 'Environment', metadata: {name: env.name}, spec}
 }
 

@@ -5,6 +5,7 @@ const HEADER = '# Manifests exported from a live cluster; review, then keep them
 const NOTES: Readonly<Record<string, string>> = {
   'topics.yaml': '# Descriptions and labels are not stored in Kafka, so export cannot recover them: add them here.\n',
   'users.yaml': '# Kafka never returns passwords: each User reads its password from the environment variable it names.\n',
+  'connectors.yaml': '# PASSWORD configs are not exported: each reads its value from the environment variable it names.\n',
 }
 
 /** Multi-document YAML, one file per resource kind (pure: the command writes the files). */
@@ -21,6 +22,7 @@ export function exportFiles(exported: ExportedManifests, generatedBy: string): {
   add('users.yaml', exported.users)
   add('quotas.yaml', exported.quotas)
   add('schemas.yaml', exported.schemas)
+  add('connectors.yaml', exported.connectors ?? [])
   add('policy.yaml', exported.policies)
   for (const f of exported.schemaFiles) files.push({name: f.path, content: f.content})
   return files

@@ -89,13 +89,28 @@ export async function loadManifestsForCheck(paths: readonly string[], opts: Load
 }
 
 /** Fields read while loading (a secret, a schema's source): substituted once and for all, here. */
-function finalAtLoad(kind: ResourceKind, docPath: DocPath): 'secret' | 'schema-source' | undefined {
+function finalAtLoad(kind: ResourceKind, docPath: DocPath, rawSpec?: unknown): 'secret' | 'schema-source' | undefined {
   const is = (p: readonly string[]) => p.length === docPath.length && p.every((s, i) => s === docPath[i])
   if (kind === 'Environment' && SECRET_PATHS.some(is)) return 'secret'
   if (kind === 'User' && USER_SECRET_PATHS.some(is)) return 'secret'
+  if (kind === 'Connector' && isConnectorSecretValue(docPath, rawSpec)) return 'secret'
   if (kind === 'Schema' && (is(['spec', 'file']) || is(['spec', 'schema']))) return 'schema-source'
   return undefined
 }
+
+/**
+ * A Connector's config value that reads the process environment or a file is a secret (database
+ * passwords, API keys): held in a Secret from loading on, so it is never printed. Other values
+ * (topics, files, `${var:}` names) stay plain.
+ */
+function isConnectorSecretValue(docPath: DocPath, rawSpec: unknown): boolean {
+  if (docPath.length !== 3 || docPath[0] !== 'spec' || docPath[1] !== 'config') return false
+  const v = (rawSpec as {config?: Record<string, unknown>} | undefined)?.config?.[String(docPath[2])]
+  return typeof v === 'string' && CONNECTOR_SECRET_REFERENCE.test(v)
+}
+
+/** `${env:` or `${file:` not escaped as `$${`. */
+const CONNECTOR_SECRET_REFERENCE = /(?<!\$)\$\{(?:env|file):/
 
 function toResource(pd: ParsedDoc, cwd: string, env: LoadOptions['env'] & object, diags: Diagnostic[]): Resource {
   const raw = pd.value as {kind: ResourceKind; metadata: {name: string; description?: string; labels?: Record<string, string>}; spec: unknown}
@@ -126,7 +141,7 @@ function toResource(pd: ParsedDoc, cwd: string, env: LoadOptions['env'] & object
   }
   const onString = (prefix: DocPath) => (relPath: DocPath, r: Substituted): unknown => {
     const docPath: DocPath = [...prefix, ...relPath]
-    const special = finalAtLoad(raw.kind, docPath)
+    const special = finalAtLoad(raw.kind, docPath, raw.spec)
     report(docPath, r.problems, special === 'secret')
     if (special === 'schema-source') {
       sources[docPath[1] as 'file' | 'schema'] = r.value
@@ -141,7 +156,7 @@ function toResource(pd: ParsedDoc, cwd: string, env: LoadOptions['env'] & object
     }
     return new Secret(r.value, r.origin)
   }
-  const optsFor = (prefix: DocPath) => (relPath: DocPath) => (finalAtLoad(raw.kind, [...prefix, ...relPath]) ? {final: true} : {})
+  const optsFor = (prefix: DocPath) => (relPath: DocPath) => (finalAtLoad(raw.kind, [...prefix, ...relPath], raw.spec) ? {final: true} : {})
   const spec = interpolateTree(raw.spec, lookups, onString(['spec']), [], optsFor(['spec']))
   const meta = interpolateTree(raw.metadata, lookups, onString(['metadata']), [], {}) as typeof raw.metadata
   let schemaText: string | undefined

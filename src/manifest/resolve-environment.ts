@@ -12,6 +12,7 @@ import {checkReferences} from './check-references.js'
 import {checkDuplicates, checkTopicNames} from './check-names.js'
 import {didYouMean} from './suggest.js'
 import {overlayTopic} from './topic-overlay.js'
+import {resolveConnectors} from './resolve-connectors.js'
 import {resolveIdentities} from './identities.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 import {desiredSubjects} from '../schemas/desired-subjects.js'
@@ -100,6 +101,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     rules: Object.fromEntries(Object.entries(r.spec.rules as Record<string, any>).map(([id, v]) => [id, typeof v === 'string' ? {severity: v} : {...v}])),
   }))
   const identities = resolveIdentities([...byKind('User'), ...byKind('Quota')], environment.name, envs.map((e) => e.name), opts.offline ?? false, diags)
+  const connectors = resolveConnectors(byKind('Connector'), environment, envs.map((e) => e.name), opts.offline ?? false, diags)
   dropFollowOnErrors(diags, envRes, resources)
   const errors = diags.filter((d) => d.severity === 'error')
   if (errors.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))
@@ -119,6 +121,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     cluster: {...(environment.clusterId ? {clusterId: environment.clusterId} : {}), topics: topics.sort(byName), acls: uniqueAcls, subjects,
       users: identities.userStates, quotas: identities.quotas},
     topicMeta: topicMeta.sort(byName), services: services.sort(byName), users: identities.users, schemas: schemas.sort(byName), jobs: jobs.sort(byName), policies,
+    ...(connectors.length > 0 ? {connectors} : {}),
   }
   // Subjects asked for twice with different texts, record strategies without a record, reference cycles: offline errors.
   const subjectProblems = desiredSubjects(desired).problems

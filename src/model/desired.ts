@@ -1,4 +1,5 @@
 import type {SourceLocation} from '../errors.js'
+import type {ConnectorSpec} from './connector.js'
 import type {EnvironmentSpec} from './environment.js'
 import type {Secret} from './secret.js'
 import type {ClusterState, CompatibilityLevel, SchemaType, TopicState} from './state.js'
@@ -99,6 +100,8 @@ export interface DesiredState {
   readonly schemas: readonly SchemaSpec[]
   readonly jobs: readonly JobSpec[]
   readonly policies: readonly PolicySpec[]
+  /** Kafka Connect connectors of this environment (absent when none is declared). */
+  readonly connectors?: readonly ConnectorSpec[]
 }
 
 export type {TopicState}

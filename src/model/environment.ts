@@ -36,12 +36,20 @@ export interface RegistrySpec {
   readonly token?: Secret
 }
 
+/** A Kafka Connect cluster's REST API and its HTTP Basic login. */
+export interface ConnectClusterSpec {
+  readonly url: string
+  readonly auth?: {readonly username: string; readonly password: Secret}
+}
+
 /** For `cluster: dev`: how the local Apache Kafka started by `streamctl dev up` is shaped. */
 export interface DevClusterSpec {
   readonly brokers: number
   readonly secure: boolean
   readonly dataDir?: string
   readonly kafkaVersion?: string
+  /** Also run the dev cluster's Kafka Connect worker (`dev up --connect`). */
+  readonly connect?: boolean
 }
 
 export interface PruneScope {
@@ -53,6 +61,8 @@ export interface PruneScope {
    * environment applied before) are never changed.
    */
   readonly principals: readonly string[]
+  /** Connector-name globs this manifest set owns: undeclared connectors matching one are deleted. */
+  readonly connectors?: readonly string[]
 }
 
 export interface EnvironmentDefaults {
@@ -68,6 +78,8 @@ export interface EnvironmentSpec {
   readonly dev?: DevClusterSpec
   readonly kafka?: KafkaConnectionSpec
   readonly registry?: RegistrySpec
+  /** The Kafka Connect cluster its Connectors run on (for `cluster: dev` with `dev.connect`: the dev worker). */
+  readonly connect?: ConnectClusterSpec
   /** Plan and apply refuse a cluster whose id differs. */
   readonly clusterId?: string
   /** Enables the stricter lint rules (e.g. min.insync.replicas below replication factor). */

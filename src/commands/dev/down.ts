@@ -16,6 +16,7 @@ export default class DevDown extends BaseCommand {
     if (result.nodes.length === 0) this.out(`no dev cluster in ${result.dataDir}`)
     for (const n of result.nodes) this.out(`node ${n.id}: ${n.result}`)
     if (result.registry) this.out(`registry: ${result.registry}`)
+    if (result.connect) this.out(`connect: ${result.connect}`)
     return result
   }
 }

@@ -4,7 +4,7 @@ import {devStatus, readCredentials, type DevClusterInfo, DEFAULT_DATA_DIR} from 
 import {nodeLines, summaryLines} from '../../dev/render.js'
 
 export default class DevStatus extends BaseCommand {
-  static override description = 'Show whether each node of the dev cluster is up (exit 0 when all are, 1 otherwise)'
+  static override description = 'Show whether each node of the dev cluster (and its Connect worker, when enabled) is up (exit 0 when all are, 1 otherwise)'
 
   static override flags = {
     'data-dir': Flags.string({description: 'where the dev cluster keeps its data, logs and state', default: DEFAULT_DATA_DIR, env: 'STREAMCTL_DEV_DATA_DIR'}),
@@ -23,7 +23,8 @@ export default class DevStatus extends BaseCommand {
       this.out(`username: ${c.username}`)
       this.out(`password: ${adminPassword}`)
     }
-    if (!info.allUp) process.exitCode = 1
+    // A worker that should run counts like a node: scripts wait on this exit code.
+    if (!info.allUp || (info.connect?.enabled && !info.connect.up)) process.exitCode = 1
     return adminPassword === undefined ? info : {...info, adminPassword}
   }
 }

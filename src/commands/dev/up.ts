@@ -5,7 +5,7 @@ import {nodeLines, summaryLines} from '../../dev/render.js'
 
 export default class DevUp extends BaseCommand {
   static override description = 'Start (or create) the local Apache Kafka dev cluster; restarts only nodes that are down'
-  static override examples = ['<%= config.bin %> dev up', '<%= config.bin %> dev up --brokers 3 --secure', '<%= config.bin %> dev up --brokers 5 --racks a,b,c', '<%= config.bin %> dev up --kafka-version 3.9.1 --data-dir /tmp/k39']
+  static override examples = ['<%= config.bin %> dev up', '<%= config.bin %> dev up --brokers 3 --secure', '<%= config.bin %> dev up --connect', '<%= config.bin %> dev up --brokers 5 --racks a,b,c', '<%= config.bin %> dev up --kafka-version 3.9.1 --data-dir /tmp/k39']
 
   static override flags = {
     'data-dir': Flags.string({description: 'where the dev cluster keeps its data, logs and state', default: DEFAULT_DATA_DIR, env: 'STREAMCTL_DEV_DATA_DIR'}),
@@ -18,6 +18,9 @@ export default class DevUp extends BaseCommand {
     timeout: Flags.integer({description: 'seconds to wait until the cluster is ready'}),
     registry: Flags.boolean({description: 'also start the dev schema registry (default: on, remembered per cluster)', allowNo: true}),
     'registry-port': Flags.integer({description: 'port of the dev schema registry', min: 1, max: 65535}),
+    connect: Flags.boolean({description: 'also start a Kafka Connect distributed worker (default: off, remembered per cluster)', allowNo: true}),
+    'connect-port': Flags.integer({description: 'REST port of the Connect worker, on 127.0.0.1 (default: a free port, kept)', min: 1, max: 65535}),
+    'connect-heap': Flags.string({description: 'max heap of the Connect worker (java -Xmx; default 512m, remembered)'}),
   }
 
   async run(): Promise<DevUpResult> {
@@ -37,9 +40,12 @@ export default class DevUp extends BaseCommand {
       timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
       registry: flags.registry,
       registryPort: flags['registry-port'],
+      connect: flags.connect,
+      connectPort: flags['connect-port'],
+      connectHeap: flags['connect-heap'],
       onEvent: (e) => { if (!this.jsonEnabled()) process.stderr.write(`${e.message}\n`) },
     })
-    if (result.startedNodes.length === 0) this.out('dev cluster already running')
+    if (result.startedNodes.length === 0 && !result.startedConnect) this.out('dev cluster already running')
     for (const l of nodeLines(result)) this.out(l)
     for (const l of summaryLines(result)) this.out(l)
     return result

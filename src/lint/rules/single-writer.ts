@@ -1,6 +1,10 @@
+import {connectorTopics} from '../../model/connector.js'
 import type {Finding, LintRule} from '../rule.js'
 
-/** At most one Service produces to a topic, and it is the topic's owner. */
+/**
+ * At most one Service produces to a topic, and it is the topic's owner. A source connector is a
+ * writer too: it may write a declared topic only as the owner's principal.
+ */
 export const singleWriter: LintRule = {
   id: 'single-writer',
   description: 'at most one service produces to a topic, and it is the owner',
@@ -20,6 +24,23 @@ export const singleWriter: LintRule = {
             message: `service "${w.name}" produces to "${t.name}" but the topic's owner is "${t.owner}"`,
             hint: 'remove the topic from produces, or make this service the owner'})
         }
+      }
+    }
+    const topics = new Map(desired.topicMeta.map((t) => [t.name, t]))
+    const services = new Map(desired.services.map((s) => [s.name, s]))
+    for (const c of desired.connectors ?? []) {
+      const {direction, key, topics: written} = connectorTopics(c)
+      if (direction !== 'source') continue
+      for (const name of written) {
+        const t = topics.get(name)
+        if (!t) continue
+        const owner = t.owner ? services.get(t.owner) : undefined
+        if (owner && c.principal !== undefined && owner.principal === c.principal) continue
+        out.push({resource: `Connector/${c.name}`, location: (key && c.keyLocations[key]) || c.location,
+          message: `source connector "${c.name}" writes "${name}"${c.principal ? ` as ${c.principal}` : ''}, but ${owner ? `the topic's owner is "${owner.name}" (${owner.principal})` : 'the topic has no owner whose principal it is'}`,
+          hint: c.principal === undefined
+            ? 'set spec.principal to the principal the Connect worker writes as, and make the topic\'s owner a Service with that principal'
+            : 'make the topic\'s owner a Service with the connector\'s principal, or let the connector write its own topic'})
       }
     }
     return out

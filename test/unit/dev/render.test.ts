@@ -30,4 +30,17 @@ describe('dev summary lines', () => {
     const plain: DevClusterInfo = {...secure, secure: false, saslPlaintext: undefined, credentialsFile: undefined, registryUrl: 'http://127.0.0.1:8081'}
     expect(summaryLines(plain)).toEqual(['bootstrap: 127.0.0.1:9094', 'cluster-id: abc', 'registry: http://127.0.0.1:8081'])
   })
+
+  it('the Connect worker: its URL, its REST auth and principal (never the password), and its state', () => {
+    const withConnect: DevClusterInfo = {...secure, connect: {enabled: true, up: true, pid: 77, url: 'http://127.0.0.1:8083', port: 8083, auth: {username: 'admin', password}, principal: 'User:connect', logFile: '/d/connect/logs/connect.log'}}
+    const lines = summaryLines(withConnect)
+    expect(lines).toContain('connect: http://127.0.0.1:8083')
+    expect(lines).toContain("connect-auth: HTTP Basic as admin (the admin's password); the worker logs in to Kafka as User:connect")
+    expect(lines.join('\n')).not.toContain('s3cr3t-value')
+    expect(JSON.stringify(withConnect)).not.toContain('s3cr3t-value')
+    expect(nodeLines(withConnect).at(-1)).toBe('connect-worker: up (pid 77)  port 8083')
+    expect(nodeLines({...withConnect, connect: {...withConnect.connect!, up: false, pid: undefined}}).at(-1)).toBe('connect-worker: down  port 8083')
+    expect(nodeLines({...withConnect, connect: {...withConnect.connect!, up: false, enabled: false, pid: undefined}}).at(-1)).toBe('connect-worker: off (dev up --connect starts it)  port 8083')
+    expect(nodeLines(secure).some((l) => l.startsWith('connect-worker'))).toBe(false)
+  })
 })
