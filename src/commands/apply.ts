@@ -54,6 +54,7 @@ export default class ApplyCommand extends BaseCommand {
         savedPlan,
         allowDelete: flags['allow-delete'],
         allowActiveDelete: flags['allow-active-delete'],
+        startConnect: !flags['no-start'],
         retentionStep: flags['retention-step'],
         throttle: flags.throttle,
         validateOnly: flags['dry-run'],
@@ -91,6 +92,7 @@ export default class ApplyCommand extends BaseCommand {
 
 function outcomeText(report: ApplyReport): string {
   const c = report.result?.counts
+  const k = report.connectors
   const blocked = report.plan.blocked.length
   switch (report.outcome) {
     case 'no-changes': return blocked > 0
@@ -98,7 +100,9 @@ function outcomeText(report: ApplyReport): string {
       : 'No changes. The cluster matches the manifests.'
     case 'declined': return 'Apply cancelled: nothing was changed.'
     case 'validated': return `Dry run: the brokers accepted ${c?.validated ?? 0} change(s); ${c?.skipped ?? 0} could not be validated (no validate-only mode). Nothing was changed.`
-    case 'applied': return `Apply complete: ${c?.done ?? 0} change(s) made${blocked > 0 ? `; ${blocked} blocked item(s) not applied` : ''}.`
-    case 'failed': return `Apply failed: ${c?.done ?? 0} done, ${c?.failed ?? 0} failed, ${c?.skipped ?? 0} not started. Re-run apply to converge once the cause is fixed.`
+    case 'applied': return `Apply complete: ${(c?.done ?? 0) + (k?.done.length ?? 0)} change(s) made${k ? ` (${k.done.length} to connectors)` : ''}${blocked > 0 ? `; ${blocked} blocked item(s) not applied` : ''}.`
+    case 'failed': return k?.failed
+      ? `Apply failed at connector ${k.failed.action.connector}: ${k.failed.error.message}; ${c?.done ?? 0} Kafka change(s) and ${k.done.length} connector change(s) done, ${k.notStarted.length} not started. Re-run apply to converge once the cause is fixed.`
+      : `Apply failed: ${c?.done ?? 0} done, ${c?.failed ?? 0} failed, ${c?.skipped ?? 0} not started. Re-run apply to converge once the cause is fixed.`
   }
 }

@@ -38,7 +38,7 @@ export default class PlanCommand extends BaseCommand {
     const {planEnvironment} = await import('../reconcile/plan-environment.js')
     const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
     try {
-      const {plan} = await planEnvironment(target, desired, {allowDelete: flags['allow-delete'], allowActiveDelete: flags['allow-active-delete'], retentionStep: flags['retention-step'], throttle: flags.throttle})
+      const {plan} = await planEnvironment(target, desired, {allowDelete: flags['allow-delete'], allowActiveDelete: flags['allow-active-delete'], startConnect: !flags['no-start'], retentionStep: flags['retention-step'], throttle: flags.throttle})
       const render = await import('../render/index.js')
       if (flags.out) {
         await writeFile(flags.out, render.renderPlanJson(plan))

@@ -1,5 +1,6 @@
 import type {ActivityRequest, GroupOnTopic, ObservedActivity, TopicActivity} from '../model/activity.js'
 import type {DesiredState, RuleSeverity} from '../model/desired.js'
+import {connectorTopics} from '../model/connector.js'
 import type {Action, ConfigAlterAction} from './actions.js'
 import {actionTopic} from './actions.js'
 import {compareBlocked, type BlockedItem, type BlockedKind} from './blocked.js'
@@ -37,6 +38,8 @@ export interface ImpactSettings {
   readonly allowActiveDelete: readonly string[]
   /** Topics whose records are keyed (a key schema, or compaction). */
   readonly keyedTopics: ReadonlySet<string>
+  /** The declared Kafka Connect connectors that read (sink) or write (source) each topic. */
+  readonly connectorsByTopic?: ReadonlyMap<string, readonly {readonly name: string; readonly direction: 'source' | 'sink'}[]>
 }
 
 const UNIT_MS = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000} as const
@@ -74,7 +77,13 @@ export function impactSettingsFor(desired: DesiredState, allowActiveDelete: read
   const keyedTopics = new Set<string>()
   for (const m of desired.topicMeta) if (m.keySchema) keyedTopics.add(m.name)
   for (const t of desired.cluster.topics) if ((t.config['cleanup.policy'] ?? '').includes('compact')) keyedTopics.add(t.name)
-  return {severities, activeWindowMs, allowActiveDelete, keyedTopics}
+  const connectorsByTopic = new Map<string, {name: string; direction: 'source' | 'sink'}[]>()
+  for (const c of desired.connectors ?? []) {
+    const {direction, topics} = connectorTopics(c)
+    if (direction === 'unknown') continue
+    for (const t of topics) connectorsByTopic.set(t, [...(connectorsByTopic.get(t) ?? []), {name: c.name, direction}])
+  }
+  return {severities, activeWindowMs, allowActiveDelete, keyedTopics, connectorsByTopic}
 }
 
 const BLOCKED_BY_RULE: Record<ImpactRuleId, BlockedKind> = {
@@ -265,6 +274,7 @@ export function assessImpact(plan: Plan, activity: ObservedActivity, settings: I
       action: a.id, topic, records, bytes, newestRecordAt: newest === null ? null : iso(newest), groups,
       producers: t.producers.map((p) => ({producerId: p.producerId, lastWriteAt: iso(p.lastTimestamp)})),
       principalsLosingAccess: a.kind === 'topic.delete' ? [...(losing.get(topic) ?? [])].sort() : [],
+      ...(settings.connectorsByTopic?.has(topic) ? {connectors: settings.connectorsByTopic.get(topic)!} : {}),
       ...(deletes === undefined ? {} : {deletes}),
       findings,
     })

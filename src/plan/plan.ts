@@ -2,6 +2,7 @@ import type {AclEntry, ConfigSource} from '../model/state.js'
 import type {Action} from './actions.js'
 import type {BlockedItem} from './blocked.js'
 import type {UnmanagedIdentityReason} from './identity-plan.js'
+import type {ConnectorAction, ConnectorPlan} from './connector-plan.js'
 
 /**
  * The plan: plain JSON data and the public contract of `streamctl plan --json` / `-o plan.json`
@@ -66,6 +67,8 @@ export interface ActionImpact {
   readonly producers: readonly {readonly producerId: string; readonly lastWriteAt: string}[]
   /** Principals whose grants on the topic this plan deletes. */
   readonly principalsLosingAccess: readonly string[]
+  /** Declared Kafka Connect connectors that read (sink) or write (source) the topic. */
+  readonly connectors?: readonly {readonly name: string; readonly direction: 'source' | 'sink'}[]
   /** What the action deletes: the whole topic, or (a retention cut) records older than `olderThan`; an upper bound, Kafka deletes whole segments. */
   readonly deletes?: {readonly records: number; readonly bytes: number; readonly olderThan?: string}
   readonly findings: readonly ImpactFinding[]
@@ -94,14 +97,21 @@ export interface Plan {
   readonly summary: PlanSummary
   /** Activity behind each risky action (format 3); absent when nothing risky was planned or it was not observed. */
   readonly impact?: readonly ActionImpact[]
+  /** The environment's Kafka Connect connectors, planned after the topics and ACLs they need (applied last); absent when the manifests manage none. */
+  readonly connectors?: ConnectorPlan
   /** sha256 of the canonical JSON of every other field except `createdAt` (for audit records). */
   readonly digest: string
 }
 
-export function summarize(actions: readonly Action[], blocked: readonly BlockedItem[]): PlanSummary {
+export function summarize(actions: readonly Action[], blocked: readonly BlockedItem[], connectorActions: readonly ConnectorAction[] = []): PlanSummary {
   let add = 0
   let change = 0
   let destroy = 0
+  for (const a of connectorActions) {
+    if (a.kind === 'connector.create') add++
+    else if (a.kind === 'connector.delete') destroy++
+    else change++
+  }
   for (const a of actions) {
     if (a.kind === 'topic.create' || a.kind === 'acl.create' || (a.kind === 'schema.register' && a.before === null)) add++
     else if (a.kind === 'user.credential.upsert' && a.change === 'create') add++
@@ -114,5 +124,5 @@ export function summarize(actions: readonly Action[], blocked: readonly BlockedI
 }
 
 export function hasChanges(plan: Plan): boolean {
-  return plan.actions.length > 0
+  return plan.actions.length > 0 || (plan.connectors?.actions.length ?? 0) > 0
 }

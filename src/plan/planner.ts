@@ -190,7 +190,7 @@ export function finish(
  */
 export function sealPlan(fields: Omit<Plan, 'digest' | 'summary'>): Plan {
   const {createdAt, impact, formatVersion, environment, clusterId, ...rest} = fields
-  const body = {formatVersion, environment, clusterId, ...rest, summary: summarize(rest.actions, rest.blocked)}
+  const body = {formatVersion, environment, clusterId, ...rest, summary: summarize(rest.actions, rest.blocked, rest.connectors?.actions)}
   const {summary, ...changes} = body
   return {...{formatVersion, environment, clusterId}, ...(createdAt === undefined ? {} : {createdAt}), ...changes, summary, ...(impact === undefined ? {} : {impact}), digest: planDigest(body)}
 }

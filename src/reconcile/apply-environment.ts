@@ -10,7 +10,9 @@ import type {Secret} from '../model/secret.js'
 import {quotaEntityKey, type ClusterState} from '../model/state.js'
 import type {UserCredentialUpsertAction} from '../plan/index.js'
 import {declaredPrincipals, observedDigest, planChanges, plannedSizes, hasChanges, planRefusal, type Plan} from '../plan/index.js'
-import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, withImpact, type PlanRequest, type PlannedChanges} from './plan-environment.js'
+import {applyEnvironmentConnectors} from '../connect/environment-connectors.js'
+import type {ConnectorApplyEvent, ConnectorApplyResult} from '../connect/apply-connectors.js'
+import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, withConnectors, withImpact, type PlanRequest, type PlannedChanges} from './plan-environment.js'
 import {planRebalanceEnvironment} from './rebalance-environment.js'
 import type {Target} from './target.js'
 
@@ -23,6 +25,8 @@ export interface ApplyRequest extends PlanRequest {
   readonly confirm?: (plan: Plan) => Promise<boolean>
   readonly onPlan?: (plan: Plan) => void
   readonly onEvent?: ApplyEventListener
+  /** Each connector action as it starts, finishes or fails. */
+  readonly onConnectorEvent?: (e: ConnectorApplyEvent) => void
   readonly lockWaitMs?: number
   readonly leaseMs?: number
   readonly signal?: AbortSignal
@@ -40,6 +44,8 @@ export interface ApplyReport {
   readonly outcome: ApplyOutcome
   readonly plan: Plan
   readonly result?: ApplyResult
+  /** The connector actions done (and the one that failed), when the plan had any. */
+  readonly connectors?: ConnectorApplyResult
 }
 
 /**
@@ -103,9 +109,15 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
       if (!keepLedger) await ledger.write(desired.environment.name, result.ok
         ? await declaredLedger(desired, observed, before, setCredentials)
         : await withFingerprints(owned, desired, setCredentials), owned)
+      // Connectors last: the topics and ACLs they read and write exist by now. Not after a failure.
+      const connectors = result.ok && plan.connectors && plan.connectors.actions.length > 0
+        ? await applyEnvironmentConnectors(desired, plan.connectors, {start: request.startConnect ?? false, onEvent: request.onConnectorEvent})
+        : undefined
       const failed = result.results.find((r) => r.outcome === 'failed')
-      await session.end(result.ok ? 'applied' : 'failed', {total: plan.actions.length, done: result.counts.done, failed: result.counts.failed}, failed?.error)
-      return {outcome: result.ok ? 'applied' : 'failed', plan, result}
+      const ok = result.ok && connectors?.failed === undefined
+      const error = failed?.error ?? connectors?.failed?.error.message
+      await session.end(ok ? 'applied' : 'failed', {total: plan.actions.length, done: result.counts.done, failed: result.counts.failed}, error)
+      return {outcome: ok ? 'applied' : 'failed', plan, result, ...(connectors ? {connectors} : {})}
     } finally {
       await lock.release()
     }
@@ -130,13 +142,13 @@ async function currentPlan(target: Target, desired: DesiredState, request: Apply
     })
   }
   // Same observed state: re-planning must give the reviewed plan; if the manifests changed, refuse.
-  const replanned = await withImpact(target, desired, planChanges(desired, observed.partitionSizes === undefined ? observed : {...observed, partitionSizes: plannedSizes(saved.actions)}, {
+  const replanned = await withConnectors(desired, await withImpact(target, desired, planChanges(desired, observed.partitionSizes === undefined ? observed : {...observed, partitionSizes: plannedSizes(saved.actions)}, {
     allowDelete: saved.options.allowDelete,
     allowActiveDelete: saved.options.allowActiveDelete,
     retentionStep: saved.options.retentionStep ?? undefined,
     throttle: saved.options.throttle ?? undefined,
     topicDefaults: TOPIC_DEFAULTS,
-  }))
+  })), request.startConnect ?? false)
   if (replanned.digest !== saved.digest) {
     // The safety rules run again on today's activity: a group that started reading a topic the plan deletes makes it stale too.
     const newlyBlocked = replanned.blocked.filter((b) => !saved.blocked.some((s) => s.kind === b.kind && s.resource === b.resource && s.action === b.action))

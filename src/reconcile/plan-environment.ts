@@ -11,10 +11,14 @@ import {observeCluster} from '../observe/observe-cluster.js'
 import {withPlacementIfDeclared} from '../observe/observe-placement.js'
 import {activityRequests, assessImpact, impactSettingsFor, isInternalTopic, planChanges, topicDefaultsFrom, type Plan} from '../plan/index.js'
 import {observeActivity} from '../observe/observe-activity.js'
+import {planEnvironmentConnectors} from '../connect/environment-connectors.js'
+import {sealPlan} from '../plan/planner.js'
 import type {Target} from './target.js'
 
 export interface PlanRequest {
   readonly allowDelete?: boolean
+  /** Start the dev cluster's Connect worker when the environment's connectors need it (`cluster: dev`). */
+  readonly startConnect?: boolean
   /** Topics whose delete goes ahead even while they are in use (the active-delete rule). */
   readonly allowActiveDelete?: readonly string[]
   readonly retentionStep?: number
@@ -172,7 +176,18 @@ export async function planEnvironment(target: Target, desired: DesiredState, req
     now: new Date().toISOString(),
     topicDefaults: TOPIC_DEFAULTS,
   })
-  return {plan: await withImpact(target, desired, plan), observed}
+  return {plan: await withConnectors(desired, await withImpact(target, desired, plan), request.startConnect ?? false), observed}
+}
+
+/**
+ * The plan with the environment's connectors: their Connect cluster observed and planned (invalid
+ * configs stop the plan with located errors). Unchanged when the manifests manage no connector.
+ */
+export async function withConnectors(desired: DesiredState, plan: Plan, start: boolean): Promise<Plan> {
+  const connectors = await planEnvironmentConnectors(desired, {start})
+  if (connectors === undefined) return plan
+  const {digest: _digest, summary: _summary, ...fields} = plan
+  return sealPlan({...fields, connectors})
 }
 
 /**

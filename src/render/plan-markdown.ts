@@ -1,5 +1,6 @@
 import type {Plan} from '../plan/plan.js'
 import {assertNoSecrets} from './no-secrets.js'
+import {renderConnectorPlanText} from './connector-plan-text.js'
 import {aclText, impactBlocks, jobYamlLines, planSections, summaryLine} from './plan-sections.js'
 import type {PlanWording} from './plan-text.js'
 
@@ -19,7 +20,8 @@ export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}, extras
     '',
   ]
   const sections = planSections(plan)
-  if (sections.length === 0) out.push(wording.noChanges === undefined ? '**No changes.** The cluster matches the manifests.' : `**${wording.noChanges}**`, '')
+  const connectorChanges = plan.connectors?.actions.length ?? 0
+  if (sections.length === 0 && connectorChanges === 0) out.push(wording.noChanges === undefined ? '**No changes.** The cluster matches the manifests.' : `**${wording.noChanges}**`, '')
   for (const sec of sections) {
     out.push(`#### ${sec.sign} ${sec.title.replace(/^(\S+) (.*)$/, '$1 `$2`')}`, '', '```diff')
     for (const l of sec.lines) out.push(`${l.sign} ${l.text}${l.risk === undefined || l.risk === 'safe' ? '' : `  [${l.risk}]`}`)
@@ -36,6 +38,9 @@ export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}, extras
       }
     }
     out.push('')
+  }
+  if (plan.connectors && (connectorChanges > 0 || plan.connectors.unmanaged.length > 0)) {
+    out.push('#### Connectors (applied after the changes above)', '', '```diff', ...renderConnectorPlanText(plan.connectors).trimEnd().split('\n').map((l) => l.replace(/^ {4}/, '')), '```', '')
   }
   const impact = impactBlocks(plan)
   if (impact.length > 0) {

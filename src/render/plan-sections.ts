@@ -227,6 +227,7 @@ export function impactBlocks(plan: Plan): ImpactBlock[] {
     }
     for (const p of i.producers) lines.push(`producer ${p.producerId}: last write ${p.lastWriteAt}`)
     if (i.principalsLosingAccess.length > 0) lines.push(`loses access: ${i.principalsLosingAccess.join(', ')}`)
+    for (const c of i.connectors ?? []) lines.push(`connector ${c.name}: ${c.direction === 'sink' ? 'reads it (sink)' : 'writes it (source)'}`)
     if (i.groups.length === 0 && i.producers.length === 0) lines.push('no group reads it, no producer is known to write it')
     const findings = [...i.findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
       .map((f) => ({severity: f.severity, text: `${f.severity === 'error' ? 'blocked' : 'warning'} by ${f.rule}: ${f.message}`}))

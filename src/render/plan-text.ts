@@ -1,5 +1,6 @@
 import type {Plan} from '../plan/plan.js'
 import {assertNoSecrets} from './no-secrets.js'
+import {renderConnectorPlanText} from './connector-plan-text.js'
 import type {DisplayLine, Sign} from './plan-sections.js'
 import {aclText, impactBlocks, planSections, summaryLine} from './plan-sections.js'
 import type {Styler} from './styler.js'
@@ -21,7 +22,8 @@ export function renderPlanText(plan: Plan, styler: Styler = plainStyler, wording
   const out: string[] = []
   out.push(styler.bold(wording.heading ?? `streamctl plan: environment ${plan.environment}, cluster ${plan.clusterId ?? '(unknown)'}`), '')
   const sections = planSections(plan)
-  if (sections.length === 0) out.push(wording.noChanges ?? 'No changes. The cluster matches the manifests.', '')
+  const connectorChanges = plan.connectors?.actions.length ?? 0
+  if (sections.length === 0 && connectorChanges === 0) out.push(wording.noChanges ?? 'No changes. The cluster matches the manifests.', '')
   for (const s of sections) {
     out.push(paint(s.sign, `${s.sign} ${styler.bold(s.title)}`))
     for (const l of s.lines) {
@@ -29,6 +31,11 @@ export function renderPlanText(plan: Plan, styler: Styler = plainStyler, wording
       for (const d of l.detail ?? []) out.push(`        ${d}`)
     }
     out.push('')
+  }
+
+  if (plan.connectors && (connectorChanges > 0 || plan.connectors.unmanaged.length > 0)) {
+    // Applied last, once the topics and ACLs above exist.
+    out.push(styler.bold('Connectors (Kafka Connect, applied after the changes above):'), renderConnectorPlanText(plan.connectors, styler).trimEnd(), '')
   }
 
   const impact = impactBlocks(plan)

@@ -21,6 +21,7 @@ import {DiagnosticsError} from '../../../src/errors.js'
 import {loadEnvironment} from '../../../src/manifest/check-manifests.js'
 import {planConnectors, type ConnectorPlan} from '../../../src/plan/connector-plan.js'
 import {newKafkaJs, singleCluster} from '../harness.js'
+import {streamctl} from '../dev/cli.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const dir = mkdtempSync(join(tmpdir(), 'streamctl-it-connectors-'))
@@ -215,7 +216,7 @@ describe('Connector manifests on a real Connect worker', () => {
     const out = join(dir, 'exported')
     mkdirSync(out)
     const files = exportFiles({environment: {apiVersion: 'streamctl/v1', kind: 'Environment', metadata: {name: 'local'}, spec: {cluster: 'dev', dev: {dataDir: singleCluster().dataDir}}},
-      topics: [], services: [], acls: [], schemas: [], policies: [], users: [], quotas: [], connectors: mine}, 'it')
+      topics: [], services: [], acls: [], schemas: [], schemaFiles: [], policies: [], users: [], quotas: [], connectors: mine}, 'it')
     for (const f of files) writeFileSync(join(out, f.name), f.content)
     expect(files.map((f) => f.name)).toEqual(['environment.yaml', 'connectors.yaml'])
     const state = await loadEnvironment(['.'], 'local', {cwd: out, processEnv: {}})
@@ -223,4 +224,66 @@ describe('Connector manifests on a real Connect worker', () => {
     const p = planConnectors({desired: state.connectors ?? [], observed: seen.observed.filter((o) => o.name.startsWith(`it-${id}-`)), definitions: seen.definitions, pruneConnectors: []})
     expect(p.actions).toEqual([])
   })
+})
+
+describe('connectors in `streamctl plan` and `apply`, next to the topics they need', () => {
+  const cliDir = mkdtempSync(join(tmpdir(), 'streamctl-it-connectors-cli-'))
+  const fresh = `it.connectors.${id}.cli`
+  const lines = join(cliDir, 'lines.txt')
+  afterAll(() => rmSync(cliDir, {recursive: true, force: true}))
+
+  it('one plan shows the topic and the connector writing to it; one apply creates the topic first, then the connector, whose lines arrive', async () => {
+    writeFileSync(lines, 'one\ntwo\nthree\n')
+    writeFileSync(join(cliDir, 'm.yaml'), `apiVersion: streamctl/v1
+kind: Environment
+metadata: {name: local}
+spec:
+  cluster: dev
+  dev: {dataDir: ${JSON.stringify(singleCluster().dataDir)}}
+  defaults: {partitions: 1, replicationFactor: 1}
+---
+apiVersion: streamctl/v1
+kind: Policy
+metadata: {name: relaxed}
+spec:
+  rules: {topic-naming: warning, owner-required: warning, value-schema-required: warning, single-writer: warning}
+---
+apiVersion: streamctl/v1
+kind: Topic
+metadata: {name: ${fresh}}
+spec: {partitions: 1, policy: stream}
+---
+apiVersion: streamctl/v1
+kind: Connector
+metadata: {name: ${name('cli-source')}}
+spec:
+  class: org.apache.kafka.connect.file.FileStreamSourceConnector
+  config: {file: ${lines}, topic: ${fresh}}
+`)
+    const run = (args: string[]) => streamctl([...args, '-e', 'local', '-f', cliDir, '--no-start'])
+    const plan = await run(['plan', '--json'])
+    expect(plan.code, plan.stderr + plan.stdout).toBe(0)
+    const p = JSON.parse(plan.stdout)
+    expect(p.actions.map((a: {id: string}) => a.id)).toContain(`topic.create:${fresh}`)
+    expect(p.connectors.actions.map((a: {id: string}) => a.id)).toEqual([`connector.create:${name('cli-source')}`])
+    expect(p.summary.add).toBeGreaterThanOrEqual(2)
+    const text = await run(['plan'])
+    expect(text.stdout).toContain('Connectors (Kafka Connect, applied after the changes above):')
+    expect(text.stdout).toContain(`+ create connector ${name('cli-source')} (org.apache.kafka.connect.file.FileStreamSourceConnector)`)
+    const md = await run(['plan', '--markdown'])
+    expect(md.stdout).toContain('#### Connectors (applied after the changes above)')
+
+    const applied = await run(['apply', '--auto-approve'])
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0)
+    expect(applied.stdout).toMatch(/Apply complete: \d+ change\(s\) made \(1 to connectors\)/)
+    for (let i = 0; i < 60 && (await endOffset(fresh)) < 3; i++) await sleep(500)
+    expect(await endOffset(fresh)).toBe(3)
+    // Once its task runs, nothing is left to do.
+    let again = await run(['plan', '--detailed-exitcode'])
+    for (let i = 0; i < 20 && again.code !== 0; i++) {
+      await sleep(500)
+      again = await run(['plan', '--detailed-exitcode'])
+    }
+    expect(again.code, again.stdout).toBe(0)
+  }, 180_000)
 })

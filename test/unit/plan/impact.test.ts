@@ -129,6 +129,12 @@ describe('assessImpact', () => {
     expect(ids(assessImpact(plan, streams, {...keyed, severities: {'stateful-partition-increase': 'error'}}))).toEqual([])
   })
 
+  it('names the declared connectors that read or write the topic', () => {
+    const plan = planOf([del('t1')])
+    const out = assessImpact(plan, activity(topic('t1')), settings({connectorsByTopic: new Map([['t1', [{name: 'to-s3', direction: 'sink' as const}]]])}))
+    expect(out.impact![0]!.connectors).toEqual([{name: 'to-s3', direction: 'sink'}])
+  })
+
   it('reads windows as milliseconds or text', () => {
     expect([parseWindow('7d'), parseWindow('12h'), parseWindow('30m'), parseWindow(1500), parseWindow('7 days'), parseWindow(-1)]).toEqual([7 * DAY, 12 * 3_600_000, 1_800_000, 1500, undefined, undefined])
   })
