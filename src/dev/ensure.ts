@@ -40,7 +40,7 @@ export async function ensureDevCluster(spec: Partial<DevClusterSpec> & {dataDir?
     throw new StreamctlError('CLUSTER_UNREACHABLE', `the dev cluster in ${dataDir} is ${state ? (describeCluster(dataDir, state).allUp ? 'running without its Kafka Connect worker' : 'not running') : 'not created'}`, {hint: `start it with \`streamctl dev up${spec.connect ? ' --connect' : ''}\`, or drop --no-start to let this command start it`})
   }
   opts.onEvent?.({type: 'info', message: `the dev cluster in ${dataDir} is not running: starting it`})
-  const up = await devUp({dataDir, brokers: state ? undefined : spec.brokers, secure: state ? undefined : spec.secure, kafkaVersion: state ? undefined : spec.kafkaVersion, ...(spec.connect ? {connect: true} : {}), onEvent: opts.onEvent})
+  const up = await devUp({dataDir, brokers: state ? undefined : spec.brokers, secure: state ? undefined : spec.secure, kafkaVersion: state ? undefined : spec.kafkaVersion, ...(spec.connect ? {connect: true} : {}), ...(spec.racks && !state ? {racks: spec.racks} : {}), onEvent: opts.onEvent})
   return {bootstrap: up.bootstrap, clusterId: up.clusterId, connection: up.connection, started: true, ...registryOf(up), ...connectOf(up)}
 }
 

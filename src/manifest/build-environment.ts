@@ -10,7 +10,7 @@ export function buildEnvironmentSpec(r: Resource): EnvironmentSpec {
   const config: ConfigMap = Object.fromEntries(Object.entries((s.defaults?.config ?? {}) as Record<string, unknown>).map(([k, v]) => [k, configValueToString(v)]))
   return {
     name: r.name,
-    ...(s.cluster === 'dev' ? {cluster: 'dev' as const, dev: {brokers: s.dev?.brokers ?? 1, secure: s.dev?.secure ?? false, dataDir: s.dev?.dataDir, kafkaVersion: s.dev?.kafkaVersion, ...(s.dev?.connect !== undefined ? {connect: s.dev.connect} : {})}} : {}),
+    ...(s.cluster === 'dev' ? {cluster: 'dev' as const, dev: {brokers: s.dev?.brokers ?? 1, secure: s.dev?.secure ?? false, dataDir: s.dev?.dataDir, kafkaVersion: s.dev?.kafkaVersion, ...(s.dev?.connect !== undefined ? {connect: s.dev.connect} : {}), ...(s.dev?.racks ? {racks: [...s.dev.racks]} : {})}} : {}),
     ...(s.kafka ? {kafka: {...s.kafka, bootstrap: [...s.kafka.bootstrap]}} : {}),
     ...(s.registry ? {registry: {...s.registry}} : {}),
     ...(s.connect ? {connect: {url: s.connect.url, ...(s.connect.auth ? {auth: {...s.connect.auth}} : {})}} : {}),

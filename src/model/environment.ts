@@ -50,6 +50,8 @@ export interface DevClusterSpec {
   readonly kafkaVersion?: string
   /** Also run the dev cluster's Kafka Connect worker (`dev up --connect`). */
   readonly connect?: boolean
+  /** `broker.rack` of the nodes, round-robin (`dev up --racks a,b,c`). */
+  readonly racks?: readonly string[]
 }
 
 export interface PruneScope {

@@ -119,3 +119,19 @@ spec: {subject: ${subject}, type: AVRO, schema: '"string"', references: [{name: 
     expect(d!.location?.line).toBe(10)
   })
 })
+
+describe('an Environment\'s dev racks', () => {
+  const env = (racks: string) => `apiVersion: streamctl/v1
+kind: Environment
+metadata: {name: local}
+spec:
+  cluster: dev
+  dev: {brokers: 5, racks: ${racks}}
+`
+  it('reach the dev cluster spec, and a bad rack name is an error at its line', async () => {
+    expect((await loadEnvironment(['.'], 'local', {cwd: estate(env('[a, b, c]')), processEnv: {}})).environment.dev).toMatchObject({brokers: 5, racks: ['a', 'b', 'c']})
+    const err = await loadEnvironment(['.'], 'local', {cwd: estate(env('[a, "b c"]')), processEnv: {}}).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DiagnosticsError)
+    expect((err as DiagnosticsError).diagnostics[0]).toMatchObject({rule: 'schema', location: {line: 6}})
+  })
+})
