@@ -34,3 +34,23 @@ export function listrExecution(subscribe: (listener: (e: ApplyEvent) => void) =>
     return result!
   }
 }
+
+/**
+ * The interactive parts of an apply request, as `apply` and `rebalance --apply` both use them:
+ * the plan printed, the question asked (when `question` is given), progress through listr2 unless
+ * the output is JSON.
+ */
+export function terminalApplyHooks(opts: {print: (plan: Plan) => void; question?: string; json: boolean; ask: (q: string) => Promise<boolean>}): {
+  onPlan: (plan: Plan) => void
+  confirm?: () => Promise<boolean>
+  onEvent: (e: ApplyEvent) => void
+  wrapExecution?: (plan: Plan, run: () => Promise<ApplyResult>) => Promise<ApplyResult>
+} {
+  const listeners: ((e: ApplyEvent) => void)[] = []
+  return {
+    onPlan: opts.print,
+    ...(opts.question === undefined ? {} : {confirm: () => opts.ask(opts.question!)}),
+    onEvent: (e) => listeners.forEach((l) => l(e)),
+    ...(opts.json ? {} : {wrapExecution: listrExecution((l) => listeners.push(l))}),
+  }
+}

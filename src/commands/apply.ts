@@ -1,6 +1,5 @@
 import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
-import type {ApplyEvent} from '../apply/events.js'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
 import {connectFlags, withBootstrap, loadDesired, parseDuration} from '../cli/environment.js'
 import {askYes, isInteractive, terminalStyler} from '../cli/terminal.js'
@@ -46,9 +45,8 @@ export default class ApplyCommand extends BaseCommand {
     }
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {applyEnvironment} = await import('../reconcile/apply-environment.js')
-    const {listrExecution} = await import('../cli/apply-progress.js')
+    const {terminalApplyHooks} = await import('../cli/apply-progress.js')
     const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
-    const listeners: ((e: ApplyEvent) => void)[] = []
     try {
       const report = await applyEnvironment(target, desired, {
         savedPlan,
@@ -60,10 +58,7 @@ export default class ApplyCommand extends BaseCommand {
         validateOnly: flags['dry-run'],
         lockWaitMs: parseDuration(flags['lock-wait'], '--lock-wait'),
         streamctlVersion: this.config.version,
-        onPlan: (plan) => this.out(render.renderPlanText(plan, terminalStyler())),
-        confirm: confirmNeeded ? () => askYes(`Apply these changes to ${desired.environment.name}?`) : undefined,
-        onEvent: (e) => listeners.forEach((l) => l(e)),
-        wrapExecution: this.jsonEnabled() ? undefined : listrExecution((l) => listeners.push(l)),
+        ...terminalApplyHooks({print: (plan) => this.out(render.renderPlanText(plan, terminalStyler())), ...(confirmNeeded ? {question: `Apply these changes to ${desired.environment.name}?`} : {}), json: this.jsonEnabled(), ask: askYes}),
       })
       this.out(outcomeText(report))
       const visibility = report.result ? render.renderVisibility(report.result) : undefined

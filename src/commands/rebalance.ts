@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import type {ApplyEvent} from '../apply/events.js'
 import {BaseCommand, manifestFlags} from '../cli/base-command.js'
 import {connectFlags, loadDesired, parseDuration, withBootstrap} from '../cli/environment.js'
 import {askYes, isInteractive, terminalStyler} from '../cli/terminal.js'
@@ -48,17 +47,13 @@ export default class RebalanceCommand extends BaseCommand {
         return plan
       }
       const {applyEnvironment} = await import('../reconcile/apply-environment.js')
-      const {listrExecution} = await import('../cli/apply-progress.js')
-      const listeners: ((e: ApplyEvent) => void)[] = []
+      const {terminalApplyHooks} = await import('../cli/apply-progress.js')
       const report = await applyEnvironment(target, desired, {
         rebalance: {drain},
         throttle: flags.throttle,
         lockWaitMs: parseDuration(flags['lock-wait'], '--lock-wait'),
         streamctlVersion: this.config.version,
-        onPlan: (plan) => this.out(render.renderPlanText(plan, terminalStyler())),
-        confirm: confirmNeeded ? () => askYes(`Move these replicas on ${desired.environment.name}?`) : undefined,
-        onEvent: (e) => listeners.forEach((l) => l(e)),
-        wrapExecution: this.jsonEnabled() ? undefined : listrExecution((l) => listeners.push(l)),
+        ...terminalApplyHooks({print: (plan) => this.out(render.renderPlanText(plan, terminalStyler())), ...(confirmNeeded ? {question: `Move these replicas on ${desired.environment.name}?`} : {}), json: this.jsonEnabled(), ask: askYes}),
       })
       const c = report.result?.counts
       this.out({

@@ -1,4 +1,5 @@
 import type {ApiDefinition} from './api.js'
+import type {Reader} from './wire.js'
 
 /**
  * OffsetFetch (9) v1–v7 (flexible from v6), the single-group form (v8 batches groups): the
@@ -30,6 +31,17 @@ export interface OffsetFetchResponse {
   readonly errorCode: number
 }
 
+/** One partition's answer: the same fields in the single-group (v1–v7) and batched (v8) forms. */
+function readPartition(r: Reader, version: number): OffsetFetchPartition {
+  const partitionIndex = r.int32()
+  const committedOffset = r.int64()
+  const committedLeaderEpoch = version >= 5 ? r.int32() : -1
+  const metadata = r.nullableString()
+  const errorCode = r.int16()
+  r.tags()
+  return {partitionIndex, committedOffset, committedLeaderEpoch, metadata, errorCode}
+}
+
 export const OffsetFetch: ApiDefinition<OffsetFetchRequest, OffsetFetchResponse> = {
   apiKey: 9,
   name: 'OffsetFetch',
@@ -49,15 +61,7 @@ export const OffsetFetch: ApiDefinition<OffsetFetchRequest, OffsetFetchResponse>
     const throttleTimeMs = version >= 3 ? r.int32() : 0
     const topics = r.array((r) => {
       const name = r.string()
-      const partitions = r.array((r) => {
-        const partitionIndex = r.int32()
-        const committedOffset = r.int64()
-        const committedLeaderEpoch = version >= 5 ? r.int32() : -1
-        const metadata = r.nullableString()
-        const errorCode = r.int16()
-        r.tags()
-        return {partitionIndex, committedOffset, committedLeaderEpoch, metadata, errorCode}
-      })
+      const partitions = r.array((r) => readPartition(r, version))
       r.tags()
       return {name, partitions}
     })
@@ -111,15 +115,7 @@ export const OffsetFetchGroups: ApiDefinition<OffsetFetchGroupsRequest, OffsetFe
       const groupId = r.string()
       const topics = r.array((r) => {
         const name = r.string()
-        const partitions = r.array((r): OffsetFetchPartition => {
-          const partitionIndex = r.int32()
-          const committedOffset = r.int64()
-          const committedLeaderEpoch = r.int32()
-          const metadata = r.nullableString()
-          const errorCode = r.int16()
-          r.tags()
-          return {partitionIndex, committedOffset, committedLeaderEpoch, metadata, errorCode}
-        })
+        const partitions = r.array((r) => readPartition(r, 8))
         r.tags()
         return {name, partitions}
       })
