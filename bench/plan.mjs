@@ -86,13 +86,20 @@ try {
 
   // Those 100 changes are retention cuts (destructive), so the plan reads their activity: give it
   // groups to find, 300 with offsets committed on one topic each (a third on touched topics).
-  const groupsAdmin = new Kafka({clientId: 'bench-groups', brokers: bootstrap, logLevel: logLevel.NOTHING}).admin()
-  await groupsAdmin.connect()
-  for (let g = 0; g < 300; g++) {
-    const i = g % 3 === 0 ? (g * 100 + 7) % N : (g * 37) % N
-    await groupsAdmin.setOffsets({groupId: `bench.group.${g}`, topic: topicName(i), partitions: [{partition: 0, offset: '0'}]})
-  }
-  await groupsAdmin.disconnect()
+  // Committed without joining (a standalone commit, as an admin would), by confluent-kafka in one process:
+  // kafkajs's setOffsets joins each group as a member, seconds a group.
+  const {ensurePythonEnv} = await import('../test/provision/clients.ts')
+  const python = await ensurePythonEnv({log: () => undefined})
+  const commits = Array.from({length: 300}, (_, g) => [`bench.group.${g}`, topicName(g % 3 === 0 ? (g * 100 + 7) % N : (g * 37) % N)])
+  const committed = spawnSync(python, ['-c', `
+import json, sys
+from confluent_kafka import Consumer, TopicPartition
+for group, topic in json.loads(sys.argv[2]):
+    c = Consumer({'bootstrap.servers': sys.argv[1], 'group.id': group, 'enable.auto.commit': False})
+    c.commit(offsets=[TopicPartition(topic, 0, 0)], asynchronous=False)
+    c.close()
+`, bootstrap.join(','), JSON.stringify(commits)], {encoding: 'utf8'})
+  if (committed.status !== 0) throw new Error(`committing the bench groups' offsets failed: ${committed.stderr}`)
 
   const median = (mode) => {
     const runs = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname, 'plan-child.mjs'), planDir, 'bench', ...(mode ? [mode] : [])], {encoding: 'utf8', maxBuffer: 64 << 20}).trim().split('\n').at(-1)))

@@ -1,6 +1,7 @@
 import {Listr} from 'listr2'
 import type {ApplyEvent, ApplyResult} from '../apply/events.js'
 import type {Plan} from '../plan/index.js'
+import type {ApplyReport} from '../reconcile/apply-environment.js'
 
 /**
  * Runs an apply's execution inside a listr2 task: the title follows the batch being sent,
@@ -52,5 +53,25 @@ export function terminalApplyHooks(opts: {print: (plan: Plan) => void; question?
     ...(opts.question === undefined ? {} : {confirm: () => opts.ask(opts.question!)}),
     onEvent: (e) => listeners.forEach((l) => l(e)),
     ...(opts.json ? {} : {wrapExecution: listrExecution((l) => listeners.push(l))}),
+  }
+}
+
+/**
+ * What an apply's end says on stderr and the exit code it sets: a failure names its problems
+ * (exit 1); blocked items are never success: each is named, and exit 3 unless the caller
+ * accepts them (`apply --allow-blocked`). Undefined: exit 0.
+ */
+export async function applyEndLines(report: ApplyReport, opts: {allowBlocked?: boolean} = {}): Promise<{lines: string[]; exitCode?: number}> {
+  if (report.outcome === 'failed') {
+    const {renderApplyProblems} = await import('../render/index.js')
+    return {lines: report.result ? renderApplyProblems(report.result) : [], exitCode: 1}
+  }
+  if (report.plan.blocked.length === 0 || report.outcome === 'declined') return {lines: []}
+  const lines = report.plan.blocked.map((b) => `  blocked: ${b.resource} [${b.kind}]: ${b.reason}\n    way out: ${b.wayOut}`)
+  if (opts.allowBlocked) return {lines: [...lines, `${report.plan.blocked.length} blocked item(s) accepted (--allow-blocked)`]}
+  const {EXIT_BLOCKED} = await import('../reconcile/exit-codes.js')
+  return {
+    lines: [...lines, `error: ${report.plan.blocked.length} blocked item(s) were not applied\n  hint: resolve them (see each way out)${opts.allowBlocked === undefined ? '' : ', or pass --allow-blocked to accept them'}`],
+    exitCode: EXIT_BLOCKED,
   }
 }

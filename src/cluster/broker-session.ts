@@ -12,7 +12,11 @@ const CLOSE_GRACE_MS = 1000
  * a request counter, an overall deadline on every call and error translation. `send` carries our
  * protocol extensions over kafkajs's own broker connections, at the highest version both sides know.
  */
+/** How long a broker list read from metadata serves allBrokers. */
+const BROKER_LIST_MAX_AGE_MS = 5_000
+
 export class BrokerSession {
+  private brokersRefreshedAt: number | undefined
   private readonly cluster: KjsCluster
   private readonly sockets: SocketTracker
   private connected: Promise<void> | undefined
@@ -73,8 +77,16 @@ export class BrokerSession {
     return this.cluster.findBroker({nodeId})
   }
 
+  /**
+   * Every broker, from metadata at most BROKER_LIST_MAX_AGE_MS old: one observation's calls that
+   * each ask every broker (ListGroups, DescribeLogDirs) share one refresh instead of one each.
+   */
   async allBrokers(): Promise<KjsBroker[]> {
-    await this.cluster.refreshMetadata()
+    const now = Date.now()
+    if (this.brokersRefreshedAt === undefined || now - this.brokersRefreshedAt > BROKER_LIST_MAX_AGE_MS || this.cluster.getNodeIds().length === 0) {
+      await this.cluster.refreshMetadata()
+      this.brokersRefreshedAt = now
+    }
     return Promise.all(this.cluster.getNodeIds().map((nodeId) => this.cluster.findBroker({nodeId})))
   }
 

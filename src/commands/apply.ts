@@ -45,7 +45,7 @@ export default class ApplyCommand extends BaseCommand {
     }
     const {connectEnvironment} = await import('../reconcile/target.js')
     const {applyEnvironment} = await import('../reconcile/apply-environment.js')
-    const {terminalApplyHooks} = await import('../cli/apply-progress.js')
+    const {applyEndLines, terminalApplyHooks} = await import('../cli/apply-progress.js')
     const target = await connectEnvironment(withBootstrap(desired.environment, flags.bootstrap), {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
     try {
       const report = await applyEnvironment(target, desired, {
@@ -64,20 +64,9 @@ export default class ApplyCommand extends BaseCommand {
       const visibility = report.result ? render.renderVisibility(report.result) : undefined
       if (visibility && report.result?.visibility?.converged) this.out(visibility)
       else if (visibility) this.logToStderr(visibility)
-      if (report.outcome === 'failed') {
-        const problems = report.result ? render.renderApplyProblems(report.result) : []
-        if (problems.length > 0) this.logToStderr(problems.join('\n'))
-        process.exitCode = 1
-      } else if (report.plan.blocked.length > 0 && report.outcome !== 'declined') {
-        // Blocked is not success: each item is named, and only --allow-blocked accepts them.
-        for (const b of report.plan.blocked) this.logToStderr(`  blocked: ${b.resource} [${b.kind}]: ${b.reason}\n    way out: ${b.wayOut}`)
-        if (flags['allow-blocked']) this.logToStderr(`${report.plan.blocked.length} blocked item(s) accepted (--allow-blocked)`)
-        else {
-          const {EXIT_BLOCKED} = await import('../reconcile/exit-codes.js')
-          this.logToStderr(`error: ${report.plan.blocked.length} blocked item(s) were not applied\n  hint: resolve them (see each way out), or pass --allow-blocked to accept them`)
-          process.exitCode = EXIT_BLOCKED
-        }
-      }
+      const end = await applyEndLines(report, {allowBlocked: flags['allow-blocked']})
+      if (end.lines.length > 0) this.logToStderr(end.lines.join('\n'))
+      if (end.exitCode !== undefined) process.exitCode = end.exitCode
       return report
     } finally {
       await target.close()

@@ -47,7 +47,7 @@ export default class RebalanceCommand extends BaseCommand {
         return plan
       }
       const {applyEnvironment} = await import('../reconcile/apply-environment.js')
-      const {terminalApplyHooks} = await import('../cli/apply-progress.js')
+      const {applyEndLines, terminalApplyHooks} = await import('../cli/apply-progress.js')
       const report = await applyEnvironment(target, desired, {
         rebalance: {drain},
         throttle: flags.throttle,
@@ -63,14 +63,10 @@ export default class RebalanceCommand extends BaseCommand {
         applied: `Rebalance complete: ${c?.done ?? 0} step(s) done.`,
         failed: `Rebalance failed: ${c?.done ?? 0} done, ${c?.failed ?? 0} failed, ${c?.skipped ?? 0} not started. Re-run it: a move in flight is waited for, not repeated.`,
       }[report.outcome])
-      if (report.outcome === 'failed') {
-        const problems = report.result ? render.renderApplyProblems(report.result) : []
-        if (problems.length > 0) this.logToStderr(problems.join('\n'))
-        process.exitCode = 1
-      } else if (report.plan.blocked.length > 0 && report.outcome !== 'declined') {
-        for (const b of report.plan.blocked) this.logToStderr(`  blocked: ${b.resource} [${b.kind}]: ${b.reason}\n    way out: ${b.wayOut}`)
-        process.exitCode = (await import('../reconcile/exit-codes.js')).EXIT_BLOCKED
-      }
+      // No --allow-blocked here: a rebalance with a blocked move exits 3.
+      const end = await applyEndLines(report, {})
+      if (end.lines.length > 0) this.logToStderr(end.lines.join('\n'))
+      if (end.exitCode !== undefined) process.exitCode = end.exitCode
       return report
     } finally {
       await target.close()

@@ -6,7 +6,8 @@ import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity,
  * Reads who uses the requested topics, in a number of requests bounded by the brokers and groups,
  * not the topics: ListGroups per broker, DescribeGroups / ConsumerGroupDescribe and OffsetFetch
  * per coordinator (500 groups a request), one Metadata, ListOffsets and DescribeProducers per
- * leader (earliest, latest, newest timestamp and the retention cutoffs in successive rounds),
+ * leader (earliest, latest, then the newest timestamp for a delete or the cutoff for a retention
+ * cut, in successive rounds; producers only for deletes),
  * DescribeLogDirs per broker. Connect workers' own groups are left out: they coordinate workers,
  * not readers (a sink connector's consumers form a `connect-<name>` consumer group, which stays).
  */
@@ -17,14 +18,17 @@ export async function observeActivity(gateway: AdminGateway, requests: readonly 
   const groups = listed.filter((g) => g.protocolType !== 'connect')
   const partitions = described.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition, leader: p.leader})))
   const cutoffs = new Map(requests.flatMap((r) => (r.newRetentionMs === undefined ? [] : [[r.topic, BigInt(now - r.newRetentionMs)] as const])))
+  // The newest write matters to a delete (the active-delete window); a retention cut needs its cutoff instead.
+  const writes = new Set(requests.filter((r) => r.newRetentionMs === undefined).map((r) => r.topic))
+  const written = partitions.filter((p) => writes.has(p.topic))
   const [descriptions, committed, offsets, producers, sizes] = await Promise.all([
     gateway.describeGroups(groups),
     gateway.fetchCommittedOffsets(groups, described.map((t) => ({name: t.name, partitions: t.partitions.map((p) => p.partition)}))),
     gateway.listOffsets([
-      ...[EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP].flatMap((timestamp) => partitions.map((p) => ({...p, timestamp}))),
-      ...partitions.flatMap((p) => (cutoffs.has(p.topic) ? [{...p, timestamp: cutoffs.get(p.topic)!}] : [])),
+      ...[EARLIEST_TIMESTAMP, LATEST_TIMESTAMP].flatMap((timestamp) => partitions.map((p) => ({...p, timestamp}))),
+      ...partitions.map((p) => ({...p, timestamp: cutoffs.get(p.topic) ?? MAX_TIMESTAMP})),
     ]),
-    gateway.describeProducers(partitions),
+    gateway.describeProducers(written),
     gateway.describeLogDirs(described),
   ])
 
@@ -42,7 +46,7 @@ export async function observeActivity(gateway: AdminGateway, requests: readonly 
     const parts = t.partitions.map((p): PartitionActivity => {
       const earliest = answer(t.name, p.partition, EARLIEST_TIMESTAMP)?.offset ?? 0
       const latest = answer(t.name, p.partition, LATEST_TIMESTAMP)?.offset ?? earliest
-      const newest = answer(t.name, p.partition, MAX_TIMESTAMP)
+      const newest = cutoff === undefined ? answer(t.name, p.partition, MAX_TIMESTAMP) : undefined
       // No record at or after the cutoff: everything goes, the log is kept from its end.
       const kept = cutoff === undefined ? undefined : answer(t.name, p.partition, cutoff)?.offset ?? latest
       return {

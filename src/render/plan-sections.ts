@@ -220,7 +220,9 @@ export function impactBlocks(plan: Plan): ImpactBlock[] {
   const n = (x: number): string => x.toLocaleString('en-US')
   return (plan.impact ?? []).map((i) => {
     const kind = i.action.slice(0, i.action.indexOf(':'))
-    const lines = [`holds ${n(i.records)} record(s), ${formatBytes(i.bytes)}; newest record ${i.newestRecordAt ?? 'none'}`]
+    // A retention cut does not read the newest record's time (its cutoff is what matters).
+    const newest = i.newestRecordAt !== null ? `; newest record ${i.newestRecordAt}` : i.records === 0 ? '; empty' : ''
+    const lines = [`holds ${n(i.records)} record(s), ${formatBytes(i.bytes)}${newest}`]
     if (i.deletes) lines.push(`deletes up to ${n(i.deletes.records)} record(s), ${formatBytes(i.deletes.bytes)}${i.deletes.olderThan ? ` (records older than ${i.deletes.olderThan})` : ''}`)
     for (const g of i.groups) {
       lines.push(`group ${g.groupId}: ${g.state}, ${g.members} member(s)${g.clientIds.length > 0 ? ` (${g.clientIds.join(', ')})` : ''}, lag ${g.lag === null ? 'unknown (no commit)' : n(g.lag)}`)

@@ -8,7 +8,7 @@
  * login; the worker logs in to Kafka as its own SCRAM user `connect`, so a connector writes only
  * where that principal has been granted; no password appears in any output or in the worker's log.
  */
-import {appendFileSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
@@ -18,6 +18,7 @@ import {StreamctlError} from '../../../src/errors.js'
 import {kafkaTool, kcatBin, kcatMissing, providedClusters, type TestCluster} from '../harness.js'
 import {javaPidsUnder, line, streamctl, type CliResult} from './cli.js'
 import {run} from './clients.js'
+import {listeningSockets} from './proc-sockets.js'
 
 const version = providedClusters().kafkaVersion
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -55,32 +56,6 @@ async function waitForStatus(url: string, name: string, done: (s: TaskStatus) =>
     await sleep(500)
   }
   throw new Error(`connector ${name} did not reach the expected state: ${JSON.stringify(last)}`)
-}
-
-/** Listening TCP sockets of one process: local address and port, from /proc. */
-function listeningSockets(pid: number): {address: string; port: number}[] {
-  const inodes = new Set<string>()
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))
-      if (m) inodes.add(m[1]!)
-    } catch { /* closed meanwhile */ }
-  }
-  const out: {address: string; port: number}[] = []
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const row of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const f = row.trim().split(/\s+/)
-      if (f.length > 9 && f[3] === '0A' && inodes.has(f[9]!)) {
-        const [hex, port] = f[1]!.split(':')
-        // IPv4 in /proc/net/tcp is little-endian hex (0100007F is 127.0.0.1); Java binds an
-        // IPv4-mapped IPv6 socket (::ffff:127.0.0.1) that /proc/net/tcp6 shows with that suffix.
-        const v4 = hex!.length === 8 ? hex! : hex!.startsWith('0000000000000000FFFF0000') ? hex!.slice(24) : undefined
-        const address = v4 ? [3, 2, 1, 0].map((i) => parseInt(v4.slice(i * 2, i * 2 + 2), 16)).join('.') : hex!
-        out.push({address, port: parseInt(port!, 16)})
-      }
-    }
-  }
-  return out
 }
 
 function workerPid(out: string): number {

@@ -6,37 +6,18 @@
  * registry refuses anonymous HTTP. The same probes succeed where they should (the plain cluster,
  * the admin's login, the nodes' own PLAIN user), so a refusal is authentication, not a dead port.
  */
-import {readFileSync, readdirSync, readlinkSync, writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {Kafka, logLevel} from 'kafkajs'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {devUp, readCredentials, runKafkaTool} from '../../../src/dev/index.js'
 import {hasSecureCluster, kcatBin, kcatMissing, pythonBin, secureCluster, singleCluster, type TestCluster} from '../harness.js'
 import {librdkafkaProps, run} from './clients.js'
+import {listeningPorts} from './proc-sockets.js'
 
 interface DevStateFile {
   pids: Record<string, number>
   layout: {nodes: {id: number; ports: Record<string, number>}[]}
-}
-
-/** Listening TCP ports of one process: its socket inodes matched against /proc/net/tcp{,6}. */
-function listeningPorts(pid: number): number[] {
-  const inodes = new Set<string>()
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))
-      if (m) inodes.add(m[1]!)
-    } catch { /* closed meanwhile */ }
-  }
-  const ports = new Set<number>()
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/)
-      // f[1] local address:port (hex), f[3] state (0A = LISTEN), f[9] inode
-      if (f.length > 9 && f[3] === '0A' && inodes.has(f[9]!)) ports.add(parseInt(f[1]!.split(':')[1]!, 16))
-    }
-  }
-  return [...ports].sort((a, b) => a - b)
 }
 
 /** For each address: did an anonymous confluent-kafka client get metadata (true) or was it refused? */

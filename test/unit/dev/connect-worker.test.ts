@@ -3,16 +3,9 @@ import {connectArtifacts, DEV_CONNECT_VERSION} from '../../../src/dev/connect-ve
 import {connectJavaArgs, connectMarker, connectWorkerAcls, renderRestJaas, renderRestUsers, renderWorkerProperties} from '../../../src/dev/connect-worker.js'
 import {planLayout} from '../../../src/dev/topology.js'
 import {renderArtifactsPom} from '../../../src/dev/versions.js'
+import {parseProperties} from './properties-text.js'
 
-function props(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue
-    const i = line.indexOf('=')
-    out[line.slice(0, i)] = line.slice(i + 1)
-  }
-  return out
-}
+const props = parseProperties
 
 describe('dev Connect worker config', () => {
   it('plain: the client listeners, internal _streamctl_connect_* topics with RF from the node count, REST on 127.0.0.1 only', () => {

@@ -1,19 +1,12 @@
 import {describe, expect, it} from 'vitest'
 import {clientBootstrap, controllerBootstrap, internalBootstrap, nodeJavaArgs, planLayout, renderLogConfig, renderServerProperties, tlsBootstrap} from '../../../src/dev/topology.js'
 import {parseKafkaRelease} from '../../../src/dev/versions.js'
+import {parseProperties} from './properties-text.js'
 
 const v44 = parseKafkaRelease('4.4.0')
 const v39 = parseKafkaRelease('3.9.1')
 
-function props(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue
-    const i = line.indexOf('=')
-    out[line.slice(0, i)] = line.slice(i + 1)
-  }
-  return out
-}
+const props = parseProperties
 
 const paths = {logDir: '/d/node-1/logs', dataDir: '/d/node-1/data', keystore: '/d/secure/broker-keystore.pem'}
 
