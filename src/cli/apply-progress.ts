@@ -59,7 +59,8 @@ export function terminalApplyHooks(opts: {print: (plan: Plan) => void; question?
 /**
  * What an apply's end says on stderr and the exit code it sets: a failure names its problems
  * (exit 1); blocked items are never success: each is named, and exit 3 unless the caller
- * accepts them (`apply --allow-blocked`). Undefined: exit 0.
+ * accepts them (`apply --allow-blocked`: `allowBlocked` false means the flag exists and was not
+ * given, so the hint names it; undefined, a command without it). Undefined exit code: exit 0.
  */
 export async function applyEndLines(report: ApplyReport, opts: {allowBlocked?: boolean} = {}): Promise<{lines: string[]; exitCode?: number}> {
   if (report.outcome === 'failed') {

@@ -64,7 +64,7 @@ export default class ApplyCommand extends BaseCommand {
       const visibility = report.result ? render.renderVisibility(report.result) : undefined
       if (visibility && report.result?.visibility?.converged) this.out(visibility)
       else if (visibility) this.logToStderr(visibility)
-      const end = await applyEndLines(report, {allowBlocked: flags['allow-blocked']})
+      const end = await applyEndLines(report, {allowBlocked: flags['allow-blocked'] ?? false})
       if (end.lines.length > 0) this.logToStderr(end.lines.join('\n'))
       if (end.exitCode !== undefined) process.exitCode = end.exitCode
       return report
