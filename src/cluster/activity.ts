@@ -1,4 +1,5 @@
 import type {BrokerSession} from './broker-session.js'
+import {byKey, chunks} from './batching.js'
 import {throwIfErrors} from './errors.js'
 import type {CommittedOffset, GroupDescription, GroupListing, GroupMemberInfo, PartitionOffset, PartitionOffsetQuery, PartitionProducer, PartitionRef} from './gateway.js'
 import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
@@ -17,23 +18,6 @@ export const GROUPS_PER_REQUEST = 500
 export const PARTITIONS_PER_REQUEST = 1000
 /** A group that vanished between listing and describing is not an error, just no longer there. */
 const GONE = ['GROUP_ID_NOT_FOUND']
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
-
-function byKey<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const m = new Map<K, T[]>()
-  for (const it of items) {
-    const k = key(it)
-    const list = m.get(k)
-    if (list) list.push(it)
-    else m.set(k, [it])
-  }
-  return m
-}
 
 export async function listGroups(session: BrokerSession): Promise<GroupListing[]> {
   const brokers = await session.allBrokers()

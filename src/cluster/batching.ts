@@ -129,3 +129,22 @@ export async function runBatches<T, E>(
   notSent.sort((a, b) => a - b)
   return {failures, notSent}
 }
+
+/** `items` in slices of at most `size`, in order. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** `items` grouped by `key`, each group in input order, groups in order of first appearance. */
+export function byKey<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>()
+  for (const it of items) {
+    const k = key(it)
+    const list = m.get(k)
+    if (list) list.push(it)
+    else m.set(k, [it])
+  }
+  return m
+}

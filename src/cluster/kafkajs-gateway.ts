@@ -4,7 +4,7 @@ import type {BrokerSession} from './broker-session.js'
 import {toObservedConfigs} from './config-entries.js'
 import {batchError, KafkaApiError, throwIfErrors} from './errors.js'
 import {
-  MAX_REQUESTS_IN_FLIGHT, ONE_RECORD, RECORD_BUDGET_PER_REQUEST, TOPICS_PER_REQUEST, configAlterationRecords, partitionIncreaseRecords, runBatches, splitByBudget, topicCreateRecords,
+  MAX_REQUESTS_IN_FLIGHT, ONE_RECORD, byKey, chunks, RECORD_BUDGET_PER_REQUEST, TOPICS_PER_REQUEST, configAlterationRecords, partitionIncreaseRecords, runBatches, splitByBudget, topicCreateRecords,
   type Indexed, type ItemFailure,
 } from './batching.js'
 import {translateError} from './connection-errors.js'
@@ -36,21 +36,9 @@ import {ListPartitionReassignments} from './protocol/list-partition-reassignment
 export const CONFIG_TOPICS_PER_REQUEST = 500
 const SERVER_TIMEOUT_MS = 30_000
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
-
 /** Deadline rounds for a call of `batches` requests sent MAX_REQUESTS_IN_FLIGHT at a time. */
 function roundsOf(batches: readonly unknown[]): number {
   return Math.max(1, Math.ceil(batches.length / MAX_REQUESTS_IN_FLIGHT))
-}
-
-function groupByTopic<T extends {topic: string}>(items: readonly T[]): Map<string, T[]> {
-  const m = new Map<string, T[]>()
-  for (const it of items) m.set(it.topic, [...(m.get(it.topic) ?? []), it])
-  return m
 }
 
 /** The AdminGateway over kafkajs: kafkajs's own requests where they are right, our protocol files elsewhere. */
@@ -269,7 +257,7 @@ export class KafkajsGateway implements AdminGateway {
     return this.session.call('AlterPartitionReassignments', async () => {
       const res = await this.session.send(await this.session.controllerBroker(), AlterPartitionReassignments, {
         timeoutMs: SERVER_TIMEOUT_MS,
-        topics: [...groupByTopic(reassignments)].map(([name, parts]) => ({
+        topics: [...byKey(reassignments, (r) => r.topic)].map(([name, parts]) => ({
           name,
           partitions: parts.map((p) => ({partition: p.partition, replicas: p.replicas})),
         })),
@@ -300,7 +288,7 @@ export class KafkajsGateway implements AdminGateway {
     return this.session.call('ElectLeaders', async () => {
       const res = await this.session.send(await this.session.controllerBroker(), ElectLeaders, {
         electionType: ELECTION_TYPES[type],
-        topicPartitions: [...groupByTopic(partitions)].map(([topic, ps]) => ({topic, partitions: ps.map((p) => p.partition)})),
+        topicPartitions: [...byKey(partitions, (p) => p.topic)].map(([topic, ps]) => ({topic, partitions: ps.map((p) => p.partition)})),
         timeoutMs: SERVER_TIMEOUT_MS,
       })
       // ELECTION_NOT_NEEDED: the wanted leader leads already, which is what we asked for.
