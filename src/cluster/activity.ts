@@ -159,6 +159,12 @@ export async function listOffsets(session: BrokerSession, queries: readonly Part
   return out
 }
 
+/** Looks up a listOffsets answer by partition and the query asked (several queries per partition). */
+export function offsetAnswers(offsets: readonly PartitionOffset[]): (topic: string, partition: number, query: bigint) => PartitionOffset | undefined {
+  const answers = new Map(offsets.map((o) => [`${o.topic}\u0000${o.partition}\u0000${o.query}`, o]))
+  return (topic, partition, query) => answers.get(`${topic}\u0000${partition}\u0000${query}`)
+}
+
 export async function describeProducers(session: BrokerSession, partitions: readonly PartitionRef[]): Promise<PartitionProducer[]> {
   if (partitions.length === 0) return []
   const leaders = await leadersOf(session, partitions)

@@ -1,4 +1,5 @@
 import type {AdminGateway} from '../cluster/gateway.js'
+import {offsetAnswers} from '../cluster/activity.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP} from '../cluster/protocol/list-offsets.js'
 import {StreamctlError} from '../errors.js'
 import {lagRows} from '../operations/offsets-plan.js'
@@ -26,8 +27,8 @@ export async function readLiveLag(gateway: AdminGateway, topics: Iterable<string
     const read = new Set(committed.map((c) => c.topic))
     const partitions = described.filter((t) => read.has(t.name)).flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition, leader: p.leader})))
     const offsets = await gateway.listOffsets([EARLIEST_TIMESTAMP, LATEST_TIMESTAMP].flatMap((timestamp) => partitions.map((p) => ({...p, timestamp}))))
-    const answers = new Map(offsets.map((o) => [`${o.topic}\u0000${o.partition}\u0000${o.query}`, o.offset]))
-    const at = (topic: string, partition: number, q: bigint): number => answers.get(`${topic}\u0000${partition}\u0000${q}`) ?? 0
+    const answer = offsetAnswers(offsets)
+    const at = (topic: string, partition: number, q: bigint): number => answer(topic, partition, q)?.offset ?? 0
     const states = new Map(descriptions.map((d) => [d.groupId, {state: d.state, members: d.members.length}]))
     const groups: LiveGroupLag[] = []
     for (const groupId of [...new Set(committed.map((c) => c.groupId))].sort()) {

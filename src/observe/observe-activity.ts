@@ -1,4 +1,5 @@
-import type {AdminGateway, CommittedOffset, GroupDescription, PartitionOffset} from '../cluster/gateway.js'
+import type {AdminGateway, CommittedOffset, GroupDescription} from '../cluster/gateway.js'
+import {offsetAnswers} from '../cluster/activity.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP} from '../cluster/protocol/list-offsets.js'
 import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity, TopicActivity} from '../model/activity.js'
 
@@ -37,9 +38,7 @@ export async function observeActivity(gateway: AdminGateway, requests: readonly 
     const key = `${s.topic}\u0000${s.partition}`
     largest.set(key, Math.max(largest.get(key) ?? 0, s.sizeBytes))
   }
-  const answers = new Map<string, PartitionOffset>()
-  for (const o of offsets) answers.set(`${o.topic}\u0000${o.partition}\u0000${o.query}`, o)
-  const answer = (topic: string, partition: number, query: bigint): PartitionOffset | undefined => answers.get(`${topic}\u0000${partition}\u0000${query}`)
+  const answer = offsetAnswers(offsets)
 
   const topics = described.map((t): TopicActivity => {
     const cutoff = cutoffs.get(t.name)
