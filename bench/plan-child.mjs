@@ -28,7 +28,7 @@ const {plan, observed} = mode === 'no-impact'
   })()
   : await planEnvironment(target, desired)
 const tPlan = performance.now()
-const requests = target.gateway.stats().requests
+const {requests, requestsPerApi} = target.gateway.stats()
 await target.close()
 console.log(JSON.stringify({
   importMs: Math.round(tImport - t0),
@@ -36,6 +36,7 @@ console.log(JSON.stringify({
   observeAndPlanMs: Math.round(tPlan - tLoad),
   totalMs: Math.round(tPlan - t0),
   requests,
+  requestsPerApi,
   topicsObserved: observed.topics.length,
   actions: plan.actions.length,
   impact: plan.impact?.length ?? 0,

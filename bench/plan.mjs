@@ -182,6 +182,9 @@ lines.push(`plan of ${N} topics (target: <= 3 s, <= 30 requests, <= 300 MB RSS)`
 lines.push(`  streamctl observe+plan     ${p.observeAndPlanMs} ms   requests ${p.requests}   peak RSS ${p.maxRssMB} MB   (manifest load ${p.loadMs} ms, module import ${p.importMs} ms, ${p.actions} actions)`)
 const q = results.planWithoutImpact
 lines.push(`  without activity (before)  ${q.observeAndPlanMs} ms   requests ${q.requests}   peak RSS ${q.maxRssMB} MB   → reading the activity of ${p.impact} touched topics (${p.impactGroups} groups on them) costs ${p.observeAndPlanMs - q.observeAndPlanMs} ms and ${p.requests - q.requests} requests`)
+const perApi = (r) => Object.entries(r.requestsPerApi ?? {}).map(([api, n]) => `${api} ${n}`).join(', ')
+lines.push(`    requests per API: ${perApi(p)}`)
+lines.push(`    without activity:  ${perApi(q)}`)
 lines.push(`  streamctl plan (CLI, total) ${results.planCliMs} ms`)
 lines.push(`  naive per-topic reader     ${results.naive.extrapolatedMs} ms${results.naive.extrapolated ? ` (extrapolated from ${results.naive.topicsRead} topics in ${results.naive.ms} ms)` : ''}   requests ${results.naive.requests}   → streamctl is ${ratio(results.naive.extrapolatedMs, p.observeAndPlanMs)} faster, ${ratio(results.naive.requests, p.requests)} fewer requests`)
 lines.push(`apply creating ${APPLY_N} topics (target: <= 10 s)`)

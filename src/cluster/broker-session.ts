@@ -21,15 +21,24 @@ export class BrokerSession {
   private readonly sockets: SocketTracker
   private connected: Promise<void> | undefined
   private requests = 0
+  private readonly requestsPerApi = new Map<string, number>()
 
   constructor(options: KjsClusterOptions, readonly ctx: ConnectionContext, readonly timeoutMs: number) {
-    const {cluster, sockets} = createKjsCluster(options, () => { this.requests++ })
+    const {cluster, sockets} = createKjsCluster(options, (apiName) => {
+      this.requests++
+      this.requestsPerApi.set(apiName, (this.requestsPerApi.get(apiName) ?? 0) + 1)
+    })
     this.cluster = cluster
     this.sockets = sockets
   }
 
   get requestCount(): number {
     return this.requests
+  }
+
+  /** The requests sent so far, per Kafka API name (ApiVersions and SASL included). */
+  get requestCountPerApi(): Readonly<Record<string, number>> {
+    return Object.fromEntries([...this.requestsPerApi].sort(([a], [b]) => a.localeCompare(b)))
   }
 
   /**

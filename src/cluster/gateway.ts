@@ -173,9 +173,14 @@ export interface PartitionProducer {
   readonly inTransaction: boolean
 }
 
+/** How old an answer of describeAllTopics may be to serve describeTopics' `maxAgeMs` for reads that tolerate it. */
+export const RECENT_METADATA_MAX_AGE_MS = 5_000
+
 export interface GatewayStats {
   /** Requests sent to brokers since the gateway was created (the bench:plan budget is counted here). */
   readonly requests: number
+  /** The same requests per Kafka API name, to see where a budget goes. */
+  readonly requestsPerApi: Readonly<Record<string, number>>
 }
 
 export interface DescribeTopicConfigsOptions {
@@ -192,7 +197,11 @@ export interface DescribeTopicConfigsOptions {
 export interface AdminGateway {
   describeCluster(): Promise<ClusterDescription>
   listTopics(options?: {includeInternal?: boolean}): Promise<string[]>
-  describeTopics(names: readonly string[]): Promise<TopicDescription[]>
+  /**
+   * With `maxAgeMs`, topics that the last describeAllTopics saw at most that long ago come from its
+   * answer, without a request: a plan's activity reads the leaders its observation just read.
+   */
+  describeTopics(names: readonly string[], options?: {maxAgeMs?: number}): Promise<TopicDescription[]>
   /** Every topic, internal ones included, from one Metadata request (listing then describing would fetch it twice). */
   describeAllTopics(): Promise<TopicDescription[]>
   /**

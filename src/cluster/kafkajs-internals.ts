@@ -77,7 +77,7 @@ export interface KjsClusterOptions {
 }
 
 export interface KjsInstrumentation {
-  addListener(event: string, listener: () => void): () => void
+  addListener(event: string, listener: (event: {payload?: {apiName?: string}}) => void): () => void
 }
 
 /** The only kafkajs release these internals are known to match: any other stops the process at start-up. */
@@ -136,9 +136,9 @@ export function trackedSocketFactory(): {socketFactory: SocketFactoryFn; sockets
 }
 
 /** A kafkajs Cluster that logs nothing (nothing below src/commands may write to stdout) and counts requests. */
-export function createKjsCluster(options: KjsClusterOptions, onRequest: () => void): {cluster: KjsCluster; sockets: SocketTracker} {
+export function createKjsCluster(options: KjsClusterOptions, onRequest: (apiName: string) => void): {cluster: KjsCluster; sockets: SocketTracker} {
   const instrumentationEmitter = new EmitterClass()
-  instrumentationEmitter.addListener(networkEvents.NETWORK_REQUEST, onRequest)
+  instrumentationEmitter.addListener(networkEvents.NETWORK_REQUEST, (event: {payload?: {apiName?: string}}) => onRequest(event.payload?.apiName ?? 'unknown'))
   const logger = createLogger({level: 0, logCreator: () => () => {}})
   const {socketFactory: trackingFactory, sockets} = trackedSocketFactory()
   const cluster = new ClusterClass({

@@ -1,4 +1,4 @@
-import type {AdminGateway, CommittedOffset, GroupDescription} from '../cluster/gateway.js'
+import {RECENT_METADATA_MAX_AGE_MS, type AdminGateway, type CommittedOffset, type GroupDescription} from '../cluster/gateway.js'
 import {offsetAnswers} from '../cluster/activity.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP} from '../cluster/protocol/list-offsets.js'
 import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity, TopicActivity} from '../model/activity.js'
@@ -6,7 +6,7 @@ import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity,
 /**
  * Reads who uses the requested topics, in a number of requests bounded by the brokers and groups,
  * not the topics: ListGroups per broker, DescribeGroups / ConsumerGroupDescribe and OffsetFetch
- * per coordinator (500 groups a request), one Metadata, ListOffsets and DescribeProducers per
+ * per coordinator (500 groups a request), the leaders the plan's own Metadata read (or one more), ListOffsets and DescribeProducers per
  * leader (earliest, latest, then the newest timestamp for a delete or the cutoff for a retention
  * cut, in successive rounds; producers only for deletes),
  * DescribeLogDirs per broker. Connect workers' own groups are left out: they coordinate workers,
@@ -15,7 +15,7 @@ import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity,
 export async function observeActivity(gateway: AdminGateway, requests: readonly ActivityRequest[], now: number): Promise<ObservedActivity> {
   if (requests.length === 0) return {observedAt: now, topics: []}
   const names = requests.map((r) => r.topic)
-  const [described, listed] = await Promise.all([gateway.describeTopics(names), gateway.listGroups()])
+  const [described, listed] = await Promise.all([gateway.describeTopics(names, {maxAgeMs: RECENT_METADATA_MAX_AGE_MS}), gateway.listGroups()])
   const groups = listed.filter((g) => g.protocolType !== 'connect')
   const partitions = described.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition, leader: p.leader})))
   const cutoffs = new Map(requests.flatMap((r) => (r.newRetentionMs === undefined ? [] : [[r.topic, BigInt(now - r.newRetentionMs)] as const])))

@@ -31,6 +31,30 @@ describe('gateway topics vs TopicCommand (single node)', () => {
     expect(seen.partitions).toHaveLength(5)
   })
 
+  it('describeTopics with maxAgeMs answers from a recent describeAllTopics without a request, and asks again for an unknown name or an old answer', async () => {
+    const t = `${uniquePrefix('gw recent')}t`
+    await gw.createTopics([{name: t, partitions: 2, replicationFactor: 1, config: {}}])
+    const fresh = gatewayFor(cluster)
+    try {
+      await eventually(async () => (await fresh.describeAllTopics()).find((d) => d.name === t), (d) => d?.partitions.length === 2)
+      const metadata = () => fresh.stats().requestsPerApi['Metadata'] ?? 0
+      const before = metadata()
+      const [recent] = await fresh.describeTopics([t], {maxAgeMs: 60_000})
+      expect(recent?.partitions.map((p) => p.leader)).toEqual((await gw.describeTopics([t]))[0]!.partitions.map((p) => p.leader))
+      expect(metadata()).toBe(before)
+      // A name the last answer lacks, or no maxAgeMs, or an answer older than maxAgeMs: a Metadata request.
+      await fresh.describeTopics([t, `${t}.missing`], {maxAgeMs: 60_000}).catch(() => undefined)
+      expect(metadata()).toBe(before + 1)
+      await fresh.describeTopics([t])
+      expect(metadata()).toBe(before + 2)
+      await new Promise((r) => setTimeout(r, 20))
+      await fresh.describeTopics([t], {maxAgeMs: 10})
+      expect(metadata()).toBe(before + 3)
+    } finally {
+      await fresh.close()
+    }
+  })
+
   it('validateOnly creates nothing; creating an existing topic is a named error', async () => {
     const t = `${uniquePrefix('gw validate')}t`
     await gw.createTopics([{name: t, partitions: 1, replicationFactor: 1, config: {}}], {validateOnly: true})
