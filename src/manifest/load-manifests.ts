@@ -1,6 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
-import {DiagnosticsError, type Diagnostic, type SourceLocation} from '../errors.js'
+import {DiagnosticsError, type Diagnostic} from '../errors.js'
 import {Secret} from '../model/secret.js'
 import {findManifestFiles} from './find-files.js'
 import {describeProblem, escapeLiteral, interpolateTree, type Lookups, type Substituted} from './interpolate.js'
@@ -8,8 +8,7 @@ import {docValidator} from './load-schema.js'
 import {locate, type DocPath} from './parse-positions.js'
 import {parseManifestText, type ParsedDoc} from './parse-yaml.js'
 import {RESOURCE_KINDS, SECRET_PATHS, USER_SECRET_PATHS, type ManifestSet, type Resource, type ResourceKind} from './resource.js'
-import {schemaTextProblem} from './schema-text-check.js'
-import {positionInText} from '../schemas/invalid-schema.js'
+import {checkSchemaText, dependsOnVariables, loadSchemaText} from './read-schema-source.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 import {UnresolvedSecret} from './unresolved-secret.js'
 
@@ -70,19 +69,7 @@ export async function loadManifestsForCheck(paths: readonly string[], opts: Load
   }
 
   const resources = usable.map((pd) => toResource(pd, cwd, env, diags))
-  for (const r of resources) {
-    if (r.kind !== 'Schema' || r.schemaText === undefined) continue
-    const problem = await schemaTextProblem(r.spec.type, r.schemaText, (r.spec.references ?? []).length > 0)
-    if (problem) {
-      const at: DocPath = r.spec.file !== undefined ? ['spec', 'file'] : ['spec', 'schema']
-      const key = locate(r.doc, at)
-      // A schema file's error points into that file (where the parser says), the manifest's key is named beside it.
-      const inFile = r.spec.file === undefined ? undefined : schemaFileLocation(key?.file, r.spec.file, r.schemaText, problem)
-      diags.push({severity: 'error', rule: 'schema-text', resource: `Schema/${r.name}`, location: inFile ?? key,
-        message: `${r.spec.type} schema ${r.spec.file ?? '(inline)'} does not parse: ${problem}${inFile && key ? ` (declared at ${key.file}:${key.line}:${key.column})` : ''}`,
-        hint: r.spec.type === 'AVRO' ? 'check the Avro schema (type names, fields, defaults)' : r.spec.type === 'JSON' ? 'the file must be valid JSON' : 'check the .proto syntax'})
-    }
-  }
+  for (const r of resources) if (r.kind === 'Schema' && r.schemaText !== undefined) checkSchemaText(r, r.schemaText, diags)
   const set: ManifestSet = Object.freeze({files, resources: Object.freeze(resources), warnings: Object.freeze(sortDiagnostics(diags.filter((d) => d.severity !== 'error'))),
     ...(invalid.length > 0 ? {invalid: Object.freeze(invalid)} : {})})
   return {set, errors: diags.filter((d) => d.severity === 'error')}
@@ -94,6 +81,8 @@ function finalAtLoad(kind: ResourceKind, docPath: DocPath, rawSpec?: unknown): '
   if (kind === 'Environment' && SECRET_PATHS.some(is)) return 'secret'
   if (kind === 'User' && USER_SECRET_PATHS.some(is)) return 'secret'
   if (kind === 'Connector' && isConnectorSecretValue(docPath, rawSpec)) return 'secret'
+  // A file path naming variables is completed per environment, and read then (resolve-environment.ts).
+  if (kind === 'Schema' && is(['spec', 'file']) && dependsOnVariables((rawSpec as {file?: unknown} | undefined)?.file)) return undefined
   if (kind === 'Schema' && (is(['spec', 'file']) || is(['spec', 'schema']))) return 'schema-source'
   return undefined
 }
@@ -160,7 +149,10 @@ function toResource(pd: ParsedDoc, cwd: string, env: LoadOptions['env'] & object
   const spec = interpolateTree(raw.spec, lookups, onString(['spec']), [], optsFor(['spec']))
   const meta = interpolateTree(raw.metadata, lookups, onString(['metadata']), [], {}) as typeof raw.metadata
   let schemaText: string | undefined
-  if (raw.kind === 'Schema') schemaText = loadSchemaText(pd, sources, dir, resource, diags)
+  const fileByEnvironment = raw.kind === 'Schema' && dependsOnVariables((raw.spec as {file?: unknown}).file)
+  if (raw.kind === 'Schema' && !(fileByEnvironment && sources.schema === undefined)) {
+    schemaText = loadSchemaText(pd, fileByEnvironment ? {...sources, file: String((raw.spec as {file: string}).file)} : sources, dir, resource, diags)
+  }
   return Object.freeze({
     kind: raw.kind,
     name: meta.name,
@@ -170,34 +162,7 @@ function toResource(pd: ParsedDoc, cwd: string, env: LoadOptions['env'] & object
     doc: pd,
     deferred: Object.freeze(deferred),
     schemaText,
+    ...(fileByEnvironment ? {schemaDir: dir} : {}),
   })
 }
 
-function loadSchemaText(pd: ParsedDoc, spec: {file?: string; schema?: string}, dir: string, resource: string, diags: Diagnostic[]): string | undefined {
-  if (spec.file !== undefined && spec.schema !== undefined) {
-    diags.push({severity: 'error', rule: 'schema-source', resource, location: locate(pd, ['spec', 'schema'], {key: true}),
-      message: 'a Schema has either "file" or inline "schema", not both', hint: 'remove one of the two keys'})
-    return undefined
-  }
-  if (spec.schema !== undefined) return spec.schema
-  if (spec.file === undefined) {
-    diags.push({severity: 'error', rule: 'schema-source', resource, location: locate(pd, ['spec'], {key: true}),
-      message: 'a Schema needs "file" or inline "schema"', hint: 'add file: path/to/schema.avsc (relative to this manifest)'})
-    return undefined
-  }
-  const abs = path.resolve(dir, spec.file)
-  if (!existsSync(abs)) {
-    diags.push({severity: 'error', rule: 'schema-source', resource, location: locate(pd, ['spec', 'file']),
-      message: `schema file ${spec.file} not found`, hint: `paths are relative to the manifest's directory (${path.posix.dirname(pd.file)})`})
-    return undefined
-  }
-  return readFileSync(abs, 'utf8')
-}
-
-/** file:line:col inside a schema file, when the parser's message gives a position. */
-function schemaFileLocation(manifest: string | undefined, file: string, text: string, problem: string): SourceLocation | undefined {
-  const pos = positionInText(text, problem)
-  if (!pos) return undefined
-  const dir = manifest !== undefined && manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/') + 1) : ''
-  return {file: file.startsWith('/') ? file : `${dir}${file}`, line: pos.line, column: pos.column}
-}

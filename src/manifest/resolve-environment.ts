@@ -15,6 +15,7 @@ import {overlayTopic} from './topic-overlay.js'
 import {resolveConnectors} from './resolve-connectors.js'
 import {resolveIdentities} from './identities.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
+import {checkSchemaText, dependsOnVariables, loadSchemaText} from './read-schema-source.js'
 import {desiredSubjects} from '../schemas/desired-subjects.js'
 
 export interface ResolveOptions {
@@ -67,7 +68,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   }
   const finalize = finalStage(envRes, diags)
   const environment = buildEnvironmentSpec(finalize(envRes))
-  const resources = set.resources.filter((r) => r.kind !== 'Environment').map(finalize)
+  const resources = set.resources.filter((r) => r.kind !== 'Environment').map(finalize).map((r) => withSchemaFileText(r, envRes.name, diags))
   const envs = set.resources.filter((r) => r.kind === 'Environment')
   const byKind = (k: Resource['kind']) => resources.filter((r) => r.kind === k)
 
@@ -174,6 +175,20 @@ function finalStage(envRes: Resource, diags: Diagnostic[]): ((r: Resource) => Re
     return out
   }
   return Object.assign(finalize, {unresolvedNames})
+}
+
+/** A Schema whose file path names variables: its text, read from the path this environment completes. */
+function withSchemaFileText(r: Resource, environment: string, diags: Diagnostic[]): Resource {
+  if (r.kind !== 'Schema' || r.schemaDir === undefined || r.schemaText !== undefined) return r
+  const file = (r.spec as {file?: unknown}).file
+  // A variable left unresolved is already reported where it is used.
+  if (typeof file !== 'string' || dependsOnVariables(file)) return r
+  const found: Diagnostic[] = []
+  const text = loadSchemaText(r.doc, {file}, r.schemaDir, `Schema/${r.name}`, found)
+  if (text !== undefined) checkSchemaText(r, text, found)
+  // The path is this environment's: say so, as other per-environment errors do.
+  diags.push(...found.map((d) => ({...d, message: `environment ${environment}: ${d.message}`})))
+  return text === undefined ? r : {...r, schemaText: text}
 }
 
 /**

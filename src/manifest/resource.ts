@@ -37,6 +37,11 @@ export interface Resource {
   readonly deferred: readonly (Diagnostic & {secret?: boolean})[]
   /** Schema resources: the schema text (inline or read from `file`). */
   readonly schemaText?: string
+  /**
+   * Schema resources whose `file` names variables: the manifest's directory, where the file is
+   * read once an environment completes the path (schemaText is unset until then).
+   */
+  readonly schemaDir?: string
 }
 
 export interface ManifestSet {
