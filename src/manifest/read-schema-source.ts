@@ -39,7 +39,9 @@ export function loadSchemaText(pd: ParsedDoc, spec: {file?: string; schema?: str
 /** Adds an error when a Schema resource's text does not parse: at the position in its file when the parser gives one. */
 export function checkSchemaText(r: Resource, text: string, diags: Diagnostic[]): void {
   const spec = r.spec as {type: 'AVRO' | 'JSON' | 'PROTOBUF'; file?: string; references?: unknown[]}
-  const problem = schemaTextProblem(spec.type, text, (spec.references ?? []).length > 0)
+  // References cut from a schema-invalid document still exist: their types must not read as undefined.
+  const hasReferences = (spec.references ?? []).length > 0 || (r.doc.cut ?? []).some((p) => p === 'spec/references' || p.startsWith('spec/references/'))
+  const problem = schemaTextProblem(spec.type, text, hasReferences)
   if (!problem) return
   const key = locate(r.doc, spec.file !== undefined ? ['spec', 'file'] : ['spec', 'schema'])
   // A schema file's error points into that file (where the parser says), the manifest's key is named beside it.

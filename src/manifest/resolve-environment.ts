@@ -1,6 +1,6 @@
 import {DiagnosticsError, StreamctlError, type Diagnostic} from '../errors.js'
 import type {DesiredState, JobSpec, PolicySpec, SchemaSpec, ServiceSpec, TopicMeta} from '../model/desired.js'
-import {aclKey, type AclEntry, type SubjectState, type TopicState} from '../model/state.js'
+import {LATEST_REFERENCE_VERSION, aclKey, type AclEntry, type SubjectState, type TopicState} from '../model/state.js'
 import {buildEnvironmentSpec} from './build-environment.js'
 import {deepFreeze} from './deep-freeze.js'
 import {describeProblem, interpolateTree, type SubstitutionProblem} from './interpolate.js'
@@ -16,7 +16,7 @@ import {resolveConnectors} from './resolve-connectors.js'
 import {resolveIdentities} from './identities.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 import {checkSchemaText, dependsOnVariables, loadSchemaText} from './read-schema-source.js'
-import {desiredSubjects} from '../schemas/desired-subjects.js'
+import {desiredSubjects, subjectDiagnostic} from '../schemas/desired-subjects.js'
 
 export interface ResolveOptions {
   /**
@@ -87,7 +87,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   }
   const schemas: SchemaSpec[] = byKind('Schema').map((r) => ({
     name: r.name, subject: r.spec.subject, type: r.spec.type, schema: r.schemaText ?? '', file: r.spec.file,
-    references: (r.spec.references ?? []).map((x: any) => ({...x})), compatibility: r.spec.compatibility, location: where(r),
+    references: (r.spec.references ?? []).map((x: any) => ({...x, version: x.version === 'latest' ? LATEST_REFERENCE_VERSION : x.version})), compatibility: r.spec.compatibility, location: where(r),
   }))
   const services: ServiceSpec[] = byKind('Service').map((r) => ({
     name: r.name, principal: r.spec.principal ?? `User:${r.name}`, produces: [...(r.spec.produces ?? [])],
@@ -127,9 +127,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   // Subjects asked for twice with different texts, record strategies without a record, reference cycles: offline errors.
   const subjectProblems = desiredSubjects(desired).problems
   if (subjectProblems.length > 0) {
-    throw new DiagnosticsError(sortDiagnostics([...diags, ...subjectProblems.map((p): Diagnostic => ({
-      severity: 'error', rule: 'schema-subject', resource: p.resource, message: p.message, hint: p.hint, ...(p.location ? {location: p.location} : {}),
-    }))]))
+    throw new DiagnosticsError(sortDiagnostics([...diags, ...subjectProblems.map(subjectDiagnostic)]))
   }
   return {desired: deepFreeze(desired), warnings: sortDiagnostics([...set.warnings, ...diags])}
 }

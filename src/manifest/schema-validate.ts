@@ -31,8 +31,13 @@ export function createDocValidator(schema: object): DocValidator {
     if (validate(pd.value)) return []
     const seen = new Set<string>()
     const out: Diagnostic[] = []
-    for (const e of validate.errors ?? []) {
-      const d = toDiagnostic(pd, e)
+    const errors = validate.errors ?? []
+    // A choice between plain values (`1 or more, or latest`) is one error, not one per branch.
+    const choices = errors.filter((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && scalarChoices(e) !== undefined)
+    const inChoice = (e: ErrorObject) => choices.some((c) => c !== e && c.instancePath === e.instancePath && e.schemaPath.startsWith(`${c.schemaPath}/`))
+    for (const e of errors) {
+      if (inChoice(e)) continue
+      const d = choices.includes(e) ? choiceDiagnostic(pd, e) : toDiagnostic(pd, e)
       if (!d) continue
       const key = `${d.location?.line}:${d.location?.column}:${d.message}`
       if (seen.has(key)) continue
@@ -98,6 +103,28 @@ function typeOf(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number'
   if (typeof v === 'boolean') return 'a boolean'
   return `a ${typeof v}`
+}
+
+/** The branches of a oneOf/anyOf in words, when each is a plain value (a const, an enum, a bounded scalar type). */
+function scalarChoices(e: ErrorObject): string[] | undefined {
+  const branches = (e.schema as unknown[] | undefined) ?? []
+  const words = branches.map((b) => {
+    const branch = b as {const?: unknown; enum?: unknown[]; type?: string; minimum?: number; maximum?: number; properties?: unknown}
+    if (branch.const !== undefined) return String(branch.const)
+    if (branch.enum) return branch.enum.map(String).join(', ')
+    if (branch.type === undefined || branch.type === 'object' || branch.type === 'array' || branch.properties) return undefined
+    const bounds = [branch.minimum === undefined ? '' : ` >= ${branch.minimum}`, branch.maximum === undefined ? '' : ` <= ${branch.maximum}`].join('')
+    return `${TYPE_NAMES[branch.type] ?? branch.type}${bounds}`
+  })
+  return words.length > 0 && words.every((w) => w !== undefined) ? (words as string[]) : undefined
+}
+
+function choiceDiagnostic(pd: ParsedDoc, e: ErrorObject): Diagnostic {
+  const path = pointerToPath(e.instancePath)
+  const words = scalarChoices(e)!
+  const got = typeof e.data === 'string' ? `"${e.data}"` : JSON.stringify(e.data)
+  return {severity: 'error', rule: 'schema', resource: resourceOf(pd), location: locate(pd, path),
+    message: `${showPath(path)} must be ${words.join(' or ')}, got ${got}`, hint: `write ${words.join(' or ')}`}
 }
 
 function toDiagnostic(pd: ParsedDoc, e: ErrorObject): Diagnostic | undefined {

@@ -87,6 +87,12 @@ export const COMPATIBILITY_LEVELS = [
 ] as const
 export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number]
 
+/**
+ * A reference written `version: latest` in a manifest, until a plan pins it to a number
+ * (schemas/pin-references.ts); -1 is also what Confluent's API reads as the latest version.
+ */
+export const LATEST_REFERENCE_VERSION = -1
+
 export interface SchemaReference {
   readonly name: string
   readonly subject: string

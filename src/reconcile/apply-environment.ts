@@ -12,7 +12,7 @@ import type {UserCredentialUpsertAction} from '../plan/index.js'
 import {declaredPrincipals, observedDigest, planChanges, plannedSizes, hasChanges, planRefusal, type Plan} from '../plan/index.js'
 import {applyEnvironmentConnectors} from '../connect/environment-connectors.js'
 import type {ConnectorApplyEvent, ConnectorApplyResult} from '../connect/apply-connectors.js'
-import {TOPIC_DEFAULTS, observeForPlan, planEnvironment, withConnectors, withImpact, type PlanRequest, type PlannedChanges} from './plan-environment.js'
+import {TOPIC_DEFAULTS, observeForPlan, pinnedDesired, planEnvironment, withConnectors, withImpact, type PlanRequest, type PlannedChanges} from './plan-environment.js'
 import {planRebalanceEnvironment} from './rebalance-environment.js'
 import type {Target} from './target.js'
 
@@ -126,10 +126,11 @@ export async function applyEnvironment(target: Target, desired: DesiredState, re
   }
 }
 
-async function currentPlan(target: Target, desired: DesiredState, request: ApplyRequest): Promise<PlannedChanges> {
-  if (request.rebalance) return planRebalanceEnvironment(target, desired, {throttle: request.throttle, drain: request.rebalance.drain})
+async function currentPlan(target: Target, given: DesiredState, request: ApplyRequest): Promise<PlannedChanges> {
+  if (request.rebalance) return planRebalanceEnvironment(target, given, {throttle: request.throttle, drain: request.rebalance.drain})
   const saved = request.savedPlan
-  if (!saved) return planEnvironment(target, desired, request)
+  if (!saved) return planEnvironment(target, given, request)
+  const desired = await pinnedDesired(target, given)
   if (saved.environment !== desired.environment.name) {
     throw new StreamctlError('PLAN_STALE', `the plan was made for environment "${saved.environment}", not "${desired.environment.name}"`, {
       hint: `apply it with -e ${saved.environment}`,

@@ -4,7 +4,8 @@ import type {QuotaEntity} from '../cluster/gateway.js'
 import {DiagnosticsError, StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
 import type {ClusterState, PasswordVerdict, QuotaState, ScramMechanismId, SubjectState, UserState} from '../model/state.js'
-import {desiredSubjects} from '../schemas/desired-subjects.js'
+import {desiredSubjects, subjectDiagnostic} from '../schemas/desired-subjects.js'
+import {pinReferencesAtRegistry} from '../schemas/pin-references.js'
 import {checkDesiredSubjects, observeAllSubjects, refuseInvalid} from '../schemas/observe-subjects.js'
 import {TOPIC_CONFIGS} from '../manifest/kafka-topic-configs.js'
 import {observeCluster} from '../observe/observe-cluster.js'
@@ -135,7 +136,7 @@ export async function readLedger(target: Target, environment: string): Promise<L
 export async function observeDesiredSubjects(target: Target, desired: DesiredState): Promise<SubjectState[]> {
   const {subjects: wanted, problems} = desiredSubjects(desired)
   if (problems.length > 0) {
-    throw new DiagnosticsError(problems.map((p) => ({severity: 'error' as const, rule: 'schema-subject', resource: p.resource, message: p.message, hint: p.hint, ...(p.location ? {location: p.location} : {})})))
+    throw new DiagnosticsError(problems.map(subjectDiagnostic))
   }
   if (wanted.length === 0) return []
   if (!target.registry) {
@@ -166,7 +167,13 @@ export async function observeLive(target: Target, options: {internalTopics?: boo
   }
 }
 
-export async function planEnvironment(target: Target, desired: DesiredState, request: PlanRequest = {}): Promise<PlannedChanges> {
+/** The desired state with `version: latest` references pinned at the environment's registry (none: as is, observing says why). */
+export function pinnedDesired(target: Target, desired: DesiredState): Promise<DesiredState> {
+  return target.registry ? pinReferencesAtRegistry(target.registry, desired) : Promise.resolve(desired)
+}
+
+export async function planEnvironment(target: Target, given: DesiredState, request: PlanRequest = {}): Promise<PlannedChanges> {
+  const desired = await pinnedDesired(target, given)
   const observed = await observeForPlan(target, desired, request)
   const plan = planChanges(desired, observed, {
     allowDelete: request.allowDelete ?? false,

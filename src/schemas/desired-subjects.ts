@@ -1,4 +1,4 @@
-import type {SourceLocation} from '../errors.js'
+import type {Diagnostic, SourceLocation} from '../errors.js'
 import type {DesiredState, SchemaSpec} from '../model/desired.js'
 import type {SubjectState} from '../model/state.js'
 import {sameSchemaText} from './canonical.js'
@@ -18,6 +18,11 @@ export interface SubjectProblem {
   readonly hint: string
   readonly resource: string
   readonly location?: SourceLocation
+}
+
+/** A subject problem as a diagnostic (rule `schema-subject`). */
+export function subjectDiagnostic(p: SubjectProblem): Diagnostic {
+  return {severity: 'error', rule: 'schema-subject', resource: p.resource, message: p.message, hint: p.hint, ...(p.location ? {location: p.location} : {})}
 }
 
 /**

@@ -16,16 +16,16 @@ export default class SchemaCheckCommand extends BaseCommand {
   async run(): Promise<SchemaCheckResult> {
     const {flags} = await this.parse(SchemaCheckCommand)
     const desired = await loadDesired(flags.file, flags.env)
-    const {desiredSubjects} = await import('../../schemas/desired-subjects.js')
+    const {desiredSubjects, subjectDiagnostic} = await import('../../schemas/desired-subjects.js')
     const {checkSchemas} = await import('../../schemas/check-schemas.js')
     const {connectEnvironment} = await import('../../reconcile/target.js')
-    const {subjects, problems} = desiredSubjects(desired)
-    if (problems.length > 0) {
-      throw new DiagnosticsError(problems.map((p) => ({severity: 'error' as const, rule: 'schema-subject', resource: p.resource, message: p.message, hint: p.hint, ...(p.location ? {location: p.location} : {})})))
-    }
+    const {pinReferencesAtRegistry} = await import('../../schemas/pin-references.js')
+    const {problems} = desiredSubjects(desired)
+    if (problems.length > 0) throw new DiagnosticsError(problems.map(subjectDiagnostic))
     const target = await connectEnvironment(desired.environment, {start: !flags['no-start'], onDevEvent: (e) => this.logToStderr(`dev: ${e.message}`)})
     try {
       if (!target.registry) throw new StreamctlError('REGISTRY_ERROR', target.noRegistryReason ?? 'no schema registry', {hint: 'give the environment a registry'})
+      const {subjects} = desiredSubjects(await pinReferencesAtRegistry(target.registry, desired))
       const result = await checkSchemas(target.registry, desired.environment.name, subjects)
       this.out(`schema check: environment ${result.environment}, registry ${result.registry}`)
       for (const i of result.items) {

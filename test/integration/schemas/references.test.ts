@@ -111,4 +111,44 @@ spec:
     expect((await get(`/subjects/${encodeURIComponent(fresh)}/versions`)).status).toBe(404)
     for (const d of [bad, wrongVersion]) rmSync(d, {recursive: true, force: true})
   })
+
+  it('version: latest pins to what the referenced subject holds once the apply is done, and follows it when it moves', async () => {
+    const own = subjects(`${prefix}l-`)
+    const latestRef = `{name: ${ns}.Address, subject: ${own.address}, version: latest}`
+    const tree = writeTree(undefined, files(latestRef, own))
+    const runIn = (args: string[]) => streamctl([...args, '-f', tree, '--no-start'])
+    try {
+      const first = await runIn(['plan', '-e', 'it-refs', '--json'])
+      expect(first.code, first.stderr).toBe(0)
+      const reg = JSON.parse(first.stdout).actions.find((a: {id: string}) => a.id === `schema.register:${own.customer}`)
+      expect(reg.references).toEqual([{name: `${ns}.Address`, subject: own.address, version: 1}])
+      expect((await runIn(['apply', '-e', 'it-refs', '--auto-approve'])).code).toBe(0)
+      expect((await get(`/subjects/${encodeURIComponent(own.customer)}/versions/1`)).body.references).toEqual([{name: `${ns}.Address`, subject: own.address, version: 1}])
+      expect((await runIn(['plan', '-e', 'it-refs', '--detailed-exitcode'])).code).toBe(0)
+
+      // The referenced schema gains a field (with a default: compatible): the referrer follows to version 2.
+      writeTree(tree, {'schemas/address.avsc': JSON.stringify({type: 'record', name: 'Address', namespace: ns, fields: [{name: 'city', type: 'string'}, {name: 'zip', type: 'string', default: ''}]})})
+      const moved = await runIn(['plan', '-e', 'it-refs', '--json'])
+      expect(moved.code, moved.stderr).toBe(0)
+      const registered = JSON.parse(moved.stdout).actions.filter((a: {kind: string}) => a.kind === 'schema.register')
+      expect(registered.map((a: {subject: string}) => a.subject)).toEqual([own.address, own.customer])
+      expect(registered[1].references).toEqual([{name: `${ns}.Address`, subject: own.address, version: 2}])
+      expect((await runIn(['apply', '-e', 'it-refs', '--auto-approve'])).code).toBe(0)
+      expect((await get(`/subjects/${encodeURIComponent(own.customer)}/versions/latest`)).body.references).toEqual([{name: `${ns}.Address`, subject: own.address, version: 2}])
+      expect((await runIn(['plan', '-e', 'it-refs', '--detailed-exitcode'])).code).toBe(0)
+
+      // Latest of a subject nobody declares and the registry lacks: an error at the referring Schema, nothing registered.
+      const nowhere = `${prefix}l-nowhere`
+      const other = subjects(`${prefix}l2-`)
+      const bad = writeTree(undefined, files(`{name: ${ns}.Address, subject: ${nowhere}, version: latest}`, other))
+      const r = await streamctl(['plan', '-e', 'it-refs', '-f', bad, '--no-start'])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain(`references the latest version of ${nowhere}, which the registry does not hold and no Schema in the manifests declares`)
+      expect(r.stderr).toMatch(/a-referring\.yaml:\d+:\d+/)
+      expect((await get(`/subjects/${encodeURIComponent(other.customer)}/versions`)).status).toBe(404)
+      rmSync(bad, {recursive: true, force: true})
+    } finally {
+      rmSync(tree, {recursive: true, force: true})
+    }
+  })
 })
