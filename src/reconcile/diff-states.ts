@@ -2,6 +2,7 @@ import {adoptState} from '../export/export-state.js'
 import type {DesiredState} from '../model/desired.js'
 import type {EnvironmentSpec} from '../model/environment.js'
 import type {AclEntry, ClusterState, UserState} from '../model/state.js'
+import {pinLatestReferences} from '../schemas/pin-references.js'
 import {deriveAcls, planChanges, wantedSubjects, type Plan, type TopicConfigDefaults} from '../plan/index.js'
 
 /** One side of `streamctl diff`: a live cluster or the desired state of an environment's manifests. */
@@ -15,7 +16,9 @@ export type DiffSide =
  * a plan agree on what counts as different. Every difference is shown: no protect or prune rule
  * applies, and deletions stand for "only in A".
  */
-export function diffSides(from: DiffSide, to: DiffSide, defaults: TopicConfigDefaults): Plan {
+export function diffSides(given: DiffSide, other: DiffSide, defaults: TopicConfigDefaults): Plan {
+  const from = pinnedAgainst(given, other)
+  const to = pinnedAgainst(other, given)
   // A cluster without an authorizer has no ACLs to compare: leave ACLs out on both sides.
   const aclsComparable = [from, to].every((s) => s.kind === 'manifest' || s.observed.aclsSupported !== false)
   const desired = asDesired(to, defaults)
@@ -25,6 +28,16 @@ export function diffSides(from: DiffSide, to: DiffSide, defaults: TopicConfigDef
     aclsComparable ? observed : {...observed, acls: []},
     {allowDelete: true, topicDefaults: defaults, manageAllAclPrincipals: true},
   )
+}
+
+/**
+ * A manifest side's `version: latest` references read against a live other side's registry, as a
+ * plan against that registry would pin them; against another manifest side they stay `latest`.
+ */
+function pinnedAgainst(side: DiffSide, other: DiffSide): DiffSide {
+  if (side.kind !== 'manifest' || other.kind !== 'live') return side
+  const latest = new Map(other.observed.subjects.flatMap((s) => (s.version === undefined ? [] : [[s.subject, {version: s.version, schemaType: s.schemaType, schema: s.schema}] as const])))
+  return {...side, desired: pinLatestReferences(side.desired, latest).desired}
 }
 
 function neutralEnvironment(name: string): EnvironmentSpec {
