@@ -22,6 +22,9 @@ export interface InternalTopicSpec {
  * A single-partition internal topic used as an ordered log (the apply lock, the audit trail).
  * One partition gives one total order that every client replays identically.
  */
+/** The throwaway groups readAll reads through: a principal needs READ on groups with this prefix. */
+export const LEDGER_READER_GROUP_PREFIX = '_streamctl-reader-'
+
 export class InternalLog<T> {
   constructor(
     private readonly kafka: Kafka,
@@ -151,7 +154,7 @@ export class InternalLog<T> {
     const low = BigInt(partition?.low ?? '0')
     if (end <= low) return []
     // kafkajs has no manual assignment: a throwaway group that never commits reads the topic once.
-    const consumer = this.kafka.consumer({groupId: `_streamctl-reader-${randomUUID()}`, maxWaitTimeInMs: 200})
+    const consumer = this.kafka.consumer({groupId: `${LEDGER_READER_GROUP_PREFIX}${randomUUID()}`, maxWaitTimeInMs: 200})
     const records: LogRecord<T>[] = []
     await consumer.connect()
     try {

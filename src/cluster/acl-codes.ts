@@ -72,3 +72,12 @@ export function aclFromWire(w: {
     permission: permission as AclPermission,
   }
 }
+
+/**
+ * The operations a KIP-430 authorized-operations bit field grants (bit n = operation code n), or
+ * undefined when the broker did not say (INT32_MIN: not asked, or a broker before 2.3).
+ */
+export function authorizedOperations(bits: number): AclOperation[] | undefined {
+  if (bits === -2147483648) return undefined
+  return [...OPERATION_NAMES].filter(([code]) => code > 2 && (bits & (1 << code)) !== 0).map(([, name]) => name as AclOperation)
+}

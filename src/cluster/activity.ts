@@ -1,6 +1,6 @@
 import type {BrokerSession} from './broker-session.js'
 import {byKey, chunks} from './batching.js'
-import {throwIfErrors} from './errors.js'
+import {kafkaErrorName, throwIfErrors} from './errors.js'
 import type {CommittedOffset, GroupDescription, GroupListing, GroupMemberInfo, PartitionOffset, PartitionOffsetQuery, PartitionProducer, PartitionRef} from './gateway.js'
 import {ConsumerGroupDescribe} from './protocol/consumer-group-describe.js'
 import {decodeAssignment, decodeSubscription} from './protocol/consumer-protocol.js'
@@ -18,6 +18,8 @@ export const GROUPS_PER_REQUEST = 500
 export const PARTITIONS_PER_REQUEST = 1000
 /** A group that vanished between listing and describing is not an error, just no longer there. */
 const GONE = ['GROUP_ID_NOT_FOUND']
+const TOPIC_AUTHORIZATION_FAILED = 'TOPIC_AUTHORIZATION_FAILED'
+const GROUP_AUTHORIZATION_FAILED = 'GROUP_AUTHORIZATION_FAILED'
 
 export async function listGroups(session: BrokerSession): Promise<GroupListing[]> {
   const brokers = await session.allBrokers()
@@ -44,8 +46,16 @@ function classicMemberTopics(protocolType: string, m: DescribedGroupMember): str
   return [...topics].sort()
 }
 
-export async function describeGroups(session: BrokerSession, groups: readonly GroupListing[]): Promise<GroupDescription[]> {
+/**
+ * Describes the listed groups. A group the caller may not describe (GROUP_AUTHORIZATION_FAILED:
+ * ListGroups lists every group to a principal that may describe the cluster) is named in `denied`.
+ */
+export async function describeGroups(session: BrokerSession, groups: readonly GroupListing[]): Promise<{groups: GroupDescription[]; denied: string[]}> {
   const out: GroupDescription[] = []
+  const denied: string[] = []
+  const collectDenied = (answers: readonly {groupId: string; errorCode: number}[]): void => {
+    for (const g of answers) if (kafkaErrorName(g.errorCode).name === GROUP_AUTHORIZATION_FAILED) denied.push(g.groupId)
+  }
   const requests = [...byKey(groups, (g) => `${g.coordinator}/${g.type === 'consumer' ? 'consumer' : 'classic'}`)]
     .flatMap(([key, list]) => chunks(list, GROUPS_PER_REQUEST).map((batch) => ({key, batch})))
   await Promise.all(requests.map(async ({batch}) => {
@@ -53,7 +63,8 @@ export async function describeGroups(session: BrokerSession, groups: readonly Gr
     const listed = new Map(batch.map((g) => [g.groupId, g]))
     if (batch[0]!.type === 'consumer') {
       const res = await session.send(broker, ConsumerGroupDescribe, {groupIds: batch.map((g) => g.groupId)})
-      throwIfErrors('ConsumerGroupDescribe', res.groups.map((g) => ({code: g.errorCode, message: g.errorMessage ?? undefined, resource: `group ${g.groupId}`})), GONE)
+      throwIfErrors('ConsumerGroupDescribe', res.groups.map((g) => ({code: g.errorCode, message: g.errorMessage ?? undefined, resource: `group ${g.groupId}`})), [...GONE, GROUP_AUTHORIZATION_FAILED])
+      collectDenied(res.groups)
       for (const g of res.groups) {
         if (g.errorCode !== 0) continue
         const members = g.members.map((m): GroupMemberInfo => ({
@@ -65,7 +76,8 @@ export async function describeGroups(session: BrokerSession, groups: readonly Gr
       return
     }
     const res = await session.send(broker, DescribeGroups, {groups: batch.map((g) => g.groupId)})
-    throwIfErrors('DescribeGroups', res.groups.map((g) => ({code: g.errorCode, resource: `group ${g.groupId}`})), GONE)
+    throwIfErrors('DescribeGroups', res.groups.map((g) => ({code: g.errorCode, resource: `group ${g.groupId}`})), [...GONE, GROUP_AUTHORIZATION_FAILED])
+    collectDenied(res.groups)
     for (const g of res.groups) {
       if (g.errorCode !== 0 || g.groupState === 'Dead') continue
       out.push({
@@ -74,7 +86,7 @@ export async function describeGroups(session: BrokerSession, groups: readonly Gr
       })
     }
   }))
-  return out.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0))
+  return {groups: out.sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0)), denied: denied.sort()}
 }
 
 /**
@@ -96,13 +108,14 @@ export async function fetchCommittedOffsets(session: BrokerSession, groups: read
     const broker = await session.broker(coordinator)
     if (chooseVersion(OffsetFetchGroups, broker.versions?.[OffsetFetchGroups.apiKey]) !== undefined) {
       const res = await session.send(broker, OffsetFetchGroups, {groups: batch.map((g) => ({groupId: g.groupId, topics: wanted})), requireStable: false})
-      throwIfErrors('OffsetFetch', res.groups.map((g) => ({code: g.errorCode, resource: `group ${g.groupId}`})), GONE)
+      // A group the caller may not describe: describeGroups names it.
+      throwIfErrors('OffsetFetch', res.groups.map((g) => ({code: g.errorCode, resource: `group ${g.groupId}`})), [...GONE, GROUP_AUTHORIZATION_FAILED])
       for (const g of res.groups) if (g.errorCode === 0) collect(g.groupId, g.topics)
       return
     }
     for (const g of batch) {
       const res = await session.send(broker, OffsetFetch, {groupId: g.groupId, topics: wanted, requireStable: false})
-      throwIfErrors('OffsetFetch', [{code: res.errorCode, resource: `group ${g.groupId}`}], GONE)
+      throwIfErrors('OffsetFetch', [{code: res.errorCode, resource: `group ${g.groupId}`}], [...GONE, GROUP_AUTHORIZATION_FAILED])
       if (res.errorCode === 0) collect(g.groupId, res.topics)
     }
   }))
@@ -165,8 +178,13 @@ export function offsetAnswers(offsets: readonly PartitionOffset[]): (topic: stri
   return (topic, partition, query) => answers.get(`${topic}\u0000${partition}\u0000${query}`)
 }
 
-export async function describeProducers(session: BrokerSession, partitions: readonly PartitionRef[]): Promise<PartitionProducer[]> {
-  if (partitions.length === 0) return []
+/**
+ * Active producers per partition. DescribeProducers needs READ on the topic: a topic the caller may
+ * not read is listed in `denied`, not an error, so a plan can say what it could not see.
+ */
+export async function describeProducers(session: BrokerSession, partitions: readonly PartitionRef[]): Promise<{producers: PartitionProducer[]; denied: string[]}> {
+  if (partitions.length === 0) return {producers: [], denied: []}
+  const denied = new Set<string>()
   const leaders = await leadersOf(session, partitions)
   const requests = [...byKey(partitions, (p) => leaderOf(leaders, 'DescribeProducers', p.topic, p.partition))]
     .flatMap(([leader, list]) => chunks(list, PARTITIONS_PER_REQUEST).map((batch) => ({leader, batch})))
@@ -175,10 +193,11 @@ export async function describeProducers(session: BrokerSession, partitions: read
     const broker = await session.broker(leader)
     const topics = [...byKey(batch, (p) => p.topic)].map(([name, list]) => ({name, partitionIndexes: list.map((p) => p.partition)}))
     const res = await session.send(broker, DescribeProducers, {topics})
-    throwIfErrors('DescribeProducers', res.topics.flatMap((t) => t.partitions.map((p) => ({code: p.errorCode, message: p.errorMessage ?? undefined, resource: `${t.name}-${p.partitionIndex}`}))))
+    throwIfErrors('DescribeProducers', res.topics.flatMap((t) => t.partitions.map((p) => ({code: p.errorCode, message: p.errorMessage ?? undefined, resource: `${t.name}-${p.partitionIndex}`}))), [TOPIC_AUTHORIZATION_FAILED])
+    for (const t of res.topics) for (const p of t.partitions) if (kafkaErrorName(p.errorCode).name === TOPIC_AUTHORIZATION_FAILED) denied.add(t.name)
     for (const t of res.topics) for (const p of t.partitions) for (const a of p.activeProducers) {
       out.push({topic: t.name, partition: p.partitionIndex, producerId: a.producerId.toString(), lastTimestamp: Number(a.lastTimestamp), inTransaction: a.currentTxnStartOffset >= 0n})
     }
   }))
-  return out
+  return {producers: out, denied: [...denied].sort()}
 }

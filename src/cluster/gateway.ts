@@ -17,6 +17,8 @@ export interface ClusterDescription {
   readonly clusterId: string
   readonly controllerId: number
   readonly brokers: readonly BrokerInfo[]
+  /** What the connected principal may do on the cluster resource (KIP-430), when the broker says. */
+  readonly authorizedOperations?: readonly AclOperation[]
 }
 
 export interface PartitionDescription {
@@ -234,13 +236,14 @@ export interface AdminGateway {
   /** Every group the principal may describe, from every broker (each lists the groups it coordinates). */
   listGroups(): Promise<GroupListing[]>
   /** Classic groups through DescribeGroups, KIP-848 consumer groups through ConsumerGroupDescribe; groups gone meanwhile are left out. */
-  describeGroups(groups: readonly GroupListing[]): Promise<GroupDescription[]>
+  describeGroups(groups: readonly GroupListing[]): Promise<{groups: GroupDescription[]; denied: string[]}>
   /** Committed offsets of the groups on these partitions (batched OffsetFetch per coordinator). */
   fetchCommittedOffsets(groups: readonly GroupListing[], topics: readonly {name: string; partitions: readonly number[]}[]): Promise<CommittedOffset[]>
   /** ListOffsets at each partition's leader; one partition may be asked several queries. */
   listOffsets(queries: readonly PartitionOffsetQuery[]): Promise<PartitionOffset[]>
   /** The producers each partition's leader remembers (DescribeProducers). */
-  describeProducers(partitions: readonly PartitionRef[]): Promise<PartitionProducer[]>
+  /** Topics the caller may not READ come back in `denied` instead of failing the call. */
+  describeProducers(partitions: readonly PartitionRef[]): Promise<{producers: PartitionProducer[]; denied: string[]}>
   stats(): GatewayStats
   close(): Promise<void>
 }

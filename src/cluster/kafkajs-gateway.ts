@@ -1,5 +1,5 @@
 import type {AclEntry, ObservedConfigEntry} from '../model/state.js'
-import {aclFromWire, aclToWire, filterToWire} from './acl-codes.js'
+import {aclFromWire, aclToWire, authorizedOperations, filterToWire} from './acl-codes.js'
 import type {BrokerSession} from './broker-session.js'
 import {toObservedConfigs} from './config-entries.js'
 import {batchError, KafkaApiError, throwIfErrors} from './errors.js'
@@ -56,10 +56,11 @@ export class KafkajsGateway implements AdminGateway {
 
   describeCluster(): Promise<ClusterDescription> {
     return this.session.call('DescribeCluster', async () => {
-      const res = await this.session.send(await this.session.anyBroker(), DescribeCluster, {})
+      const res = await this.session.send(await this.session.anyBroker(), DescribeCluster, {includeClusterAuthorizedOperations: true})
       throwIfErrors('DescribeCluster', [{code: res.errorCode, message: res.errorMessage}])
       const brokers = [...res.brokers].sort((a, b) => a.nodeId - b.nodeId)
-      return {clusterId: res.clusterId, controllerId: res.controllerId, brokers}
+      const operations = authorizedOperations(res.clusterAuthorizedOperations)
+      return {clusterId: res.clusterId, controllerId: res.controllerId, brokers, ...(operations ? {authorizedOperations: operations} : {})}
     })
   }
 
@@ -388,7 +389,7 @@ export class KafkajsGateway implements AdminGateway {
     return this.session.call('ListGroups', async () => listGroups(this.session))
   }
 
-  describeGroups(groups: readonly GroupListing[]): Promise<GroupDescription[]> {
+  describeGroups(groups: readonly GroupListing[]): Promise<{groups: GroupDescription[]; denied: string[]}> {
     return this.session.call('DescribeGroups', async () => describeGroups(this.session, groups))
   }
 
@@ -400,7 +401,7 @@ export class KafkajsGateway implements AdminGateway {
     return this.session.call('ListOffsets', async () => listOffsets(this.session, queries))
   }
 
-  describeProducers(partitions: readonly PartitionRef[]): Promise<PartitionProducer[]> {
+  describeProducers(partitions: readonly PartitionRef[]): Promise<{producers: PartitionProducer[]; denied: string[]}> {
     return this.session.call('DescribeProducers', async () => describeProducers(this.session, partitions))
   }
 

@@ -20,7 +20,7 @@ export async function readLiveLag(gateway: AdminGateway, topics: Iterable<string
     const listed = (await gateway.listGroups()).filter((g) => g.protocolType !== 'connect')
     if (listed.length === 0 || wanted.length === 0) return {observedAt, groups: []}
     const described = await gateway.describeTopics(wanted)
-    const [descriptions, committed] = await Promise.all([
+    const [{groups: descriptions}, committed] = await Promise.all([
       gateway.describeGroups(listed),
       gateway.fetchCommittedOffsets(listed, described.map((t) => ({name: t.name, partitions: t.partitions.map((p) => p.partition)}))),
     ])

@@ -30,8 +30,16 @@ export interface PartitionActivity {
   readonly keptFrom?: number
 }
 
+/** A part of a topic's activity the plan's principal may not read, and why (the verdicts then cannot rule it out). */
+export interface UnreadActivity {
+  readonly part: 'groups' | 'producers' | 'size'
+  readonly reason: string
+}
+
 export interface TopicActivity {
   readonly topic: string
+  /** What could not be read: the groups it lists may be only some, producers or size unknown. */
+  readonly unread?: readonly UnreadActivity[]
   readonly partitions: readonly PartitionActivity[]
   readonly groups: readonly GroupOnTopic[]
   readonly producers: readonly {readonly producerId: string; readonly lastTimestamp: number; readonly partitions: readonly number[]}[]

@@ -1,7 +1,15 @@
 import {RECENT_METADATA_MAX_AGE_MS, type AdminGateway, type CommittedOffset, type GroupDescription} from '../cluster/gateway.js'
 import {offsetAnswers} from '../cluster/activity.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_TIMESTAMP} from '../cluster/protocol/list-offsets.js'
-import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity, TopicActivity} from '../model/activity.js'
+import {KafkaApiError} from '../cluster/errors.js'
+import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity, TopicActivity, UnreadActivity} from '../model/activity.js'
+
+/** Why a part of the activity is missing, with the grant that makes it readable. */
+const UNREAD_REASONS = {
+  groups: 'the plan\'s principal may not describe the cluster, so Kafka lists only the groups it may describe (grant it DESCRIBE on the cluster)',
+  producers: 'the plan\'s principal may not read the topic, which DescribeProducers needs (grant it READ on the topic)',
+  size: 'the plan\'s principal may not describe the cluster, which DescribeLogDirs needs (grant it DESCRIBE on the cluster)',
+} as const
 
 /**
  * Reads who uses the requested topics, in a number of requests bounded by the brokers and groups,
@@ -15,7 +23,7 @@ import type {ActivityRequest, GroupOnTopic, ObservedActivity, PartitionActivity,
 export async function observeActivity(gateway: AdminGateway, requests: readonly ActivityRequest[], now: number): Promise<ObservedActivity> {
   if (requests.length === 0) return {observedAt: now, topics: []}
   const names = requests.map((r) => r.topic)
-  const [described, listed] = await Promise.all([gateway.describeTopics(names, {maxAgeMs: RECENT_METADATA_MAX_AGE_MS}), gateway.listGroups()])
+  const [described, listed, cluster] = await Promise.all([gateway.describeTopics(names, {maxAgeMs: RECENT_METADATA_MAX_AGE_MS}), gateway.listGroups(), gateway.describeCluster()])
   const groups = listed.filter((g) => g.protocolType !== 'connect')
   const partitions = described.flatMap((t) => t.partitions.map((p) => ({topic: t.name, partition: p.partition, leader: p.leader})))
   const cutoffs = new Map(requests.flatMap((r) => (r.newRetentionMs === undefined ? [] : [[r.topic, BigInt(now - r.newRetentionMs)] as const])))
@@ -30,11 +38,23 @@ export async function observeActivity(gateway: AdminGateway, requests: readonly 
       ...partitions.map((p) => ({...p, timestamp: cutoffs.get(p.topic) ?? MAX_TIMESTAMP})),
     ]),
     gateway.describeProducers(written),
-    gateway.describeLogDirs(described),
+    gateway.describeLogDirs(described).catch((error: unknown) => {
+      if (error instanceof KafkaApiError && error.kafkaName === 'CLUSTER_AUTHORIZATION_FAILED') return undefined
+      throw error
+    }),
   ])
+  // ListGroups answers every group only to a principal that may describe the cluster; others see the groups they may describe.
+  const groupsListedInPart = cluster.authorizedOperations !== undefined && !cluster.authorizedOperations.includes('DESCRIBE')
+  const groupsUnread = groupsListedInPart ? UNREAD_REASONS.groups
+    : descriptions.denied.length > 0 ? `the plan's principal may not describe ${namedGroups(descriptions.denied)}, which may read it (grant it DESCRIBE on ${descriptions.denied.length > 1 ? 'them' : 'it'})` : undefined
+  const unreadOf = (topic: string): UnreadActivity[] => [
+    ...(groupsUnread ? [{part: 'groups' as const, reason: groupsUnread}] : []),
+    ...(producers.denied.includes(topic) ? [{part: 'producers' as const, reason: UNREAD_REASONS.producers}] : []),
+    ...(sizes === undefined ? [{part: 'size' as const, reason: UNREAD_REASONS.size}] : []),
+  ]
 
   const largest = new Map<string, number>()
-  for (const s of sizes) {
+  for (const s of sizes ?? []) {
     const key = `${s.topic}\u0000${s.partition}`
     largest.set(key, Math.max(largest.get(key) ?? 0, s.sizeBytes))
   }
@@ -57,12 +77,19 @@ export async function observeActivity(gateway: AdminGateway, requests: readonly 
     return {
       topic: t.name,
       partitions: parts,
-      groups: groupsOnTopic(t.name, descriptions, committed),
-      producers: producersOf(t.name, producers),
+      groups: groupsOnTopic(t.name, descriptions.groups, committed),
+      producers: producersOf(t.name, producers.producers),
+      ...(unreadOf(t.name).length > 0 ? {unread: unreadOf(t.name)} : {}),
       ...(cutoff === undefined ? {} : {retentionCutoff: Number(cutoff)}),
     }
   })
   return {observedAt: now, topics}
+}
+
+/** `group a`, `groups a, b`, `groups a, b, c, d, e and 7 more`. */
+function namedGroups(ids: readonly string[]): string {
+  const shown = ids.slice(0, 5).join(', ')
+  return `group${ids.length > 1 ? 's' : ''} ${shown}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`
 }
 
 function groupsOnTopic(topic: string, descriptions: readonly GroupDescription[], committed: readonly CommittedOffset[]): GroupOnTopic[] {

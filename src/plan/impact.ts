@@ -165,12 +165,19 @@ function activeDelete(t: TopicActivity, groups: readonly ImpactGroup[], now: num
   if (holding.length > 0) reasons.push(`offsets held by ${holding.map(describeGroup).join(', ')} (Kafka keeps an empty group's offsets for offsets.retention.minutes after its last member left)`)
   const newest = newestWrite(t)
   if (newest !== null && newest >= now - settings.activeWindowMs) reasons.push(`last written ${iso(newest)}, within the ${days(settings.activeWindowMs)} window`)
-  if (reasons.length === 0) return undefined
+  // What cannot be read cannot be ruled out: a reader or writer may hide there.
+  const unseen = (t.unread ?? []).filter((u) => u.part !== 'size')
+  if (reasons.length === 0 && unseen.length === 0) return undefined
   const deleteGroups = [...reading, ...holding].map((g) => g.groupId)
+  const message = reasons.length > 0
+    ? `deleting ${t.topic}: it is in use: ${reasons.join('; ')}`
+    : `deleting ${t.topic}: whether it is in use cannot be read in full: ${unseen.map((u) => `${u.part}: ${u.reason}`).join('; ')}`
   return {
     rule: 'active-delete',
-    message: `deleting ${t.topic}: it is in use: ${reasons.join('; ')}`,
-    wayOut: `stop its consumers and producers${deleteGroups.length > 0 ? `, delete their groups (kafka-consumer-groups --delete --group ${deleteGroups.join(' --group ')})` : ''} and plan again, or name it with --allow-active-delete ${t.topic}`,
+    message: reasons.length > 0 && unseen.length > 0 ? `${message}; and ${unseen.map((u) => `${u.part} cannot be read in full: ${u.reason}`).join('; ')}` : message,
+    wayOut: reasons.length > 0
+      ? `stop its consumers and producers${deleteGroups.length > 0 ? `, delete their groups (kafka-consumer-groups --delete --group ${deleteGroups.join(' --group ')})` : ''} and plan again, or name it with --allow-active-delete ${t.topic}`
+      : `plan as a principal with those grants, or name it with --allow-active-delete ${t.topic} once you know nobody uses it`,
   }
 }
 
@@ -187,6 +194,9 @@ function retentionUnconsumed(t: TopicActivity, groups: readonly GroupOnTopic[], 
     }
     if (lost > 0) losses.push(`group ${g.groupId} (${g.state}, ${plural(g.members, 'member')}) has not consumed ${plural(lost, 'record')} the cut deletes`)
   }
+  const hidden = (t.unread ?? []).find((u) => u.part === 'groups')
+  const deletes = t.partitions.some((p) => p.keptFrom !== undefined && p.keptFrom > p.earliest)
+  if (hidden && deletes) losses.push(`groups the plan's principal cannot see may not have consumed what it deletes (${hidden.reason})`)
   if (losses.length === 0) return undefined
   return {
     rule: 'retention-unconsumed',
@@ -276,6 +286,7 @@ export function assessImpact(plan: Plan, activity: ObservedActivity, settings: I
       principalsLosingAccess: a.kind === 'topic.delete' ? [...(losing.get(topic) ?? [])].sort() : [],
       ...(settings.connectorsByTopic?.has(topic) ? {connectors: settings.connectorsByTopic.get(topic)!} : {}),
       ...(deletes === undefined ? {} : {deletes}),
+      ...(t.unread?.length ? {unread: t.unread} : {}),
       findings,
     })
   }

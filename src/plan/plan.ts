@@ -1,4 +1,5 @@
 import type {AclEntry, ConfigSource} from '../model/state.js'
+import type {UnreadActivity} from '../model/activity.js'
 import type {Action} from './actions.js'
 import type {BlockedItem} from './blocked.js'
 import type {UnmanagedIdentityReason} from './identity-plan.js'
@@ -71,6 +72,8 @@ export interface ActionImpact {
   readonly connectors?: readonly {readonly name: string; readonly direction: 'source' | 'sink'}[]
   /** What the action deletes: the whole topic, or (a retention cut) records older than `olderThan`; an upper bound, Kafka deletes whole segments. */
   readonly deletes?: {readonly records: number; readonly bytes: number; readonly olderThan?: string}
+  /** What the plan's principal could not read about the topic (its groups, producers or size), and why. */
+  readonly unread?: readonly UnreadActivity[]
   readonly findings: readonly ImpactFinding[]
 }
 

@@ -1,5 +1,6 @@
 import {passwordVerdict} from '../apply/credential-fingerprint.js'
-import {PrincipalLedger, type LedgerState} from '../apply/principal-ledger.js'
+import {LEDGER_READER_GROUP_PREFIX} from '../apply/internal-log.js'
+import {PRINCIPAL_LEDGER_TOPIC, PrincipalLedger, type LedgerState} from '../apply/principal-ledger.js'
 import type {QuotaEntity} from '../cluster/gateway.js'
 import {DiagnosticsError, StreamctlError} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
@@ -124,9 +125,21 @@ export async function readLedger(target: Target, environment: string): Promise<L
   const admin = await target.connectAdmin()
   try {
     return await new PrincipalLedger(target.kafka, admin).read(environment)
+  } catch (error) {
+    throw ledgerReadError(error) ?? error
   } finally {
     await admin.disconnect()
   }
+}
+
+/** A ledger the connected principal may not read: which grants plan needs, instead of kafkajs's bare refusal. */
+function ledgerReadError(error: unknown): StreamctlError | undefined {
+  const type = (error as {type?: unknown}).type
+  if (type !== 'TOPIC_AUTHORIZATION_FAILED' && type !== 'GROUP_AUTHORIZATION_FAILED') return undefined
+  return new StreamctlError('CLUSTER_AUTH', `the connected principal may not read ${PRINCIPAL_LEDGER_TOPIC}, where streamctl keeps what this environment applied before (${type})`, {
+    hint: `grant it READ and DESCRIBE on topic ${PRINCIPAL_LEDGER_TOPIC} and READ on groups prefixed ${LEDGER_READER_GROUP_PREFIX} (the README lists what plan and apply need)`,
+    cause: error,
+  })
 }
 
 /**

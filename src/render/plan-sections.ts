@@ -222,15 +222,18 @@ export function impactBlocks(plan: Plan): ImpactBlock[] {
     const kind = i.action.slice(0, i.action.indexOf(':'))
     // A retention cut does not read the newest record's time (its cutoff is what matters).
     const newest = i.newestRecordAt !== null ? `; newest record ${i.newestRecordAt}` : i.records === 0 ? '; empty' : ''
-    const lines = [`holds ${n(i.records)} record(s), ${formatBytes(i.bytes)}${newest}`]
-    if (i.deletes) lines.push(`deletes up to ${n(i.deletes.records)} record(s), ${formatBytes(i.deletes.bytes)}${i.deletes.olderThan ? ` (records older than ${i.deletes.olderThan})` : ''}`)
+    const unread = new Map((i.unread ?? []).map((u) => [u.part, u.reason]))
+    const size = (bytes: number): string => (unread.has('size') ? 'size unknown' : formatBytes(bytes))
+    const lines = [`holds ${n(i.records)} record(s), ${size(i.bytes)}${newest}`]
+    if (i.deletes) lines.push(`deletes up to ${n(i.deletes.records)} record(s), ${size(i.deletes.bytes)}${i.deletes.olderThan ? ` (records older than ${i.deletes.olderThan})` : ''}`)
     for (const g of i.groups) {
       lines.push(`group ${g.groupId}: ${g.state}, ${g.members} member(s)${g.clientIds.length > 0 ? ` (${g.clientIds.join(', ')})` : ''}, lag ${g.lag === null ? 'unknown (no commit)' : n(g.lag)}`)
     }
     for (const p of i.producers) lines.push(`producer ${p.producerId}: last write ${p.lastWriteAt}`)
     if (i.principalsLosingAccess.length > 0) lines.push(`loses access: ${i.principalsLosingAccess.join(', ')}`)
     for (const c of i.connectors ?? []) lines.push(`connector ${c.name}: ${c.direction === 'sink' ? 'reads it (sink)' : 'writes it (source)'}`)
-    if (i.groups.length === 0 && i.producers.length === 0) lines.push('no group reads it, no producer is known to write it')
+    for (const [part, reason] of unread) lines.push(`${part} not read in full: ${reason}`)
+    if (i.groups.length === 0 && i.producers.length === 0 && !unread.has('groups') && !unread.has('producers')) lines.push('no group reads it, no producer is known to write it')
     const findings = [...i.findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
       .map((f) => ({severity: f.severity, text: `${f.severity === 'error' ? 'blocked' : 'warning'} by ${f.rule}: ${f.message}`}))
     return {title: `${IMPACT_VERB[kind] ?? kind} ${i.topic}`, lines, findings}

@@ -8,16 +8,18 @@ export interface DescribeClusterResponse {
   readonly clusterId: string
   readonly controllerId: number
   readonly brokers: readonly {nodeId: number; host: string; port: number; rack: string | null}[]
+  /** A bit per AclOperation code the caller may perform on the cluster (KIP-430); INT32_MIN when not asked. */
+  readonly clusterAuthorizedOperations: number
 }
 
-export const DescribeCluster: ApiDefinition<Record<string, never>, DescribeClusterResponse> = {
+export const DescribeCluster: ApiDefinition<{readonly includeClusterAuthorizedOperations?: boolean}, DescribeClusterResponse> = {
   apiKey: 60,
   name: 'DescribeCluster',
   minVersion: 0,
   maxVersion: 1,
   firstFlexibleVersion: 0,
-  encode(w, version) {
-    w.bool(false) // IncludeClusterAuthorizedOperations
+  encode(w, version, req) {
+    w.bool(req.includeClusterAuthorizedOperations ?? false)
     if (version >= 1) w.int8(1)
     w.tags()
   },
@@ -33,8 +35,8 @@ export const DescribeCluster: ApiDefinition<Record<string, never>, DescribeClust
       r.tags()
       return b
     })
-    r.int32() // ClusterAuthorizedOperations
+    const clusterAuthorizedOperations = r.int32()
     r.tags()
-    return {throttleTimeMs, errorCode, errorMessage, clusterId, controllerId, brokers}
+    return {throttleTimeMs, errorCode, errorMessage, clusterId, controllerId, brokers, clusterAuthorizedOperations}
   },
 }

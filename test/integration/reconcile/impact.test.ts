@@ -1,4 +1,5 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
 import {rmSync} from 'node:fs'
 import {afterAll, describe, expect, it} from 'vitest'
 import {streamctl} from '../dev/cli.js'
@@ -228,4 +229,69 @@ describe.skipIf(!hasSecureCluster())('plan impact on the 3-broker secure cluster
     expect(impact.groups.map((g: {groupId: string; lag: number}) => `${g.groupId}=${g.lag}`).sort()).toEqual(groups.map((g, i) => `${g}=${3 * (10 - i)}`).sort())
     expect(p.blocked.find((b: {kind: string}) => b.kind === 'topic.delete.active').action).toBe(`topic.delete:${doomed}`)
   }, 120_000)
+
+  it('a principal that may not see every group or producer gets the delete blocked for what it cannot read, not a failed plan; granted, it sees the reader', async () => {
+    const props = librdkafkaProps(cluster)
+    const topic = `${doomed}.hidden`
+    await createTopicsAndWait(cluster, [{topic, numPartitions: 1, replicationFactor: 3}])
+    await produce(props, topic, Array.from({length: 5}, (_, i) => [0, Date.now() - 3 * 86_400_000 + i] as const))
+    const group = `${prefix.replace(/[^a-z0-9]/g, '')}-hidden-reader`
+    readers.push(await startReader(props, topic, group, 2, 'classic'))
+    // A planner with what plan needs on the estate's topics, but no DESCRIBE on the cluster and no READ.
+    const user = `it-planner-${randomBytes(3).toString('hex')}`
+    const password = randomBytes(12).toString('hex')
+    const tool = async (cmd: string, args: string[]) => {
+      const r = await kafkaTool(cmd, args, {cluster})
+      expect(r.code, r.stderr).toBe(0)
+    }
+    await tool('configs', ['--alter', '--entity-type', 'users', '--entity-name', user, '--add-config', `SCRAM-SHA-512=[password=${password}]`])
+    await tool('acls', ['--add', '--allow-principal', `User:${user}`, '--operation', 'Describe', '--operation', 'DescribeConfigs', '--operation', 'AlterConfigs', '--operation', 'Delete', '--topic', prefix, '--resource-pattern-type', 'prefixed'])
+    await new Promise((r) => setTimeout(r, 1500)) // a fresh SCRAM credential reaches every broker through the metadata log
+    const plannerCluster = {...cluster, adminCredentials: {username: user, password}}
+    // Written three days ago: outside a 1-day window, so only what cannot be read stands in the way.
+    const estate = writeEstate(undefined, {'env.yaml': environmentYaml('it-impact-planner', plannerCluster, prefix, '  safety:\n    active-delete: {severity: error, options: {window: 1d}}\n')})
+    try {
+      const plan = () => streamctl(['plan', '-e', 'it-impact-planner', '-f', estate, '--json', '--detailed-exitcode'], {env: {[PASSWORD_VAR]: password}})
+      // Without READ on the ledger, plan says which grants it needs.
+      const noLedger = await plan()
+      expect(noLedger.code).not.toBe(0)
+      expect(noLedger.stdout + noLedger.stderr).toContain('may not read _streamctl_principals')
+      expect(noLedger.stdout + noLedger.stderr).toContain('grant it READ and DESCRIBE on topic _streamctl_principals and READ on groups prefixed _streamctl-reader-')
+      await tool('acls', ['--add', '--allow-principal', `User:${user}`, '--operation', 'Read', '--operation', 'Describe', '--topic', '_streamctl_principals'])
+      await tool('acls', ['--add', '--allow-principal', `User:${user}`, '--operation', 'Read', '--group', '_streamctl-reader-', '--resource-pattern-type', 'prefixed'])
+      // Without DESCRIBE on the cluster, a plan that manages ACLs cannot list them: a clear refusal.
+      const noCluster = await plan()
+      expect(noCluster.code).not.toBe(0)
+      expect(noCluster.stdout + noCluster.stderr).toContain('DescribeAcls failed: CLUSTER_AUTHORIZATION_FAILED')
+      await tool('acls', ['--add', '--allow-principal', `User:${user}`, '--operation', 'Describe', '--cluster'])
+      // Now it lists every group but may describe none of the others, nor read the topic's producers.
+      const limited = await plan()
+      expect(limited.code, limited.stdout + limited.stderr).toBe(3)
+      expect(limited.stdout + limited.stderr).not.toContain(password)
+      const p = JSON.parse(limited.stdout)
+      const impact = p.impact.find((i: {topic: string}) => i.topic === topic)
+      expect(impact.groups).toEqual([])
+      expect(impact.unread.map((u: {part: string}) => u.part)).toEqual(['groups', 'producers'])
+      const block = p.blocked.find((b: {action: string}) => b.action === `topic.delete:${topic}`)
+      expect(block.reason).toContain(`deleting ${topic}: whether it is in use cannot be read in full: groups:`)
+      // Other tests' groups on the same cluster are denied too: the first five are named, then a count.
+      expect(block.reason).toMatch(new RegExp(`may not describe groups? [^;]*(${group}| and \\d+ more), which may read it`))
+      expect(block.reason).toContain('grant it READ on the topic')
+      const text = await streamctl(['plan', '-e', 'it-impact-planner', '-f', estate], {env: {[PASSWORD_VAR]: password}})
+      expect(text.stdout).toContain('producers not read in full')
+
+      // Granted what was missing: the reader shows, and the delete is blocked for the reader.
+      await tool('acls', ['--add', '--allow-principal', `User:${user}`, '--operation', 'Read', '--topic', prefix, '--resource-pattern-type', 'prefixed'])
+      // Every group: others' groups on this shared cluster would stay unread otherwise.
+      await tool('acls', ['--add', '--allow-principal', `User:${user}`, '--operation', 'Describe', '--group', '*'])
+      const granted = JSON.parse((await plan()).stdout)
+      const seen = granted.impact.find((i: {topic: string}) => i.topic === topic)
+      expect(seen.unread).toBeUndefined()
+      expect(seen.groups.map((g: {groupId: string; lag: number}) => `${g.groupId}=${g.lag}`)).toEqual([`${group}=3`])
+      expect(seen.bytes).toBeGreaterThan(0)
+      expect(granted.blocked.find((b: {action: string}) => b.action === `topic.delete:${topic}`).reason).toContain(`read by group ${group}`)
+    } finally {
+      rmSync(estate, {recursive: true, force: true})
+    }
+  }, 180_000)
 })

@@ -118,6 +118,29 @@ describe('assessImpact', () => {
     expect(out.impact![0]!.deletes).toEqual({records: 30, bytes: 3_000, olderThan: '2026-12-04T11:00:00.000Z'})
   })
 
+  it('what the principal may not read cannot be ruled out: a delete and a cut that deletes records are blocked, saying which grant is missing', () => {
+    const groupsHidden = {part: 'groups' as const, reason: 'no DESCRIBE on the cluster'}
+    const producersHidden = {part: 'producers' as const, reason: 'no READ on the topic'}
+    const sizeHidden = {part: 'size' as const, reason: 'no DESCRIBE on the cluster'}
+    const quiet = topic('t1', {unread: [groupsHidden, producersHidden]})
+    const blocked = assessImpact(planOf([del('t1')]), activity(quiet), settings())
+    expect(ids(blocked)).toEqual([])
+    expect(blocked.blocked[0]!.reason).toBe('deleting t1: whether it is in use cannot be read in full: groups: no DESCRIBE on the cluster; producers: no READ on the topic')
+    expect(blocked.blocked[0]!.wayOut).toContain('--allow-active-delete t1')
+    expect(blocked.impact![0]!.unread).toEqual([groupsHidden, producersHidden])
+    // In use and partly unread: both said.
+    const busy = assessImpact(planOf([del('t1')]), activity(topic('t1', {groups: [group('g', 1, 0)], unread: [groupsHidden]})), settings())
+    expect(busy.blocked[0]!.reason).toMatch(/it is in use: read by group g .*; and groups cannot be read in full: no DESCRIBE on the cluster$/)
+    // An unknown size alone blocks nothing; named, the delete goes through.
+    expect(ids(assessImpact(planOf([del('t1')]), activity(topic('t1', {unread: [sizeHidden]})), settings()))).toEqual(['topic.delete:t1'])
+    expect(ids(assessImpact(planOf([del('t1')]), activity(quiet), settings({allowActiveDelete: ['t1']})))).toEqual(['topic.delete:t1'])
+
+    const cutting = (keptFrom: number) => topic('t1', {partitions: [{partition: 0, earliest: 10, latest: 100, sizeBytes: 9_000, newestTimestamp: NOW, keptFrom}], retentionCutoff: NOW - 3_600_000, unread: [groupsHidden]})
+    const cut = assessImpact(planOf([retention('t1', '604800000', '3600000')]), activity(cutting(40)), settings())
+    expect(cut.blocked[0]!.reason).toContain("groups the plan's principal cannot see may not have consumed what it deletes (no DESCRIBE on the cluster)")
+    expect(ids(assessImpact(planOf([retention('t1', '604800000', '3600000')]), activity(cutting(10)), settings()))).toEqual(['topic.config.alter:t1'])
+  })
+
   it('flags a partition increase on a keyed topic read by Kafka Streams', () => {
     const plan = planOf([increase('t1')])
     const streams = activity(topic('t1', {groups: [group('app', 2, 5, {assignor: 'stream'})]}))
