@@ -27,6 +27,7 @@ import {renderPlanText} from '../../../src/render/plan-text.js'
 import {LATEST_TIMESTAMP} from '../../../src/cluster/protocol/list-offsets.js'
 import {hasSecureCluster, pythonBin, secureCluster, singleCluster} from '../harness.js'
 import {librdkafkaProps, run} from '../dev/clients.js'
+import {streamctl} from '../dev/cli.js'
 
 const SEED = Number(process.env.STREAMCTL_REPLICA_SEED ?? randomInt(2 ** 31))
 console.log(`replica: seed ${SEED} (replay with STREAMCTL_REPLICA_SEED=${SEED})`)
@@ -244,17 +245,53 @@ print(json.dumps(errors))
     expect(acls.filter((a) => a.operation === 'WRITE' || a.operation === 'ALL').map((a) => a.principal)).toEqual(['User:connect'])
   })
 
-  it('the next plan is empty and reports the copy in sync, partition by partition', async () => {
+  it('the next plan is empty and reports the copy in sync, partition by partition (plan --json, as a user runs it)', async () => {
     let p = await plan()
     for (let i = 0; i < 20 && mine(p).length > 0; i++) {
       await new Promise((res) => setTimeout(res, 500))
       p = await plan()
     }
     expect(mine(p)).toEqual([])
-    const status = p.replicas?.find((r) => r.replica === replica)
-    expect(status).toMatchObject({lag: 0, source: {environment: sourceEnv, topic}})
+    const cli = await streamctl(['plan', '-f', join(dir, 'm.yaml'), '-e', targetEnv, '--json', '--skip-lint', '--no-start'], {env: {IT_READER_PASSWORD: READER_PASSWORD}})
+    expect(cli.code, cli.stderr).toBe(0)
+    const json = JSON.parse(cli.stdout) as Plan
+    expect(mine(json)).toEqual([])
+    const status = json.replicas?.find((r) => r.replica === replica)
+    expect(status).toMatchObject({lag: 0, source: {environment: sourceEnv, topic}, topic: copy, connector})
     const produced = [...Array(PARTITIONS).keys()].map((x) => generate(SEED).filter((r) => r.partition === x).length)
     expect(status!.partitions.map((x) => [x.sourceEnd, x.copyEnd])).toEqual(produced.map((n) => [n, n]))
     expect(renderPlanText(p)).toContain(`replica ${replica}: ${sourceEnv}/${topic} → ${copy} (connector ${connector}): in sync`)
   })
+
+  it('paused, the replica falls behind by exactly the records produced since; the plan shows that lag and the resume; applied, it catches up', async () => {
+    await client.pause(connector)
+    for (let i = 0; i < 60; i++) {
+      const st = await client.getStatus(connector)
+      if (st?.connector.state === 'PAUSED' && st.tasks.every((t) => t.state === 'PAUSED')) break
+      await new Promise((res) => setTimeout(res, 500))
+    }
+    const before = await copyEnds()
+    const more = generate(SEED + 1).slice(0, 25)
+    const spec = join(dir, 'more.json')
+    writeFileSync(spec, JSON.stringify(more.map((x) => ({...x, codec: 'none'}))))
+    await py(['produce', singleCluster().bootstrap.join(','), topic, spec])
+    await new Promise((res) => setTimeout(res, 3000))
+    expect(await copyEnds()).toEqual(before)
+
+    const p = await plan()
+    expect(mine(p)).toEqual([`connector.resume:${connector}`])
+    const status = p.replicas?.find((r) => r.replica === replica)
+    expect(status?.lag).toBe(more.length)
+    expect(status!.partitions.map((x) => x.sourceEnd! - x.copyEnd!)).toEqual([...Array(PARTITIONS).keys()].map((x) => more.filter((r) => r.partition === x).length))
+    expect(renderPlanText(p)).toContain(`(connector ${connector}): ${more.length} record(s) behind`)
+
+    const r = await applyEnvironment(target, await load(targetEnv), {confirm: async () => true, startConnect: false})
+    expect(r.outcome).toBe('applied')
+    let lag: number | null | undefined
+    for (let i = 0; i < 120 && lag !== 0; i++) {
+      await new Promise((res) => setTimeout(res, 500))
+      lag = (await plan()).replicas?.find((x) => x.replica === replica)?.lag
+    }
+    expect(lag).toBe(0)
+  }, 180_000)
 })
