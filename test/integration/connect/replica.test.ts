@@ -261,6 +261,14 @@ print(json.dumps(errors))
     const produced = [...Array(PARTITIONS).keys()].map((x) => generate(SEED).filter((r) => r.partition === x).length)
     expect(status!.partitions.map((x) => [x.sourceEnd, x.copyEnd])).toEqual(produced.map((n) => [n, n]))
     expect(renderPlanText(p)).toContain(`replica ${replica}: ${sourceEnv}/${topic} → ${copy} (connector ${connector}): in sync`)
+
+    // diff compares connectors too: the declared replica's connector is the one on the worker (default-aware, secrets compared, never shown).
+    const diff = await streamctl(['diff', '-f', join(dir, 'm.yaml'), '--from', `manifest:${targetEnv}`, '--to', targetEnv, '--json', '--no-start'], {env: {IT_READER_PASSWORD: READER_PASSWORD}})
+    expect(diff.code, diff.stderr).toBe(0)
+    const d = JSON.parse(diff.stdout) as Plan
+    expect(d.connectors).toBeDefined()
+    expect(d.connectors!.actions.filter((a) => a.connector === connector)).toEqual([])
+    expect(diff.stdout).not.toContain(secureCluster().adminCredentials!.password)
   })
 
   it('paused, the replica falls behind by exactly the records produced since; the plan shows that lag and the resume; applied, it catches up', async () => {
