@@ -90,6 +90,10 @@ export function resolveReplicas(resources: readonly Resource[], env: Environment
     }
     const replicationFactor = spec.replicationFactor ?? env.defaults.replicationFactor ?? source.replicationFactor
     const principal = spec.principal ?? (env.cluster === 'dev' && env.dev?.secure && !env.connect ? `User:${DEV_CONNECT_USER}` : undefined)
+    if (!principal && env.cluster !== 'dev') {
+      diags.push({severity: 'warning', rule: 'replica', resource, location: where(r), message: `replica "${r.name}" names no replicator principal: no WRITE grant is made on ${topic}`,
+        hint: 'set spec.principal to the principal the Connect worker writes as, if the target cluster enforces ACLs'})
+    }
     out.topics.push({name: topic, partitions: source.partitions, replicationFactor, config})
     if (principal) out.acls.push({resourceType: 'TOPIC', resourceName: topic, patternType: 'LITERAL', principal, host: '*', operation: 'WRITE', permission: 'ALLOW'})
     out.replicas.push({
