@@ -1,6 +1,7 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {TOPIC_CONFIGS} from '../../../src/manifest/index.js'
-import type {ConnectorSpec} from '../../../src/model/connector.js'
+import {submittedConfig, type ConnectorSpec} from '../../../src/model/connector.js'
 import type {DesiredState} from '../../../src/model/desired.js'
 import {Secret} from '../../../src/model/secret.js'
 import type {ClusterState} from '../../../src/model/state.js'
@@ -62,5 +63,49 @@ describe('diff with connectors', () => {
     expect(renderPlanJson(plan)).not.toMatch(/staging-pw|prod-pw/)
     const without = diffSides({kind: 'live', label: 'bootstrap:x', observed: live}, {kind: 'manifest', label: 'manifest:prod', desired, connectors: prod}, DEFAULTS)
     expect(without.connectors).toBeUndefined()
+  })
+})
+
+const SEED = Number(process.env.FC_SEED ?? 28028)
+const RUNS = Number(process.env.FC_RUNS ?? 200)
+console.log(`connector diff properties: fast-check seed ${SEED}, ${RUNS} runs (FC_SEED / FC_RUNS to change)`)
+
+/** Side A with diff(A, B)'s actions applied as a reader of the diff would: what B holds. */
+function applied(a: readonly ConnectorSpec[], b: readonly ConnectorSpec[], p: ReturnType<typeof diffConnectors>): Map<string, {state: string; config: Record<string, string>}> {
+  const text = (c: ConnectorSpec) => Object.fromEntries(Object.entries(submittedConfig(c)).map(([k, v]) => [k, typeof v === 'string' ? v : v.reveal()]))
+  const out = new Map(a.map((c) => [c.name, {state: c.state, config: text(c)}]))
+  const inB = new Map(b.map((c) => [c.name, c]))
+  const STATES = {'connector.resume': 'running', 'connector.pause': 'paused', 'connector.stop': 'stopped'} as const
+  for (const x of p.actions) {
+    if (x.kind === 'connector.delete') out.delete(x.connector)
+    else if (x.kind === 'connector.create') out.set(x.connector, {state: inB.get(x.connector)!.state, config: text(inB.get(x.connector)!)})
+    else if (x.kind === 'connector.config.update') {
+      const c = out.get(x.connector)!
+      for (const ch of x.changes) {
+        if (ch.after === undefined) delete c.config[ch.key]
+        else c.config[ch.key] = text(inB.get(x.connector)!)[ch.key]!
+      }
+    } else if (x.kind in STATES) out.get(x.connector)!.state = STATES[x.kind as keyof typeof STATES]
+  }
+  return out
+}
+
+describe('diff with connectors: properties', () => {
+  const value = fc.oneof(fc.constantFrom('a', 'b', '1', ''), fc.string({maxLength: 4}).map((s) => new Secret(`pw-${s}`, 'env:X')))
+  const spec = (name: string) => fc.record({
+    state: fc.constantFrom('running', 'paused', 'stopped'),
+    tasks: fc.option(fc.integer({min: 1, max: 3}), {nil: undefined}),
+    config: fc.dictionary(fc.constantFrom('topics', 'file', 'batch.size', 'db.password'), value),
+  }).map((r): ConnectorSpec => connector(name, r.config, {state: r.state as ConnectorSpec['state'], ...(r.tasks ? {tasks: r.tasks} : {})}))
+  const side = fc.subarray(['c1', 'c2', 'c3', 'c4']).chain((names) => fc.tuple(...names.map(spec)))
+
+  it('applying diff(A, B) to A gives B; diff(B, B) is empty; no secret value is ever in it', () => {
+    fc.assert(fc.property(side, side, (a, b) => {
+      const p = diffConnectors({connectors: a, definitions: {}}, {connectors: b, definitions: {}})
+      const want = applied(b, b, {actions: [], unmanaged: []})
+      expect(applied(a, b, p)).toEqual(want)
+      expect(diffConnectors({connectors: b, definitions: {}}, {connectors: b, definitions: {}}).actions).toEqual([])
+      expect(JSON.stringify(p)).not.toContain('pw-')
+    }), {seed: SEED, numRuns: RUNS})
   })
 })
