@@ -51,6 +51,11 @@ export function resolveReplicas(resources: readonly Resource[], env: Environment
       continue
     }
     if (spec.environment !== env.name) continue
+    if (!env.connect && env.cluster !== 'dev') {
+      error(['spec', 'environment'], `environment "${env.name}" has no Kafka Connect cluster to run this replica's MirrorMaker 2 connector`,
+        `add \`connect: {url: http://…}\` to environment ${env.name}`)
+      continue
+    }
     if (!environmentNames.includes(spec.source.environment)) {
       error(['spec', 'source', 'environment'], `environment "${spec.source.environment}" is not declared`, didYouMean(spec.source.environment, environmentNames) ?? `declared environments: ${environmentNames.join(', ')}`)
       continue

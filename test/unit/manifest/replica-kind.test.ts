@@ -102,6 +102,13 @@ spec:
     expect(await errorsOf('', bad('{environment: prd, topic: shop.orders.v1}'))).toEqual(['40:25 environment "prd" is not declared'])
     expect(await errorsOf('', bad('{environment: history, topic: shop.orders.v1}'))).toEqual(['40:25 replica "r1" copies from its own environment history'])
     expect(await errorsOf('', bad('{environment: prod, topic: shop.orders.v1}', 'histry'))).toEqual(['41:16 environment "histry" is not declared'])
+    const noConnect = ESTATE.replace('  connect: {url: http://127.0.0.1:8083}\n', '')
+    expect(noConnect).not.toBe(ESTATE)
+    const dir = mkdtempSync(path.join(tmpdir(), 'streamctl-replica-'))
+    dirs.push(dir)
+    writeFileSync(path.join(dir, 'm.yaml'), noConnect + REPLICA)
+    const err = await loadEnvironment(['m.yaml'], 'history', {cwd: dir, processEnv: {PROD_PASSWORD: 'x'}}).then(() => undefined, (e: unknown) => e as DiagnosticsError)
+    expect(err!.diagnostics.map((d) => `${d.location?.line}:${d.location?.column} ${d.message}`)).toEqual(['40:16 environment "history" has no Kafka Connect cluster to run this replica\'s MirrorMaker 2 connector'])
   })
 
   it('replica-read-only: a Service producing the copy, an Acl granting WRITE on it, a source connector writing it', async () => {
