@@ -199,7 +199,7 @@ export function sealPlan(fields: Omit<Plan, 'digest' | 'summary'>): Plan {
 /** A block from activity says which action it withholds; its wording (lag, timestamps) moves with the cluster. */
 const ACTIVITY_BLOCKS: ReadonlySet<string> = new Set(['topic.delete.active', 'topic.retention.unconsumed', 'topic.partitions.stateful-consumers'])
 
-/** The digest of a plan body (every field but `createdAt`, `impact`, `digest`). */
+/** The digest of a plan body (every field but `createdAt`, `impact`, `replicas`, `digest`). */
 export function planDigest(body: Omit<Plan, 'digest' | 'createdAt' | 'impact' | 'replicas'>): string {
   const stable = body.blocked.map((b) => (ACTIVITY_BLOCKS.has(b.kind) ? {kind: b.kind, resource: b.resource, topic: b.topic, action: b.action} : b))
   return digestOf({...body, blocked: stable})
