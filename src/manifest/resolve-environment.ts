@@ -106,6 +106,12 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   const connectors = resolveConnectors(byKind('Connector'), environment, envs.map((e) => e.name), opts.offline ?? false, diags)
   const replicas = resolveReplicas(byKind('Replica'), environment, envs.map((e) => e.name), new Set(topics.map((t) => t.name)), sourceViews(set), diags)
   topics.push(...replicas.topics)
+  // A Service applies to every environment; reading another environment's copy grants nothing here, where it does not exist.
+  const here = new Set(replicas.topics.map((t) => t.name))
+  const elsewhere = new Set(replicaTopicNames(byKind('Replica')).filter((t) => !here.has(t)))
+  for (const [i, s] of services.entries()) {
+    if (s.consumes.some((c) => elsewhere.has(c.topic))) services[i] = {...s, consumes: s.consumes.filter((c) => !elsewhere.has(c.topic))}
+  }
   dropFollowOnErrors(diags, envRes, resources)
   const errors = diags.filter((d) => d.severity === 'error')
   if (errors.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))

@@ -128,13 +128,17 @@ spec:
     const f = replicaReadOnly.check(d, {})
     expect(f.map((x) => `${x.resource} ${x.location?.line}`)).toEqual(['Service/auditor 47', 'Acl/User:ops 38'])
     expect(f[0]!.message).toBe('service "auditor" produces to "prod.shop.orders.v1", the read-only copy of prod/shop.orders.v1 (Replica orders-history)')
-    // Reading the copy is what it is for.
-    expect(replicaReadOnly.check(await load(`---
+    // Reading the copy is what it is for; where the copy does not exist, the Service reads nothing of it.
+    const reader = `---
 apiVersion: streamctl/v1
 kind: Service
 metadata: {name: auditor}
-spec: {consumes: [prod.shop.orders.v1]}
-`), {})).toEqual([])
+spec: {consumes: [prod.shop.orders.v1, shop.orders.v1]}
+`
+    const target = await load(reader)
+    expect(replicaReadOnly.check(target, {})).toEqual([])
+    expect(target.services.find((x) => x.name === 'auditor')!.consumes.map((c) => c.topic)).toEqual(['prod.shop.orders.v1', 'shop.orders.v1'])
+    expect((await load(reader, 'prod')).services.find((x) => x.name === 'auditor')!.consumes.map((c) => c.topic)).toEqual(['shop.orders.v1'])
   })
 
   it('the MirrorSourceConnector: exact bytes, offset syncs on the target, no config or ACL sync, the source login a secret', async () => {
