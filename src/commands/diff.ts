@@ -9,7 +9,7 @@ import type {DiffSide} from '../reconcile/diff-states.js'
 const SIDE_HELP = 'ENV (live cluster of an environment), manifest:ENV (its desired state) or bootstrap:host:port[,host:port]'
 
 export default class DiffCommand extends BaseCommand {
-  static override description = 'Compare two environments (live or declared): topics, partitions, replication, configs, ACLs'
+  static override description = 'Compare two environments (live or declared): topics, partitions, replication, configs, ACLs, connectors'
 
   static override examples = [
     '<%= config.bin %> diff --from staging --to prod',
@@ -53,21 +53,30 @@ export default class DiffCommand extends BaseCommand {
     if (spec.startsWith('manifest:')) {
       const name = spec.slice('manifest:'.length)
       // A declared side needs no connection, so missing connection secrets do not matter.
-      return {kind: 'manifest', label: spec, desired: await loadDesired(files, name, {offline: true})}
+      const desired = await loadDesired(files, name, {offline: true})
+      const {manifestConnectorSide} = await import('../connect/diff-connectors.js')
+      const connectors = await manifestConnectorSide(desired)
+      return {kind: 'manifest', label: spec, desired, ...(connectors ? {connectors} : {})}
     }
     const {adHocEnvironment, connectEnvironment} = await import('../reconcile/target.js')
     let environment
+    let declaresConnectors = false
     if (spec.startsWith('bootstrap:')) {
       const list = spec.slice('bootstrap:'.length).split(',').filter(Boolean)
       if (list.length === 0) throw new StreamctlError('USAGE', `no broker in "${spec}"`, {hint: 'use bootstrap:host:port[,host:port]'})
       environment = adHocEnvironment(list, spec)
     } else {
-      environment = (await loadDesired(files, spec)).environment
+      const desired = await loadDesired(files, spec)
+      environment = desired.environment
+      const {managesConnectors} = await import('../connect/environment-connectors.js')
+      declaresConnectors = managesConnectors(desired)
     }
     const target = await connectEnvironment(environment, {start})
     closers.push(() => target.close())
     const {observeLive} = await import('../reconcile/plan-environment.js')
     const observed = await observeLive(target, {internalTopics: false})
-    return {kind: 'live', label: spec, observed}
+    const {liveConnectorSide} = await import('../connect/diff-connectors.js')
+    const connectors = await liveConnectorSide(environment, spec, start, declaresConnectors)
+    return {kind: 'live', label: spec, observed, ...(connectors ? {connectors} : {})}
   }
 }

@@ -4,10 +4,16 @@ import {planConnectors, type ConnectorPlan} from '../plan/connector-plan.js'
 import {applyConnectorActions, type ConnectorApplyEvent, type ConnectorApplyResult} from './apply-connectors.js'
 import {connectClientFor} from './environment-connect.js'
 import {observeConnectors} from './observe-connectors.js'
+import {replicaConnectors} from './replica-connectors.js'
 
 /** Whether an environment's manifests have anything to say about connectors. */
 export function managesConnectors(desired: DesiredState): boolean {
-  return (desired.connectors?.length ?? 0) > 0 || (desired.environment.prune?.connectors?.length ?? 0) > 0
+  return (desired.connectors?.length ?? 0) > 0 || (desired.environment.prune?.connectors?.length ?? 0) > 0 || (desired.replicas?.length ?? 0) > 0
+}
+
+/** The declared Connectors and the MirrorMaker 2 connector of each Replica. */
+async function connectorsOf(desired: DesiredState, opts: {start: boolean; onEvent?: (e: DevEvent) => void}) {
+  return [...(desired.connectors ?? []), ...await replicaConnectors(desired, opts)]
 }
 
 /**
@@ -19,7 +25,7 @@ export function managesConnectors(desired: DesiredState): boolean {
 export async function planEnvironmentConnectors(desired: DesiredState, opts: {start: boolean; onEvent?: (e: DevEvent) => void}): Promise<ConnectorPlan | undefined> {
   if (!managesConnectors(desired)) return undefined
   const client = await connectClientFor(desired.environment, opts)
-  const declared = desired.connectors ?? []
+  const declared = await connectorsOf(desired, opts)
   const seen = await observeConnectors(client, declared)
   return planConnectors({desired: declared, observed: seen.observed, definitions: seen.definitions, pruneConnectors: desired.environment.prune?.connectors ?? []})
 }
@@ -27,5 +33,5 @@ export async function planEnvironmentConnectors(desired: DesiredState, opts: {st
 /** Applies a connector plan made by planEnvironmentConnectors for the same manifests. */
 export async function applyEnvironmentConnectors(desired: DesiredState, plan: ConnectorPlan, opts: {start: boolean; onEvent?: (e: ConnectorApplyEvent) => void}): Promise<ConnectorApplyResult> {
   const client = await connectClientFor(desired.environment, {start: opts.start})
-  return applyConnectorActions(client, plan.actions, desired.connectors ?? [], opts.onEvent)
+  return applyConnectorActions(client, plan.actions, await connectorsOf(desired, {start: opts.start}), opts.onEvent)
 }

@@ -1,3 +1,4 @@
+import {isCredentialKey} from '../model/connector.js'
 import type {ConfigDefinition, ObservedConnector} from '../plan/connector-plan.js'
 import type {ManifestDoc} from './export-state.js'
 
@@ -22,7 +23,7 @@ export function exportConnectors(observed: readonly ObservedConnector[], definit
       if (key === 'connector.class' || key === 'name') continue
       if (defs[key]?.default !== undefined && defs[key]?.default === value) continue
       if (key === 'tasks.max' && /^[1-9]\d*$/.test(value)) { tasks = Number(value); continue }
-      config[key] = defs[key]?.type === 'PASSWORD' ? `\${env:${connectorSecretVariable(o.name, key)}}` : value
+      config[key] = defs[key]?.type === 'PASSWORD' || isCredentialKey(key) ? `\${env:${connectorSecretVariable(o.name, key)}}` : value
     }
     const state = o.state === 'PAUSED' ? 'paused' : o.state === 'STOPPED' ? 'stopped' : undefined
     return {

@@ -9,10 +9,11 @@ import {didYouMean} from './suggest.js'
  * Environments.
  */
 export function checkReferences(resources: readonly Resource[], envs: readonly Resource[], diags: Diagnostic[],
-  invalid: readonly {kind: Resource['kind']; name: string}[] = []): void {
+  invalid: readonly {kind: Resource['kind']; name: string}[] = [], replicaCopies: readonly string[] = []): void {
   // A document too broken to load still declares its name: its own errors are reported instead.
   const names = (k: Resource['kind'], from: readonly {kind: Resource['kind']; name: string}[] = [...resources, ...invalid]) => from.filter((r) => r.kind === k).map((r) => r.name)
-  const topics = names('Topic'), schemas = names('Schema'), services = names('Service'), envNames = names('Environment', [...envs, ...invalid])
+  // A replica's copy is a topic of the target environment too (read-only: the replica-read-only rule).
+  const topics = [...names('Topic'), ...replicaCopies], schemas = names('Schema'), services = names('Service'), envNames = names('Environment', [...envs, ...invalid])
   const check = (r: Resource, path: DocPath, kind: string, name: unknown, known: string[], key = false) => {
     if (typeof name !== 'string' || known.includes(name)) return
     diags.push({severity: 'error', rule: 'reference', resource: `${r.kind}/${r.name}`, location: where(r, path, key),

@@ -13,6 +13,8 @@ import {checkDuplicates, checkTopicNames} from './check-names.js'
 import {didYouMean} from './suggest.js'
 import {overlayTopic} from './topic-overlay.js'
 import {resolveConnectors} from './resolve-connectors.js'
+import {replicaTopicNames, resolveReplicas, type SourceView} from './resolve-replicas.js'
+import {connectWorkerAcls, DEV_CONNECT_USER} from '../dev/connect-worker.js'
 import {resolveIdentities} from './identities.js'
 import {sortDiagnostics} from './sort-diagnostics.js'
 import {checkSchemaText, dependsOnVariables, loadSchemaText} from './read-schema-source.js'
@@ -74,7 +76,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
 
   checkDuplicates([...envs, ...resources], diags)
   checkTopicNames(byKind('Topic').filter((t) => !finalize.unresolvedNames.has(t)), diags)
-  checkReferences(resources, envs, diags, set.invalid)
+  checkReferences(resources, envs, diags, set.invalid, replicaTopicNames(byKind('Replica')))
   checkJobs(byKind('Job'), byKind('Topic'), diags)
 
   const topics: TopicState[] = []
@@ -103,6 +105,14 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
   }))
   const identities = resolveIdentities([...byKind('User'), ...byKind('Quota')], environment.name, envs.map((e) => e.name), opts.offline ?? false, diags)
   const connectors = resolveConnectors(byKind('Connector'), environment, envs.map((e) => e.name), opts.offline ?? false, diags)
+  const replicas = resolveReplicas(byKind('Replica'), environment, envs.map((e) => e.name), new Set(topics.map((t) => t.name)), sourceViews(set), diags)
+  topics.push(...replicas.topics)
+  // A Service applies to every environment; reading another environment's copy grants nothing here, where it does not exist.
+  const here = new Set(replicas.topics.map((t) => t.name))
+  const elsewhere = new Set(replicaTopicNames(byKind('Replica')).filter((t) => !here.has(t)))
+  for (const [i, s] of services.entries()) {
+    if (s.consumes.some((c) => elsewhere.has(c.topic))) services[i] = {...s, consumes: s.consumes.filter((c) => !elsewhere.has(c.topic))}
+  }
   dropFollowOnErrors(diags, envRes, resources)
   const errors = diags.filter((d) => d.severity === 'error')
   if (errors.length > 0) throw new DiagnosticsError(sortDiagnostics(diags))
@@ -113,6 +123,10 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     resourceType: g.resourceType, resourceName: g.resourceName, patternType: g.patternType ?? 'LITERAL', principal: r.spec.principal,
     host: g.host ?? '*', operation: g.operation, permission: g.permission ?? 'ALLOW',
   })))
+  acls.push(...replicas.acls)
+  // Declaring the secure dev worker's user brings its ACLs into the plan's scope: keep the grants it runs on.
+  const workerPrincipal = `User:${DEV_CONNECT_USER}`
+  if (environment.cluster === 'dev' && environment.dev?.secure && !environment.connect && replicas.acls.some((a) => a.principal === workerPrincipal)) acls.push(...connectWorkerAcls(workerPrincipal))
   const uniqueAcls = [...new Map(acls.map((a) => [aclKey(a), a])).values()].sort((a, b) => (aclKey(a) < aclKey(b) ? -1 : 1))
   const subjects: SubjectState[] = schemas
     .map((s) => ({subject: s.subject, schemaType: s.type, schema: s.schema, references: s.references, ...(s.compatibility ? {compatibility: s.compatibility} : {})}))
@@ -123,6 +137,7 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
       users: identities.userStates, quotas: identities.quotas},
     topicMeta: topicMeta.sort(byName), services: services.sort(byName), users: identities.users, schemas: schemas.sort(byName), jobs: jobs.sort(byName), policies,
     ...(connectors.length > 0 ? {connectors} : {}),
+    ...(replicas.replicas.length > 0 ? {replicas: replicas.replicas} : {}),
   }
   // Subjects asked for twice with different texts, record strategies without a record, reference cycles: offline errors.
   const subjectProblems = desiredSubjects(desired).problems
@@ -130,6 +145,35 @@ export function resolveEnvironmentWithWarnings(set: ManifestSet, envName?: strin
     throw new DiagnosticsError(sortDiagnostics([...diags, ...subjectProblems.map(subjectDiagnostic)]))
   }
   return {desired: deepFreeze(desired), warnings: sortDiagnostics([...set.warnings, ...diags])}
+}
+
+/**
+ * What a Replica needs of its source environment, resolved as that environment resolves it (its
+ * own variables and overrides); problems there are that environment's to report, not the target's.
+ */
+function sourceViews(set: ManifestSet): (environment: string) => SourceView | undefined {
+  const cache = new Map<string, SourceView | undefined>()
+  return (name) => {
+    if (cache.has(name)) return cache.get(name)
+    const envRes = set.resources.find((r) => r.kind === 'Environment' && r.name === name)
+    let view: SourceView | undefined
+    if (envRes) {
+      const scratch: Diagnostic[] = []
+      const finalize = finalStage(envRes, scratch)
+      const finalEnv = finalize(envRes)
+      const environment = buildEnvironmentSpec(finalEnv)
+      const topics = set.resources.filter((r) => r.kind === 'Topic').map(finalize)
+      view = {
+        environment, topicNames: topics.map((t) => t.name),
+        topic: (topic) => {
+          const t = topics.find((x) => x.name === topic)
+          return t ? overlayTopic(t, finalEnv, environment).state : undefined
+        },
+      }
+    }
+    cache.set(name, view)
+    return view
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import type {Diagnostic, SourceLocation} from '../errors.js'
 import {locate, type DocPath} from './parse-positions.js'
 import type {ParsedDoc} from './parse-yaml.js'
 
-export const RESOURCE_KINDS = ['Environment', 'Topic', 'Schema', 'Service', 'Job', 'Policy', 'Acl', 'User', 'Quota', 'Connector'] as const
+export const RESOURCE_KINDS = ['Environment', 'Topic', 'Schema', 'Service', 'Job', 'Policy', 'Acl', 'User', 'Quota', 'Connector', 'Replica'] as const
 export type ResourceKind = (typeof RESOURCE_KINDS)[number]
 
 /** Secret fields of an Environment: wrapped in `Secret`, never printed. */

@@ -52,3 +52,12 @@ export function connectorTopics(c: ConnectorSpec): {readonly direction: 'source'
   }
   return {direction: 'unknown', topics: []}
 }
+
+/**
+ * Keys whose values are credentials whatever the plugin's ConfigDef says: a prefixed client
+ * setting (`source.cluster.sasl.jaas.config`, `producer.override.ssl.key.password`) is not in the
+ * connector's definitions, so it is not typed PASSWORD there, yet the worker returns it in clear.
+ */
+export function isCredentialKey(key: string): boolean {
+  return /(^|\.)(sasl\.jaas\.config|[a-z.]*password|secret|token|api\.?key|credentials?)$/i.test(key)
+}

@@ -1,6 +1,7 @@
 import type {SourceLocation} from '../errors.js'
 import type {ConnectorSpec} from './connector.js'
 import type {EnvironmentSpec} from './environment.js'
+import type {ReplicaSpec} from './replica.js'
 import type {Secret} from './secret.js'
 import type {ClusterState, CompatibilityLevel, SchemaType, TopicState} from './state.js'
 
@@ -102,6 +103,8 @@ export interface DesiredState {
   readonly policies: readonly PolicySpec[]
   /** Kafka Connect connectors of this environment (absent when none is declared). */
   readonly connectors?: readonly ConnectorSpec[]
+  /** Read-only copies of other environments' topics kept in this one (absent when none is declared). */
+  readonly replicas?: readonly ReplicaSpec[]
 }
 
 export type {TopicState}

@@ -1,5 +1,5 @@
 import type {ConnectorSpec, ConnectorTargetState} from '../model/connector.js'
-import {submittedConfig} from '../model/connector.js'
+import {isCredentialKey, submittedConfig} from '../model/connector.js'
 import {isSecret, type Secret} from '../model/secret.js'
 import type {Risk} from './actions.js'
 import {matchesAnyGlob} from './topic-scope.js'
@@ -141,7 +141,7 @@ export function configChanges(desired: Readonly<Record<string, string | Secret>>
     const dText = d === undefined ? undefined : isSecret(d) ? d.reveal() : d
     const def = defs[key]?.default ?? undefined
     if ((dText ?? def) === (o ?? def)) continue
-    const hidden = defs[key]?.type === 'PASSWORD'
+    const hidden = defs[key]?.type === 'PASSWORD' || isCredentialKey(key)
     const show = (v: string | undefined, origin?: string): ShownValue | undefined =>
       v === undefined ? undefined : origin !== undefined ? {secret: origin} : hidden ? {secret: 'the worker (a PASSWORD config)'} : {value: v}
     const secretOrigin = d !== undefined && isSecret(d) ? d.origin : undefined

@@ -102,8 +102,29 @@ export interface Plan {
   readonly impact?: readonly ActionImpact[]
   /** The environment's Kafka Connect connectors, planned after the topics and ACLs they need (applied last); absent when the manifests manage none. */
   readonly connectors?: ConnectorPlan
+  /** Each Replica of the environment and how far its copy is behind (read at plan time; not part of the digest). */
+  readonly replicas?: readonly ReplicaStatus[]
   /** sha256 of the canonical JSON of every other field except `createdAt` (for audit records). */
   readonly digest: string
+}
+
+/**
+ * A read-only copy kept by MirrorMaker 2 and its lag: per partition the source's end offset
+ * against the copy's. The copy starts at offset 0 and gets no transaction markers, so the count is
+ * exact for a source that kept every record since offset 0 and was not written transactionally;
+ * otherwise it is an upper bound.
+ */
+export interface ReplicaStatus {
+  readonly replica: string
+  readonly source: {readonly environment: string; readonly topic: string}
+  /** The copy on this environment's cluster. */
+  readonly topic: string
+  readonly connector: string
+  /** Records the copy is behind, summed over partitions; null when a side could not be read. */
+  readonly lag: number | null
+  readonly partitions: readonly {readonly partition: number; readonly sourceEnd: number | null; readonly copyEnd: number | null}[]
+  /** Why lag is null (the copy not created yet, the source topic missing). */
+  readonly note?: string
 }
 
 export function summarize(actions: readonly Action[], blocked: readonly BlockedItem[], connectorActions: readonly ConnectorAction[] = []): PlanSummary {

@@ -184,22 +184,23 @@ export function finish(
 
 /**
  * Sorts nothing, computes the summary and the digest. The digest covers every field except
- * `createdAt` and `impact`: the same changes planned twice have the same digest, however the
+ * `createdAt`, `impact` and `replicas` (their lag): the same changes planned twice have the same digest, however the
  * cluster's lag and timestamps moved in between (impact rules that block an action change
  * `actions` and `blocked`, which are covered).
  */
 export function sealPlan(fields: Omit<Plan, 'digest' | 'summary'>): Plan {
-  const {createdAt, impact, formatVersion, environment, clusterId, ...rest} = fields
+  const {createdAt, impact, replicas, formatVersion, environment, clusterId, ...rest} = fields
   const body = {formatVersion, environment, clusterId, ...rest, summary: summarize(rest.actions, rest.blocked, rest.connectors?.actions)}
   const {summary, ...changes} = body
-  return {...{formatVersion, environment, clusterId}, ...(createdAt === undefined ? {} : {createdAt}), ...changes, summary, ...(impact === undefined ? {} : {impact}), digest: planDigest(body)}
+  return {...{formatVersion, environment, clusterId}, ...(createdAt === undefined ? {} : {createdAt}), ...changes, summary, ...(impact === undefined ? {} : {impact}),
+    ...(replicas === undefined ? {} : {replicas}), digest: planDigest(body)}
 }
 
 /** A block from activity says which action it withholds; its wording (lag, timestamps) moves with the cluster. */
 const ACTIVITY_BLOCKS: ReadonlySet<string> = new Set(['topic.delete.active', 'topic.retention.unconsumed', 'topic.partitions.stateful-consumers'])
 
-/** The digest of a plan body (every field but `createdAt`, `impact`, `digest`). */
-export function planDigest(body: Omit<Plan, 'digest' | 'createdAt' | 'impact'>): string {
+/** The digest of a plan body (every field but `createdAt`, `impact`, `replicas`, `digest`). */
+export function planDigest(body: Omit<Plan, 'digest' | 'createdAt' | 'impact' | 'replicas'>): string {
   const stable = body.blocked.map((b) => (ACTIVITY_BLOCKS.has(b.kind) ? {kind: b.kind, resource: b.resource, topic: b.topic, action: b.action} : b))
   return digestOf({...body, blocked: stable})
 }

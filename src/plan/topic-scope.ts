@@ -5,7 +5,12 @@ import type {PruneScope} from '../model/environment.js'
  * `_schemas`, streamctl's own `_streamctl*` lock/audit topics) are never planned against.
  */
 export function isInternalTopic(name: string, internalFlag = false): boolean {
-  return internalFlag || name.startsWith('__') || name === '_schemas' || name.startsWith('_streamctl')
+  return internalFlag || name.startsWith('__') || name === '_schemas' || name.startsWith('_streamctl') || isMirrorMakerInternal(name)
+}
+
+/** MirrorMaker 2's own topics (a Replica's offset syncs: `mm2-offset-syncs.<alias>.internal`), as its ReplicationPolicy tells them. */
+function isMirrorMakerInternal(name: string): boolean {
+  return name.startsWith('mm2-') && name.endsWith('.internal')
 }
 
 /**

@@ -4,11 +4,17 @@ import type {EnvironmentSpec} from '../model/environment.js'
 import type {AclEntry, ClusterState, UserState} from '../model/state.js'
 import {pinLatestReferences} from '../schemas/pin-references.js'
 import {deriveAcls, planChanges, wantedSubjects, type Plan, type TopicConfigDefaults} from '../plan/index.js'
+import {diffConnectors, type ConnectorSide} from '../plan/connector-diff.js'
+import {sealPlan} from '../plan/planner.js'
 
 /** One side of `streamctl diff`: a live cluster or the desired state of an environment's manifests. */
-export type DiffSide =
+export type DiffSide = (
   | {readonly kind: 'live'; readonly label: string; readonly observed: ClusterState}
   | {readonly kind: 'manifest'; readonly label: string; readonly desired: DesiredState}
+) & {
+  /** The side's Kafka Connect connectors; absent for a side without a Connect cluster (then connectors are not compared). */
+  readonly connectors?: ConnectorSide
+}
 
 /**
  * `diff A B` is the plan that would turn A into B (pure). Live sides go through the same adoption
@@ -23,11 +29,15 @@ export function diffSides(given: DiffSide, other: DiffSide, defaults: TopicConfi
   const aclsComparable = [from, to].every((s) => s.kind === 'manifest' || s.observed.aclsSupported !== false)
   const desired = asDesired(to, defaults)
   const observed = asObserved(from)
-  return planChanges(
+  const plan = planChanges(
     aclsComparable ? desired : {...desired, services: [], cluster: {...desired.cluster, acls: []}},
     aclsComparable ? observed : {...observed, acls: []},
     {allowDelete: true, topicDefaults: defaults, manageAllAclPrincipals: true},
   )
+  // Connectors are compared only when both sides can have them: a side without Connect knows none.
+  if (!from.connectors || !to.connectors) return plan
+  const {digest: _digest, summary: _summary, ...fields} = plan
+  return sealPlan({...fields, connectors: diffConnectors(from.connectors, to.connectors)})
 }
 
 /**

@@ -14,6 +14,7 @@ import {withPlacementIfDeclared} from '../observe/observe-placement.js'
 import {activityRequests, assessImpact, impactSettingsFor, isInternalTopic, planChanges, topicDefaultsFrom, type Plan} from '../plan/index.js'
 import {observeActivity} from '../observe/observe-activity.js'
 import {planEnvironmentConnectors} from '../connect/environment-connectors.js'
+import {observeReplicaLag} from '../observe/observe-replica-lag.js'
 import {sealPlan} from '../plan/planner.js'
 import type {Target} from './target.js'
 
@@ -196,7 +197,14 @@ export async function planEnvironment(target: Target, given: DesiredState, reque
     now: new Date().toISOString(),
     topicDefaults: TOPIC_DEFAULTS,
   })
-  return {plan: await withConnectors(desired, await withImpact(target, desired, plan), request.startConnect ?? false), observed}
+  const planned = await withConnectors(desired, await withImpact(target, desired, plan), request.startConnect ?? false)
+  return {plan: await withReplicaLag(target, desired, observed, planned, request.startConnect ?? false), observed}
+}
+
+/** The plan with each Replica's lag beside it (outside the digest: lag moves). Unchanged without replicas. */
+export async function withReplicaLag(target: Target, desired: DesiredState, observed: ClusterState, plan: Plan, start: boolean): Promise<Plan> {
+  const replicas = await observeReplicaLag(target.gateway, desired, observed, {start})
+  return replicas === undefined ? plan : {...plan, replicas}
 }
 
 /**

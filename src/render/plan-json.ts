@@ -34,8 +34,8 @@ export function parsePlanJson(text: string, source = 'plan.json'): Plan {
   if (shapeProblem !== undefined) {
     throw new StreamctlError('USAGE', `${source}: not a streamctl plan (${shapeProblem})`, {hint: 'pass a file written by `streamctl plan -o <file>`'})
   }
-  // createdAt and impact (lag, timestamps) are outside the digest: see sealPlan.
-  const {digest, createdAt: _createdAt, impact: _impact, ...body} = plan as Plan
+  // createdAt, impact and replicas (lag, timestamps) are outside the digest: see sealPlan.
+  const {digest, createdAt: _createdAt, impact: _impact, replicas: _replicas, ...body} = plan as Plan
   if (digest !== planDigest(body)) {
     throw new StreamctlError('PLAN_STALE', `${source}: the plan's digest does not match its content`, {
       hint: 'the file was changed after it was planned; plan again and review the new plan',

@@ -1,5 +1,6 @@
 import type {Plan} from '../plan/plan.js'
 import {assertNoSecrets} from './no-secrets.js'
+import {replicaLine, replicaPartitionLines} from './replica-lines.js'
 import {renderConnectorPlanText} from './connector-plan-text.js'
 import {aclText, impactBlocks, jobYamlLines, planSections, summaryLine} from './plan-sections.js'
 import type {PlanWording} from './plan-text.js'
@@ -41,6 +42,14 @@ export function renderPlanMarkdown(plan: Plan, wording: PlanWording = {}, extras
   }
   if (plan.connectors && (connectorChanges > 0 || plan.connectors.unmanaged.length > 0)) {
     out.push('#### Connectors (applied after the changes above)', '', '```diff', ...renderConnectorPlanText(plan.connectors).trimEnd().split('\n').map((l) => l.replace(/^ {4}/, '')), '```', '')
+  }
+  if ((plan.replicas?.length ?? 0) > 0) {
+    out.push('#### Replicas (lag read when the plan was made)', '')
+    for (const r of plan.replicas ?? []) {
+      out.push(`- ${replicaLine(r)}`)
+      for (const l of replicaPartitionLines(r)) out.push(`  - ${l}`)
+    }
+    out.push('')
   }
   const impact = impactBlocks(plan)
   if (impact.length > 0) {

@@ -1,6 +1,7 @@
 import type {Plan} from '../plan/plan.js'
 import {assertNoSecrets} from './no-secrets.js'
 import {renderConnectorPlanText} from './connector-plan-text.js'
+import {replicaLine, replicaPartitionLines} from './replica-lines.js'
 import type {DisplayLine, Sign} from './plan-sections.js'
 import {aclText, impactBlocks, planSections, summaryLine} from './plan-sections.js'
 import type {Styler} from './styler.js'
@@ -36,6 +37,15 @@ export function renderPlanText(plan: Plan, styler: Styler = plainStyler, wording
   if (plan.connectors && (connectorChanges > 0 || plan.connectors.unmanaged.length > 0)) {
     // Applied last, once the topics and ACLs above exist.
     out.push(styler.bold('Connectors (Kafka Connect, applied after the changes above):'), renderConnectorPlanText(plan.connectors, styler).trimEnd(), '')
+  }
+
+  if ((plan.replicas?.length ?? 0) > 0) {
+    out.push(styler.bold('Replicas (read-only copies kept by MirrorMaker 2; lag read now):'))
+    for (const r of plan.replicas ?? []) {
+      out.push(`    ${replicaLine(r)}`)
+      for (const l of replicaPartitionLines(r)) out.push(`        ${l}`)
+    }
+    out.push('')
   }
 
   const impact = impactBlocks(plan)

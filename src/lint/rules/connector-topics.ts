@@ -10,7 +10,7 @@ export const connectorTopicsRule: LintRule = {
   description: 'the topics a connector reads or writes are declared Topics',
   defaultSeverity: 'warning',
   check(desired) {
-    const declared = new Set(desired.topicMeta.map((t) => t.name))
+    const declared = new Set([...desired.topicMeta.map((t) => t.name), ...(desired.replicas ?? []).map((r) => r.topic)])
     const out: Finding[] = []
     for (const c of desired.connectors ?? []) {
       const {direction, key, topics} = connectorTopics(c)

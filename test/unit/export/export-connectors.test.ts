@@ -16,4 +16,13 @@ describe('exportConnectors', () => {
     expect(JSON.stringify(docs)).not.toContain('pw-secret-1')
     expect(connectorSecretVariable('shop.orders-archive', 'connection.password')).toBe('STREAMCTL_CONNECTOR_SHOP_ORDERS_ARCHIVE_CONNECTION_PASSWORD')
   })
+
+  it('a credential in a key the plugin does not define (a MirrorMaker 2 client login) is never written either', () => {
+    const docs = exportConnectors([{name: 'replica-x', state: 'RUNNING', tasks: [], config: {
+      'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector', name: 'replica-x',
+      'source.cluster.sasl.jaas.config': 'ScramLoginModule required username="a" password="pw-secret-2";', topics: 't',
+    }}], {})
+    expect(docs[0]!.spec).toMatchObject({config: {'source.cluster.sasl.jaas.config': '${env:STREAMCTL_CONNECTOR_REPLICA_X_SOURCE_CLUSTER_SASL_JAAS_CONFIG}', topics: 't'}})
+    expect(JSON.stringify(docs)).not.toContain('pw-secret-2')
+  })
 })
