@@ -52,6 +52,9 @@ export function renderWorkerProperties(layout: ClusterLayout, o: {restPort: numb
     ['offset.storage.partitions', 5],
     ['status.storage.partitions', 2],
     ['offset.flush.interval.ms', 10_000],
+    // The dev worker is alone in its group: when it misses a heartbeat on a busy machine and
+    // rejoins, waiting up to 5 minutes (the default) for a departed worker only stalls its tasks.
+    ['scheduled.rebalance.max.delay.ms', 0],
     // Every plugin on the classpath ships ServiceLoader manifests: no reflective scan at start.
     ['plugin.discovery', 'service_load'],
     ['listeners', `http://127.0.0.1:${o.restPort}`],

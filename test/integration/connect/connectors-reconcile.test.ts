@@ -176,7 +176,9 @@ describe('Connector manifests on a real Connect worker', () => {
     expect(p.actions).toMatchObject([{kind: 'connector.config.update', connector: name('sink'), changes: [{key: 'file', before: {value: out1}, after: {value: out2}}]}])
     await apply(p)
     appendFileSync(input, 'gamma\n')
-    expect(await readLines(out2, 1, 150_000)).toContain('gamma')
+    const lines = await readLines(out2, 1, 150_000)
+    // Said when it fails: where the line got stuck (source, topic, sink task) and the worker's view.
+    expect(lines, JSON.stringify({topicEnd: await endOffset(topic), sink: await client.getStatus(name('sink')).catch(String), source: await client.getStatus(name('source')).catch(String)})).toContain('gamma')
     expect((await client.getConfig(name('sink')))?.file).toBe(out2)
     expect((await settledPlan()).actions).toEqual([])
   }, 200_000)
