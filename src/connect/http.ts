@@ -1,4 +1,5 @@
 import {StreamctlError} from '../errors.js'
+import {readJsonBody} from '../http/json-body.js'
 import type {Secret} from '../model/secret.js'
 
 /** Where a Kafka Connect cluster's REST API is, and how to log in to it. */
@@ -99,13 +100,7 @@ async function connectRequestOnce<T>(conn: ConnectConnection, req: ConnectReques
       retriable: true,
     })
   }
-  const text = await res.text()
-  let parsed: unknown
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text)
-  } catch {
-    parsed = undefined
-  }
+  const {text, parsed} = await readJsonBody(res)
   if (res.ok || req.accept?.includes(res.status)) return {status: res.status, body: parsed as T | undefined}
   const p = (parsed ?? {}) as {message?: unknown}
   // Jetty answers 401 with an HTML page: the status says enough.

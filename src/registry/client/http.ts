@@ -1,4 +1,5 @@
 import {StreamctlError} from '../../errors.js'
+import {readJsonBody} from '../../http/json-body.js'
 import type {Secret} from '../../model/secret.js'
 
 /** Confluent's content type; Karapace, Apicurio's ccompat API and Redpanda accept it too. */
@@ -59,13 +60,7 @@ export async function registryRequest<T>(conn: RegistryConnection, method: strin
       retriable: true,
     })
   }
-  const text = await res.text()
-  let parsed: unknown
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text)
-  } catch {
-    parsed = undefined
-  }
+  const {text, parsed} = await readJsonBody(res)
   if (res.ok) {
     if (parsed === undefined && text !== '') throw new StreamctlError('REGISTRY_ERROR', `${where} answered ${method} ${path} with a body that is not JSON`, {hint: 'check that the url points at a Confluent-compatible schema registry'})
     return parsed as T
