@@ -1,4 +1,5 @@
 import type {DesiredState, JobKind, TopicPolicy} from '../model/desired.js'
+import {connectorTopics} from '../model/connector.js'
 
 /**
  * The estate as a graph: who writes which topic, who reads it (through which consumer group),
@@ -110,7 +111,7 @@ export interface EstateGraph {
   readonly live?: {readonly observedAt: string}
 }
 
-/** Future resources, passed in beside the DesiredState until the manifests declare them. */
+/** Connectors and replicas in the graph's terms; by default read from the DesiredState (estateExtrasOf). */
 export interface EstateExtras {
   readonly connectors?: readonly {
     readonly name: string
@@ -204,7 +205,22 @@ function compare(a: string, b: string): number {
  * another environment points at that environment's topic node (its lag is not read: the job's
  * position then lives on the target cluster, in checkpoints).
  */
-export function buildEstateGraph(desired: DesiredState, extras: EstateExtras = {}): EstateGraph {
+/**
+ * The declared connectors whose topics Connect's usual keys name (a sink reads through its
+ * `connect-<name>` group) and the declared replicas, with the copy on this environment.
+ */
+export function estateExtrasOf(desired: Pick<DesiredState, 'connectors' | 'replicas'>): EstateExtras {
+  return {
+    connectors: (desired.connectors ?? []).flatMap((c) => {
+      const {direction, topics} = connectorTopics(c)
+      if (direction === 'unknown') return []
+      return [{name: c.name, direction, connectorClass: c.className, topics, ...(direction === 'sink' ? {group: `connect-${c.name}`} : {})}]
+    }),
+    replicas: (desired.replicas ?? []).map((r) => ({name: r.name, source: r.source, topic: r.topic})),
+  }
+}
+
+export function buildEstateGraph(desired: DesiredState, extras: EstateExtras = estateExtrasOf(desired)): EstateGraph {
   const env = desired.environment.name
   const b = new GraphBuilder(env)
   const meta = new Map(desired.topicMeta.map((m) => [m.name, m]))

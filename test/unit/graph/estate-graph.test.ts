@@ -78,6 +78,27 @@ describe('estate graph cases', () => {
     expect(edge(g, 'connector:src', 'topic:b')).toMatchObject({kind: 'produce'})
     expect(edge(g, 'topic@staging:a', 'topic:a.copy')).toMatchObject({kind: 'replicate'})
   })
+
+  it('draws the declared connectors and replicas of the desired state by default', () => {
+    const base = desiredOf({environment: 'prod', topics: [{name: 'a'}, {name: 'staging.a'}]})
+    const connector = (name: string, className: string, config: Record<string, string>) => ({name, className, state: 'running', config, keyLocations: {}})
+    const desired = {
+      ...base,
+      connectors: [
+        connector('to-files', 'FileStreamSink', {topics: 'a', file: '/tmp/a'}),
+        connector('from-files', 'FileStreamSource', {topic: 'b', file: '/tmp/b'}),
+        connector('regex', 'FileStreamSink', {'topics.regex': 'a.*', file: '/tmp/c'}),
+      ],
+      replicas: [{name: 'a-copy', source: {environment: 'staging', topic: 'a'}, topic: 'staging.a', partitions: 1, connector: 'replica-a-copy'}],
+    } as unknown as typeof base
+    const g = buildEstateGraph(desired)
+    expect(edge(g, 'topic:a', 'connector:to-files')).toMatchObject({kind: 'consume', group: 'connect-to-files'})
+    expect(edge(g, 'connector:from-files', 'topic:b')).toMatchObject({kind: 'produce'})
+    // A sink that names its topics by regex is drawn, without edges it cannot know.
+    expect(g.nodes.some((n) => n.id === 'connector:regex')).toBe(true)
+    expect(g.edges.filter((e) => e.from === 'connector:regex' || e.to === 'connector:regex')).toEqual([])
+    expect(edge(g, 'topic@staging:a', 'topic:staging.a')).toMatchObject({kind: 'replicate'})
+  })
 })
 
 describe('live overlay', () => {
