@@ -445,7 +445,19 @@ export class TransactionalProducer {
     }
   }
 
-  private async send(records: readonly SendItem[], sourceCodec?: number): Promise<void> {
+  /**
+   * One send at a time: the partitions of a process share the producer (shared-transaction.ts), and
+   * two sends to one output partition at once would carry the same sequence numbers.
+   */
+  private sendTail: Promise<void> = Promise.resolve()
+
+  private send(records: readonly SendItem[], sourceCodec?: number): Promise<void> {
+    const run = this.sendTail.then(() => this.sendNow(records, sourceCodec))
+    this.sendTail = run.catch(() => {})
+    return run
+  }
+
+  private async sendNow(records: readonly SendItem[], sourceCodec?: number): Promise<void> {
     if (records.length === 0) return
     const counts = new Map<string, number>()
     let seen: string | undefined
