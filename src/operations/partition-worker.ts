@@ -236,13 +236,32 @@ export class PartitionWorker implements SharedParticipant {
     })
   }
 
-  /** Shared transaction: the input position its part commits, once its sends have landed (the lock is held). */
-  async prepare(): Promise<number | undefined> {
+  /**
+   * Shared transaction: the input position its part commits, once its sends have landed (the lock
+   * is held). A send that failed is dealt with here, as a chunk's failure: 'failed', and the
+   * transaction is aborted for all.
+   */
+  async prepare(): Promise<number | undefined | 'failed'> {
     const open = this.state.open
     if (!open) return undefined
-    await open.sending
-    if (open.failed) throw new Error(`${this.host.topic}-${this.partition}: a send of the transaction failed`)
+    try {
+      await open.sending
+    } catch (err) {
+      this.sendFailed(err, open)
+      return 'failed'
+    }
     return open.next
+  }
+
+  /** A send of the open transaction failed: a refused record is looked for record by record, the rest goes to the job. */
+  private sendFailed(err: unknown, open: OpenTransaction): void {
+    const st = this.state
+    if (err instanceof UnwritableRecordError) {
+      st.isolateBelow = Math.max(st.isolateBelow ?? 0, open.next)
+      this.host.status(`${this.host.topic}-${this.partition}: ${err.message}; finding the record among offsets ${open.from}–${open.next - 1}`)
+      return
+    }
+    this.host.failed(err, this.partition, open.from)
   }
 
   /** Shared transaction: it committed (the lock is held). */

@@ -20,8 +20,11 @@ export interface SharedParticipant {
   readonly partition: number
   /** Waits for the partition's current work, then holds its lock until the returned release is called. */
   hold(): Promise<() => void>
-  /** The input position its part of the transaction commits (its sends have landed), or undefined when it has none. */
-  prepare(): Promise<number | undefined>
+  /**
+   * The input position its part of the transaction commits once its sends have landed, undefined
+   * when it has none, or 'failed' when a send failed (the participant has dealt with the error).
+   */
+  prepare(): Promise<number | undefined | 'failed'>
   /** The transaction committed: its part is now the committed position. */
   committed(): void
   /** The transaction was given up: its part is read again from the committed position. */
@@ -91,8 +94,9 @@ export class SharedTransaction {
   }
 
   /**
-   * A participant failed (its send or stage): the transaction cannot commit. It is aborted as soon
-   * as the participants' current work ends (not awaited: the caller holds its own lock).
+   * A participant failed (its send or stage) and dealt with the error: the transaction cannot
+   * commit. It is aborted as soon as the participants' current work ends (not awaited: the caller
+   * holds its own lock).
    */
   fail(err: unknown): void {
     if (!this.current) return
@@ -101,8 +105,9 @@ export class SharedTransaction {
   }
 
   /**
-   * Commits the open transaction with every participant's input position; on a failure aborts it
-   * (every participant reads again) and throws. A commit asked for while one runs waits for it.
+   * Commits the open transaction with every participant's input position. A participant's failure
+   * (its own to deal with) aborts it instead, and so does a refused commit, which is thrown; either
+   * way every participant reads again. A commit asked for while one runs waits for it.
    */
   commit(heldBy?: SharedParticipant): Promise<void> {
     return this.end(true, heldBy)
@@ -133,18 +138,14 @@ export class SharedTransaction {
       // Whoever joined while the locks were taken is held too.
       for (const p of txn.participants) if (p !== heldBy && !ordered.includes(p)) releases.push(await p.hold())
       const positions = new Map<number, number>()
-      let failure = txn.failure
+      let failed = txn.failure !== undefined
       for (const p of txn.participants) {
-        try {
-          const next = await p.prepare()
-          if (next !== undefined) positions.set(p.partition, next)
-        } catch (err) {
-          failure ??= err
-        }
+        const next = await p.prepare()
+        if (next === 'failed') failed = true
+        else if (next !== undefined) positions.set(p.partition, next)
       }
-      if (!commit || failure !== undefined) {
+      if (!commit || failed) {
         await this.giveUp(txn)
-        if (commit) throw failure
         return
       }
       try {
