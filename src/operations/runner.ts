@@ -470,7 +470,8 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
      */
     const commitFailed = (final: boolean) => (err: unknown): void => {
       const kind = classifyError(err)
-      if (kind === 'fenced' && sharedMode) emit({type: 'status', message: `a commit was refused (${(err as Error).message}): this process is no longer the owner of what it wrote, so its transaction is aborted and the group's current owner goes on from the committed position`})
+      const name = (err as {type?: unknown}).type
+      if (kind === 'fenced' && sharedMode) emit({type: 'status', message: `a commit was refused (${typeof name === 'string' ? `${name}: ` : ''}${(err as Error).message}): this process is no longer the owner of what it wrote, so its transaction is aborted and the group's current owner goes on from the committed position`})
       if (err instanceof RecordError || err instanceof StreamctlError || (final && kind !== 'fenced')) phase.fail(err)
       else if (kind === 'fatal') settle(err)
     }
@@ -481,7 +482,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       offsets: (positions) => {
         const generation = membership?.generation()
         // Outside a generation nothing may be committed: a commit without one would not be fenced.
-        if (!generation) throw Object.assign(new Error(`not a member of group ${groupId} now (rebalancing)`), {type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: true})
+        if (!generation) throw Object.assign(new Error(`not a member of group ${groupId} now (it rebalances)`), {type: 'REBALANCE_IN_PROGRESS', code: 27})
         return {groupId, generation, topics: [{topic, partitions: [...positions].map(([partition, offset]) => ({partition, offset, ...(o.definition ? {metadata: o.definition} : {})}))}]}
       },
       drop: () => {
