@@ -279,7 +279,8 @@ export class PartitionWorker implements SharedParticipant {
     st.open = undefined
     this.host.resetStage()
     const id = this.host.heldProducer(this.partition)?.identity()
-    if (id && open) (st.abandoned ??= []).push({producerId: id.producerId, epoch: id.own.epoch, next: open.next})
+    // Only a part that moved the position can tell, once settled, whether the transaction committed.
+    if (id && open && open.next > open.from) (st.abandoned ??= []).push({producerId: id.producerId, epoch: id.own.epoch, next: open.next})
     st.unsure = true
     rewind(st, st.position)
     st.skipBelow = st.position
