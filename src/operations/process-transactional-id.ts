@@ -7,11 +7,14 @@ import {join} from 'node:path'
 /**
  * The transactional id of one job process (Kafka Streams' EOS v2 model: one transactional producer
  * per process, not per input partition). Kafka Streams names it `<application.id>-<process UUID>-<thread>`
- * and relies on the group generation alone to fence zombies, so a killed instance's open
- * transaction holds read_committed readers (and the next owner's requireStable offset read) until
- * transaction.timeout.ms aborts it. Here the id is a random UUID kept in a numbered slot on this
- * host: a rerun after a kill takes over the dead process's slot and its id, and its InitProducerId
- * fences the predecessor at once. A slot whose holder is alive (this host) or cannot be checked
+ * and keeps the process UUID in its state directory (StateDirectory.initializeProcessId, which
+ * refuses a second live instance on that directory): an instance restarted there reuses its ids and
+ * fences its predecessor at once; anywhere else the zombie is fenced by the group generation only,
+ * and its open transaction holds read_committed readers (and a requireStable offset read) until
+ * transaction.timeout.ms aborts it. The same here, with no state directory to lock: the id is a
+ * random UUID kept in a numbered slot on this host, a rerun after a kill takes over the dead
+ * process's slot and its id, and its InitProducerId fences the predecessor at once. A second live
+ * process takes the next slot instead of being refused. A slot whose holder is alive (this host) or cannot be checked
  * (another host's entry on a shared home) is never taken, so two live processes of a job never
  * share an id; slots are claimed inside an SQLite write transaction, which two processes cannot
  * hold at once.
