@@ -461,14 +461,14 @@ export class PartitionWorker implements SharedParticipant {
     for (const r of records) {
       const res = await this.host.stage.process([r])
       try {
-        await open.tx.send(res.out, codec)
+        await open.tx.send(res.out, codec, {alone: true})
       } catch (err) {
         if (!(err instanceof UnwritableRecordError)) throw err
         const where = `${describeRecord(r)} (${err.message})`
         if (!deadLetter) throw new RecordError(`${where}: the target refuses this record on every retry, and no --dead-letter topic is set, so the job stops here`)
         if (err.topic === deadLetter) throw new RecordError(`${where}: not even the dead-letter topic ${deadLetter} takes it; raise its max.message.bytes or filter the record out`)
         if (res.out.length > 1) throw new RecordError(`${where}: the record's other outputs may be written already, so it cannot be dead-lettered alone`)
-        await open.tx.send([deadLetterRecord(deadLetter, this.host.job, r, err)])
+        await open.tx.send([deadLetterRecord(deadLetter, this.host.job, r, err)], undefined, {alone: true})
         sum.deadLettered++
         continue
       }
