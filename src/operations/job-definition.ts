@@ -12,7 +12,7 @@ import {looksLikeModulePath} from './load-module.js'
  * target's partition count, the partitioner chosen), so a rerun that leaves a default implicit
  * resumes the run that spelled it out.
  */
-const RUN_ONLY = new Set(['job', 'follow', 'signal', 'onEvent', 'unreachableTimeoutMs', 'connection', 'source', 'target', 'compression', 'noGaps', 'restart', 'stateDir'])
+const RUN_ONLY = new Set(['job', 'follow', 'signal', 'onEvent', 'unreachableTimeoutMs', 'connection', 'source', 'target', 'compression', 'noGaps', 'restart', 'stateDir', 'maxBytesPerPartition'])
 const MODULE_OPTIONS = new Set(['transformModule', 'filter'])
 
 export const DEFINITION_PREFIX = 'streamctl-def:'

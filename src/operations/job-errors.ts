@@ -63,11 +63,12 @@ export const RECORD_REFUSALS: ReadonlyMap<number, string> = new Map([
 
 /**
  * The producer was fenced (INVALID_PRODUCER_EPOCH, PRODUCER_FENCED), or the group generation a
- * TxnOffsetCommit names is over (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID: KIP-447): either way the
- * partition may have moved on, and whoever holds it now goes on from the committed position.
+ * TxnOffsetCommit names is over or changing (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID,
+ * FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS: KIP-447): either way the partition may have moved on,
+ * and whoever holds it now goes on from the committed position.
  */
-const FENCED_CODES = new Set([47, 90, 22, 25])
-const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID'])
+const FENCED_CODES = new Set([47, 90, 22, 25, 82, 27])
+const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID', 'REBALANCE_IN_PROGRESS'])
 
 type ErrorLink = {name?: string; type?: string; code?: unknown; kafkaCode?: unknown; retriable?: boolean; cause?: unknown; originalError?: unknown}
 

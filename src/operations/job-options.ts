@@ -19,11 +19,13 @@ export interface CommonJobOptions {
   readonly noGaps?: boolean
   /** Forget the job's committed positions and start over (accepts a changed definition). */
   readonly restart?: boolean
+  /** The most bytes one fetch returns per input partition (default 1 MiB): smaller chunks, more commits. */
+  readonly maxBytesPerPartition?: number
 }
 
 /** The run options every job hands to runJob as they are (see CommonJobOptions). */
-export function runOptions(o: Pick<CommonJobOptions, 'compression' | 'noGaps' | 'restart'>): {compression?: CodecName; noGaps?: boolean; restart?: boolean} {
-  return {compression: o.compression, noGaps: o.noGaps, restart: o.restart}
+export function runOptions(o: Pick<CommonJobOptions, 'compression' | 'noGaps' | 'restart' | 'maxBytesPerPartition'>): {compression?: CodecName; noGaps?: boolean; restart?: boolean; maxBytesPerPartition?: number} {
+  return {compression: o.compression, noGaps: o.noGaps, restart: o.restart, maxBytesPerPartition: o.maxBytesPerPartition}
 }
 
 /** The topics a job writes: its target, and its dead-letter topic when it has one. */

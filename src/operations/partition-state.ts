@@ -43,6 +43,8 @@ export interface PartitionState {
 export interface OpenTransaction {
   readonly tx: TransactionalOutput
   readonly startedAt: number
+  /** The input position it started at. */
+  readonly from: number
   next: number
   records: number
   /**
@@ -75,7 +77,7 @@ export function rewind(st: PartitionState, offset: number): void {
 }
 
 export function openTransaction(tx: TransactionalOutput, position: number): OpenTransaction {
-  return {tx, startedAt: Date.now(), next: position, records: 0, sending: Promise.resolve(), queued: 0, failed: false, pending: {read: 0, written: 0, deadLettered: 0, skipped: 0}, afterCommit: []}
+  return {tx, startedAt: Date.now(), from: position, next: position, records: 0, sending: Promise.resolve(), queued: 0, failed: false, pending: {read: 0, written: 0, deadLettered: 0, skipped: 0}, afterCommit: []}
 }
 
 /** Queues a batch's records behind the transaction's earlier sends. */

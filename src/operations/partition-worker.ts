@@ -8,6 +8,7 @@ import type {InputRecord, OutputRecord, Stage, StageResult} from './record.js'
 import type {FetchedChunk} from './source-fetcher.js'
 import type {SendItem, TransactionalOutput} from './transactional-producer.js'
 import type {OwnProducer} from './orphan-transactions.js'
+import type {SharedParticipant} from './shared-transaction.js'
 
 /** Pause before re-reading a partition whose stage failed on a service that is down (the registry). */
 const STAGE_RETRY_MS = 500
@@ -71,6 +72,23 @@ export interface WorkerHost {
   failed(err: unknown, partition: number, offset?: number): void
   /** One chunk at a time across partitions, for stages whose state spans them. */
   serially(fn: () => Promise<void>): Promise<void>
+  /**
+   * Set when the process's partitions share one transaction (shared-transaction.ts, same-cluster
+   * jobs): the worker joins it instead of beginning its own, asks for commits instead of
+   * committing, and a failure aborts it for every partition.
+   */
+  readonly shared?: SharedTransactionHost
+}
+
+/** The process's one transaction, as a worker uses it. */
+export interface SharedTransactionHost {
+  join(worker: PartitionWorker): Promise<TransactionalOutput>
+  /** Its part failed: the transaction is aborted for all once their current work ends. */
+  fail(err: unknown): void
+  /** Commits soon, without waiting (the caller holds its lock). */
+  request(): void
+  /** Commits now; the caller holds its own lock, no other (a serial stage's chunk). */
+  commit(heldBy: PartitionWorker): Promise<void>
 }
 
 /**
@@ -79,8 +97,9 @@ export interface WorkerHost {
  * here, one step at a time under the partition's lock (PartitionState.lock); the job only wires
  * workers to the fetch loop and the group.
  */
-export class PartitionWorker {
+export class PartitionWorker implements SharedParticipant {
   readonly state: PartitionState
+  private serial = false
 
   constructor(readonly partition: number, position: number, end: number, private readonly host: WorkerHost) {
     this.state = newPartitionState(position, end)
@@ -97,8 +116,11 @@ export class PartitionWorker {
 
   /** Processes a fetched chunk after the partition's earlier work; one fetched before the last rewind is dropped. */
   deliver(chunk: FetchedChunk, generation: number, serial: boolean): Promise<void> {
+    this.serial = serial
     const run = (): Promise<void> => this.process(chunk, generation)
-    return withPartition(this.state, serial ? () => this.host.serially(run) : run)
+    // Serial: the turn is taken before the lock, so no lock is held while waiting for it (a shared
+    // commit from inside a turn takes the other partitions' locks).
+    return serial ? this.host.serially(() => withPartition(this.state, run)) : withPartition(this.state, run)
   }
 
   /** Commits the open transaction when it is due (or always, `all`); failures are the caller's. */
@@ -170,11 +192,11 @@ export class PartitionWorker {
       if (st.open) {
         st.open.next = Math.max(st.open.next, to)
       } else {
-        const producer = await this.host.producer(p)
-        st.open = openTransaction(producer.transaction(), st.position)
+        st.open = openTransaction(await this.begin(), st.position)
         st.open.next = to
       }
-      await this.commit()
+      if (this.host.shared) this.host.shared.request()
+      else await this.commit()
     }).catch((err: unknown) => this.host.failed(err, p, to))
   }
 
@@ -193,12 +215,81 @@ export class PartitionWorker {
     }
     st.open = undefined
     await this.host.afterCommit(this.partition, open.next)
+    this.applyCommit(open)
+  }
+
+  /** What a committed transaction means for the partition (the caller holds the lock). */
+  private applyCommit(open: OpenTransaction): void {
+    const st = this.state
     st.position = Math.max(st.position, open.next)
     st.skipBelow = st.position
     if (st.isolateBelow !== undefined && st.position >= st.isolateBelow) st.isolateBelow = undefined
     for (const a of open.afterCommit) this.host.stage.afterCommit?.(a.records, a.result, a.next)
     this.markDoneAtEnd()
     this.host.committed(open.pending)
+  }
+
+  /** Shared transaction: waits for the partition's current work, then holds its lock. */
+  hold(): Promise<() => void> {
+    return new Promise((entered) => {
+      void withPartition(this.state, () => new Promise<void>((release) => entered(release)))
+    })
+  }
+
+  /**
+   * Shared transaction: the input position its part commits, once its sends have landed (the lock
+   * is held). A send that failed is dealt with here, as a chunk's failure: 'failed', and the
+   * transaction is aborted for all.
+   */
+  async prepare(): Promise<number | undefined | 'failed'> {
+    const open = this.state.open
+    if (!open) return undefined
+    try {
+      await open.sending
+    } catch (err) {
+      this.sendFailed(err, open)
+      return 'failed'
+    }
+    return open.next
+  }
+
+  /** A send of the open transaction failed: a refused record is looked for record by record, the rest goes to the job. */
+  private sendFailed(err: unknown, open: OpenTransaction): void {
+    const st = this.state
+    if (err instanceof UnwritableRecordError) {
+      st.isolateBelow = Math.max(st.isolateBelow ?? 0, open.next)
+      this.host.status(`${this.host.topic}-${this.partition}: ${err.message}; finding the record among offsets ${open.from}–${open.next - 1}`)
+      return
+    }
+    this.host.failed(err, this.partition, open.from)
+  }
+
+  /** Shared transaction: it committed (the lock is held). */
+  committed(): void {
+    const open = this.state.open
+    if (!open) return
+    this.state.open = undefined
+    this.applyCommit(open)
+  }
+
+  /** Shared transaction: it was aborted (the lock is held); the partition reads again from its committed position once settled. */
+  async abandoned(): Promise<void> {
+    const st = this.state
+    const open = st.open
+    st.open = undefined
+    this.host.resetStage()
+    const id = this.host.heldProducer(this.partition)?.identity()
+    // Only a part that moved the position can tell, once settled, whether the transaction committed.
+    if (id && open && open.next > open.from) (st.abandoned ??= []).push({producerId: id.producerId, epoch: id.own.epoch, next: open.next})
+    st.unsure = true
+    rewind(st, st.position)
+    st.skipBelow = st.position
+  }
+
+  /** A transaction for this partition's chunk: the process's shared one, or its own producer's. */
+  private async begin(): Promise<TransactionalOutput> {
+    if (this.host.shared) return this.host.shared.join(this)
+    return (await this.host.producer(this.partition)).transaction()
   }
 
   /** Gives up the open transaction: aborted, and its records read again from the committed position. */
@@ -265,19 +356,20 @@ export class PartitionWorker {
     const next = cutAtEnd ? Math.max(records[records.length - 1]?.offset ?? 0, ...raw.map((b) => b.baseOffset + b.count - 1)) + 1 : fetchedNext
     let open: OpenTransaction | undefined
     try {
-      const producer = await host.producer(p)
+      if (!host.shared) await host.producer(p)
+      const opened = async (): Promise<OpenTransaction> => (st.open ??= openTransaction(await this.begin(), st.position))
       let result
       if (st.isolateBelow !== undefined && firstOffset < st.isolateBelow) {
-        open = st.open ??= openTransaction(producer.transaction(), st.position)
+        open = await opened()
         result = await this.isolated(open, records, chunk.codec)
       } else if (raw.length > 0) {
         const mixed = await this.copyThrough(records, raw)
         result = mixed
-        open = st.open ??= openTransaction(producer.transaction(), st.position)
+        open = await opened()
         queueSend(open, mixed.items, chunk.codec)
       } else {
         result = await host.stage.process(records)
-        open = st.open ??= openTransaction(producer.transaction(), st.position)
+        open = await opened()
         queueSend(open, result.out, chunk.codec)
       }
       if (open.failed || open.queued > MAX_QUEUED_SENDS) await open.sending
@@ -291,12 +383,23 @@ export class PartitionWorker {
       st.skipBelow = next
       // A stage with a state cache sees its own writes only after commit: commit every chunk.
       const due = host.stage.afterCommit !== undefined || commitDue(open, Date.now())
-      if (due || (host.mode === 'bounded' && next >= st.end)) await this.commit()
+      if (due || (host.mode === 'bounded' && next >= st.end)) {
+        if (!host.shared) await this.commit()
+        // A serial stage holds no other lock (deliver), so it can commit in its turn, as it must:
+        // a stage with a state cache reads only committed state.
+        else if (this.serial && host.stage.afterCommit) await host.shared.commit(this)
+        else host.shared.request()
+      }
     } catch (err) {
       // Whatever failed (the stage or a send), the partition's open transaction goes and the
       // partition is read again from its committed position: no record after it may be committed
       // past the ones that failed.
-      if (st.open) await this.abandon(st.open)
+      if (st.open && host.shared) {
+        // Shared with other partitions: aborted for all once their current work ends; settled after.
+        host.shared.fail(err)
+        st.unsure = true
+        rewind(st, st.position)
+      } else if (st.open) await this.abandon(st.open)
       else {
         host.resetStage()
         rewind(st, st.position)
@@ -358,14 +461,14 @@ export class PartitionWorker {
     for (const r of records) {
       const res = await this.host.stage.process([r])
       try {
-        await open.tx.send(res.out, codec)
+        await open.tx.send(res.out, codec, {alone: true})
       } catch (err) {
         if (!(err instanceof UnwritableRecordError)) throw err
         const where = `${describeRecord(r)} (${err.message})`
         if (!deadLetter) throw new RecordError(`${where}: the target refuses this record on every retry, and no --dead-letter topic is set, so the job stops here`)
         if (err.topic === deadLetter) throw new RecordError(`${where}: not even the dead-letter topic ${deadLetter} takes it; raise its max.message.bytes or filter the record out`)
         if (res.out.length > 1) throw new RecordError(`${where}: the record's other outputs may be written already, so it cannot be dead-lettered alone`)
-        await open.tx.send([deadLetterRecord(deadLetter, this.host.job, r, err)])
+        await open.tx.send([deadLetterRecord(deadLetter, this.host.job, r, err)], undefined, {alone: true})
         sum.deadLettered++
         continue
       }

@@ -15,23 +15,31 @@ import type {JobReport, Stage} from './record.js'
 import {topicOffsets} from './topics.js'
 import {priorDecisions} from './orphan-transactions.js'
 import {ProducerPool, type TransactionalProducer} from './transactional-producer.js'
+import {claimProcessTransactionalId, type ProcessTransactionalId} from './process-transactional-id.js'
+import {SharedTransaction} from './shared-transaction.js'
+import {COMMIT_INTERVAL_MS} from './partition-state.js'
 
 /**
  * The streaming runtime: a consumer group (group-membership.ts) shares out the source's partitions, our own fetcher
  * (source-fetcher.ts) reads them, a stage maps each fetched chunk, and
  * Kafka transactions write the output *and* the input position (read-process-write, `sendOffsets`),
  * so a crash or a rerun never loses or duplicates a record in read_committed view. A transaction
- * spans the batches of one partition for up to COMMIT_INTERVAL_MS / COMMIT_RECORDS.
+ * spans the batches of every partition the process holds for up to COMMIT_INTERVAL_MS / COMMIT_RECORDS.
  *
- * Zombie fencing, twice: one transactional producer per *input partition*, with a stable
- * transactional id `streamctl-<job>-<topic>-<partition>` (whoever gets the partition next
- * initialises the same id, which aborts the predecessor's open transaction and fences it), and the
- * group generation in every TxnOffsetCommit (KIP-447), so a member that missed a rebalance cannot
- * commit input positions for a partition it lost.
+ * Same cluster: Kafka Streams' exactly_once_v2 (KIP-447). One transactional producer per *process*
+ * (process-transactional-id.ts names it), one transaction at a time spanning every assigned
+ * partition's output and input positions (shared-transaction.ts); zombies are fenced by the group
+ * generation and member id in the TxnOffsetCommit (a member that missed a rebalance cannot commit,
+ * ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID, and aborts), and a new owner reads the committed
+ * positions with requireStable, which waits for a zombie's transaction that commits offsets to end.
  *
  * Cross-cluster (source and target differ): no transaction spans two clusters, so the position is
  * written in the *target's* transaction (see checkpoints.ts) and read back on every assignment; the
  * source group's offsets are only advisory (committed after the target commit, for lag tooling).
+ * The target's checkpoint group has no generation to fence with, so there each *input partition*
+ * keeps its own producer with a stable transactional id `streamctl-<job>-<topic>-<partition>`:
+ * whoever gets the partition next initialises the same id, which aborts the predecessor's open
+ * transaction and fences it.
  *
  * Memory: chunks are bounded by the fetch limits, processed one at a time per partition, and at
  * most MAX_FETCHED_CHUNKS per partition wait; the next fetch of a partition waits for that — the
@@ -100,6 +108,7 @@ export function jobGroupId(job: string): string {
   return `streamctl-job-${job}`
 }
 
+/** A cross-cluster job's transactional id for one input partition (see above). */
 export function transactionalId(job: string, topic: string, partition: number): string {
   return `streamctl-${job}-${topic}-${partition}`
 }
@@ -117,6 +126,11 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
   const copy = o.stage.afterCommit ? undefined : o.stage.passthrough
   const fetcher = new SourceFetcher(o.source.connection, o.source.topic, {...DEFAULT_FETCH_LIMITS, partitionMaxBytes: o.maxBytesPerPartition ?? DEFAULT_FETCH_LIMITS.partitionMaxBytes}, copy !== undefined)
   const producers = new Map<number, TransactionalProducer>()
+  /** Same cluster: the process's one producer (while open) and its transactional id. */
+  const sharedMode = !o.crossCluster
+  let processId: ProcessTransactionalId | undefined
+  let sharedOpening: Promise<TransactionalProducer> | undefined
+  let sharedProducer: TransactionalProducer | undefined
   /** Per producer id, the epochs whose given-up transaction the committed input position shows committed (true) or not. */
   const decided = new Map<bigint, Map<number, boolean>>()
   /** Producer id and epoch pairs whose fate the transaction coordinator stated (priorDecisions): the committed position cannot overrule it. */
@@ -215,6 +229,20 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       }
     }
     let memberId: string | undefined
+    let lastGeneration = -2
+
+    /**
+     * Committed positions for a take-over, with requireStable: a partition whose offsets another
+     * member's transaction (a zombie's) is committing is asked again until that transaction ends,
+     * so what is read is final (KIP-447).
+     */
+    const stablePositions = async (partitions: number[]): Promise<Map<number, number>> => {
+      const got = await membership!.fetchCommitted(partitions, {requireStable: true, timeoutMs: (o.transactionTimeoutMs ?? 60_000) + 15_000})
+      return new Map(partitions.map((p) => {
+        const c = got.get(p)?.offset ?? -1
+        return [p, c >= 0 ? c : (ends.get(p)?.low ?? 0)]
+      }))
+    }
 
     const progress = (): void => {
       meter.sample(Date.now(), counters.read)
@@ -228,7 +256,23 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       })
     }
 
+    /** The process's producer; a new one (InitProducerId: fencing our predecessor, or our broken self) after a drop. */
+    const processProducer = (): Promise<TransactionalProducer> => {
+      sharedOpening ??= (async () => {
+        processId ??= claimProcessTransactionalId(o.job)
+        const pr = await pool.producer(processId.transactionalId, o.transactionTimeoutMs ?? 60_000)
+        sharedProducer = pr
+        const prior = pr.prior()
+        if (prior) for (const [epoch, committed] of priorDecisions(prior)) decide(prior.producerId, epoch, committed, true)
+        return pr
+      })()
+      const opening = sharedOpening
+      opening.catch(() => { if (sharedOpening === opening) sharedOpening = undefined })
+      return opening
+    }
+
     const producerFor = async (p: number): Promise<TransactionalProducer> => {
+      if (sharedMode) return processProducer()
       let pr = producers.get(p)
       if (!pr) {
         pr = await pool.producer(transactionalId(o.job, topic, p), o.transactionTimeoutMs ?? 60_000)
@@ -248,8 +292,10 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
      */
     const endOrphans = async (partitions: readonly number[]): Promise<void> => {
       const topics = o.outputTopics ?? []
-      const ours = new Map(partitions.flatMap((p) => {
-        const id = workers.get(p)?.state.open ? undefined : producers.get(p)?.identity()
+      const ours = new Map((sharedMode ? [-1] : partitions).flatMap((p) => {
+        const id = sharedMode
+          ? (sharedTxn.open() ? undefined : sharedProducer?.identity())
+          : (workers.get(p)?.state.open ? undefined : producers.get(p)?.identity())
         return id ? [[id.producerId, {...id.own, decided: decided.get(id.producerId)}] as const] : []
       }))
       if (topics.length === 0 || ours.size === 0) return
@@ -284,10 +330,14 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       // A join can complete after we decided to stop: we will not read those partitions, their next
       // owner fences them, and producers opened here would outlive the cleanup below.
       if (phase.leaving) return
+      // A member that lost its membership (a new member id) or missed a generation may have had its
+      // partitions taken and given back meanwhile: all of them are taken over again.
+      const continued = a.memberId === memberId && a.generationId === lastGeneration + 1
       memberId = a.memberId
+      lastGeneration = a.generationId
       joined = true
       rebalancing = false
-      const previous = new Set(assigned)
+      const previous = new Set(continued ? assigned : [])
       assigned = [...a.partitions]
       const fresh = assigned.filter((p) => !previous.has(p))
       ready = (async () => {
@@ -302,13 +352,20 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
         let pos: Map<number, number>
         for (;;) {
           try {
-            await Promise.all(fresh.map(async (p) => {
-              producers.delete(p)
-              await producerFor(p)
-            }))
+            if (sharedMode) {
+              // Nothing of the last generation may stay open (onRevoked committed what it could).
+              if (sharedTxn.active) await sharedTxn.abort()
+              // Our predecessor (a killed run with our transactional id) is fenced here.
+              await processProducer()
+            } else {
+              await Promise.all(fresh.map(async (p) => {
+                producers.delete(p)
+                await producerFor(p)
+              }))
+            }
             // Before the positions are read: an orphan's offsets, once its marker is written, are part of them.
             if (fresh.length > 0 && !phase.leaving) await endOrphans(fresh)
-            pos = await committedPositions(fresh)
+            pos = sharedMode ? await stablePositions(fresh) : await committedPositions(fresh)
             break
           } catch (err) {
             if (phase.leaving || isFenced(err) || err instanceof StreamctlError || classifyError(err) === 'fatal' || Date.now() - started > unreachableTimeoutMs) throw err
@@ -406,6 +463,41 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       transient(err, 'write')
     }
 
+    /**
+     * A commit that failed has rewound what it held (read again once settled); bad records stop
+     * the job, and so does any failure of the final commit (`final`), except fencing: then the
+     * group moved on without this member, and the new owner goes on from the committed position.
+     */
+    const commitFailed = (final: boolean) => (err: unknown): void => {
+      const kind = classifyError(err)
+      const name = (err as {type?: unknown}).type
+      if (kind === 'fenced' && sharedMode) emit({type: 'status', message: `a commit was refused (${typeof name === 'string' ? `${name}: ` : ''}${(err as Error).message}): this process is no longer the owner of what it wrote, so its transaction is aborted and the group's current owner goes on from the committed position`})
+      if (err instanceof RecordError || err instanceof StreamctlError || (final && kind !== 'fenced')) phase.fail(err)
+      else if (kind === 'fatal') settle(err)
+    }
+
+    /** Same cluster: the process's one transaction (see shared-transaction.ts). */
+    const sharedTxn = new SharedTransaction({
+      begin: async () => (await processProducer()).transaction(),
+      offsets: (positions) => {
+        const generation = membership?.generation()
+        // Outside a generation nothing may be committed: a commit without one would not be fenced.
+        if (!generation) throw Object.assign(new Error(`not a member of group ${groupId} now (it rebalances)`), {type: 'REBALANCE_IN_PROGRESS', code: 27})
+        return {groupId, generation, topics: [{topic, partitions: [...positions].map(([partition, offset]) => ({partition, offset, ...(o.definition ? {metadata: o.definition} : {})}))}]}
+      },
+      drop: () => {
+        sharedProducer = undefined
+        sharedOpening = undefined
+      },
+    }, (err) => commitFailed(false)(err))
+    let commitRequested = false
+    /** A worker's transaction part is due: one commit soon for all (requests while one is pending are the same commit). */
+    const requestCommit = (): void => {
+      if (commitRequested) return
+      commitRequested = true
+      void sharedTxn.commit().catch(commitFailed(false)).finally(() => { commitRequested = false })
+    }
+
     // One chunk at a time across partitions, for stages whose state spans them (RunnerOptions.serial).
     let serialTail: Promise<void> = Promise.resolve()
     const serially = (fn: () => Promise<void>): Promise<void> => {
@@ -418,7 +510,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       owns: (w) => workers.get(w.partition) === w,
       accepts: (w) => workers.get(w.partition) === w && assigned.includes(w.partition) && phase.running && !o.signal?.aborted,
       producer: producerFor,
-      heldProducer: (p) => producers.get(p),
+      heldProducer: (p) => (sharedMode ? sharedProducer : producers.get(p)),
       dropProducer: (p) => { producers.delete(p) },
       offsetsFor: (p, next) => checkpoints
         ? checkpoints.offsetsFor(p, next, o.definition)
@@ -446,6 +538,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
       fail: (err) => phase.fail(err),
       failed: (err, p, offset) => settle(err, p, offset),
       serially,
+      ...(sharedMode ? {shared: {join: (w) => sharedTxn.join(w), fail: (err) => sharedTxn.fail(err), request: requestCommit, commit: (w) => sharedTxn.commit(w)}} : {}),
     }
 
     /**
@@ -454,11 +547,12 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
      * which is read again; bad records stop the job, and so does any failure of the final commit (`final`).
      */
     const flushOpen = async (all: boolean, final: boolean): Promise<void> => {
-      await Promise.all([...workers.values()].map((w) => w.flush(all).catch((err: unknown) => {
-        const kind = classifyError(err)
-        if (err instanceof RecordError || err instanceof StreamctlError || (final && kind !== 'fenced')) phase.fail(err)
-        else if (kind === 'fatal') settle(err)
-      })))
+      if (sharedMode) {
+        const open = sharedTxn.open()
+        if (open && sharedTxn.active && (all || Date.now() - open.startedAt >= COMMIT_INTERVAL_MS)) await sharedTxn.commit().catch(commitFailed(final))
+        return
+      }
+      await Promise.all([...workers.values()].map((w) => w.flush(all).catch(commitFailed(final))))
     }
 
     const fetchLoop = new FetchLoop(fetcher, {
@@ -540,7 +634,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     await fetching
     await periodicFlush
     await flushOpen(true, true)
-    if (!phase.failure()) await endOrphans([...producers.keys()])
+    if (!phase.failure()) await endOrphans(sharedMode ? [...workers.keys()] : [...producers.keys()])
     phase.stop()
     await membership.stop()
     if (phase.failure()) throw failure(phase.failure()!.error)
@@ -561,6 +655,7 @@ export async function runJob(o: RunnerOptions): Promise<RunReport> {
     await ready.catch(() => {})
     step('take-over settled')
     await Promise.all([pool.close().then(() => step('producers closed')), fetcher.close().then(() => step('fetcher closed'))])
+    processId?.release()
     await sourceAdmin.disconnect().catch(() => {})
     if (o.crossCluster) await targetAdmin.disconnect().catch(() => {})
     step('admin closed')

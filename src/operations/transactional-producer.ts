@@ -130,8 +130,12 @@ export interface RawCopy {
 export type SendItem = OutputRecord | RawCopy
 
 export interface TransactionalOutput {
-  /** `sourceCodec`: the codec the input batch had, for targets whose compression.type is `producer`. Items of one partition are written in order. */
-  send(records: readonly SendItem[], sourceCodec?: number): Promise<void>
+  /**
+   * `sourceCodec`: the codec the input batch had, for targets whose compression.type is `producer`.
+   * Items of one partition are written in order. Sends of several callers waiting at once go out
+   * together; `alone` keeps this one apart, so a refusal (UnwritableRecordError) is surely its own.
+   */
+  send(records: readonly SendItem[], sourceCodec?: number, options?: {readonly alone?: boolean}): Promise<void>
   sendOffsets(offsets: OffsetsToCommit): Promise<void>
   commit(): Promise<void>
   abort(): Promise<void>
@@ -436,7 +440,7 @@ export class TransactionalProducer {
     this.session.begin()
     this.lastEnd = undefined
     return {
-      send: (records, sourceCodec) => this.send(records, sourceCodec),
+      send: (records, sourceCodec, options) => this.send(records, sourceCodec, options?.alone === true),
       sendOffsets: (offsets) => this.session.commitOffsets(offsets),
       // A commit whose answer is lost is asked again inside the session; one that still fails
       // leaves the session failed, and the runner aborts and rewinds the partition.
@@ -445,7 +449,47 @@ export class TransactionalProducer {
     }
   }
 
-  private async send(records: readonly SendItem[], sourceCodec?: number): Promise<void> {
+  /**
+   * One send at a time: the partitions of a process share the producer (shared-transaction.ts), and
+   * two sends to one output partition at once would carry the same sequence numbers. What queues
+   * meanwhile goes out as one send (as Kafka's producer accumulates records per partition), except
+   * sends asked to go alone; a failure fails every send it carried.
+   */
+  private readonly waiting: {records: readonly SendItem[]; sourceCodec?: number; alone: boolean; done: (err?: unknown) => void}[] = []
+  private sending = false
+
+  private send(records: readonly SendItem[], sourceCodec: number | undefined, alone: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({records, sourceCodec, alone, done: (err) => (err === undefined ? resolve() : reject(err))})
+      this.nextSend()
+    })
+  }
+
+  private nextSend(): void {
+    if (this.sending || this.waiting.length === 0) return
+    this.sending = true
+    const first = this.waiting.shift()!
+    const carried = [first]
+    // Each caller has one send waiting at most (its sends are chained), so taking later ones keeps every caller's order.
+    if (!first.alone) {
+      for (let i = 0; i < this.waiting.length;) {
+        const w = this.waiting[i]!
+        if (!w.alone && w.sourceCodec === first.sourceCodec) carried.push(...this.waiting.splice(i, 1))
+        else i++
+      }
+    }
+    const records = carried.length === 1 ? first.records : carried.flatMap((c) => c.records)
+    this.sendNow(records, first.sourceCodec).then(() => {
+      for (const c of carried) c.done()
+    }, (err: unknown) => {
+      for (const c of carried) c.done(err ?? new Error('send failed'))
+    }).finally(() => {
+      this.sending = false
+      this.nextSend()
+    })
+  }
+
+  private async sendNow(records: readonly SendItem[], sourceCodec?: number): Promise<void> {
     if (records.length === 0) return
     const counts = new Map<string, number>()
     let seen: string | undefined

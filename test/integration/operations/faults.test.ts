@@ -29,7 +29,9 @@ describe('job faults on a real cluster', () => {
     const {p, from, to, input} = await seededInput('kill migrate', 4)
     const conn = connectionOf()
     let killedAt = 0
-    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`, transformModule: THROTTLED_COPY}, (e) => {
+    // Chunks of 64 KiB: a partition's records take many chunks, so the job commits several times
+    // (one transaction spans all four partitions: with 1 MiB chunks the first commit held them all).
+    const {child, exited} = spawnJob({kind: 'migrate', from, to, source: conn, target: conn, job: `${p}job`, transformModule: THROTTLED_COPY, maxBytesPerPartition: 64 << 10}, (e) => {
       const read = Number(e.read ?? 0)
       if (e.type === 'progress' && read >= N / 4 && killedAt === 0) {
         killedAt = read
