@@ -1,5 +1,6 @@
 import {DiagnosticsError, type Diagnostic} from '../errors.js'
 import type {DesiredState} from '../model/desired.js'
+import {undeclaredReferenceWarnings} from '../schemas/undeclared-references.js'
 import {loadManifestsForCheck} from './load-manifests.js'
 import {environmentNames, resolveEnvironmentWithWarnings} from './resolve-environment.js'
 import type {ManifestSet} from './resource.js'
@@ -49,7 +50,7 @@ export async function checkManifests(opts: CheckOptions): Promise<CheckResult> {
     try {
       const r = resolveEnvironmentWithWarnings(set, name, {offline: true})
       environments.push({name: r.desired.environment.name, desired: r.desired})
-      for (const w of r.warnings) warnings.set(key(w), w)
+      for (const w of [...r.warnings, ...undeclaredReferenceWarnings(r.desired)]) warnings.set(key(w), w)
     } catch (e) {
       if (!(e instanceof DiagnosticsError)) {
         if (errors.size > 0) continue

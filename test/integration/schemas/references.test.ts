@@ -151,4 +151,37 @@ spec:
       rmSync(tree, {recursive: true, force: true})
     }
   })
+
+  it('validate warns offline about a referenced subject no Schema declares; with --registry an unregistered one is an error at its Schema', async () => {
+    const own = subjects(`${prefix}v-`)
+    const external = `${prefix}v-external`
+    // The referenced subject is not declared: another team registers it.
+    const {[`b-referenced.yaml`]: referenced, ...rest} = files(`{name: ${ns}.Address, subject: ${external}, version: 1}`, own)
+    if (referenced === undefined) throw new Error('the estate lost its b-referenced.yaml')
+    const tree = writeTree(undefined, {...rest, 'b-referenced.yaml': referenced.split('---\n').slice(1).join('---\n')})
+    try {
+      const offline = await streamctl(['validate', '-e', 'it-refs', '-f', tree])
+      expect(offline.code, offline.stderr).toBe(0)
+      expect(offline.stderr).toContain(`references ${external} (version 1), which no Schema in the manifests declares; it must be registered already`)
+      expect(offline.stderr).toMatch(/a-referring\.yaml:\d+:\d+/)
+
+      const missing = await streamctl(['validate', '-e', 'it-refs', '-f', tree, '--registry', '--no-start'])
+      expect(missing.code).toBe(1)
+      expect(missing.stderr).toContain(`references ${external} (version 1), which the registry of environment it-refs does not hold and no Schema in the manifests declares`)
+      expect(missing.stderr).toMatch(/a-referring\.yaml:\d+:\d+/)
+      expect((await get(`/subjects/${encodeURIComponent(own.customer)}/versions`)).status).toBe(404)
+
+      // Once the other team has registered it, --registry answers the warning.
+      const address = JSON.stringify({type: 'record', name: 'Address', namespace: ns, fields: [{name: 'city', type: 'string'}]})
+      const res = await fetch(`${registryUrl}/subjects/${encodeURIComponent(external)}/versions`, {
+        method: 'POST', headers: {'content-type': 'application/vnd.schemaregistry.v1+json'}, body: JSON.stringify({schema: address}),
+      })
+      expect(res.status).toBe(200)
+      const held = await streamctl(['validate', '-e', 'it-refs', '-f', tree, '--registry', '--no-start'])
+      expect(held.code, held.stderr).toBe(0)
+      expect(held.stderr).not.toContain(external)
+    } finally {
+      rmSync(tree, {recursive: true, force: true})
+    }
+  })
 })
